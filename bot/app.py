@@ -1,0 +1,209 @@
+"""Builds the Application, registers every handler in order, and runs the bot's loops.
+
+Order matters: people are registered first (group -10) for every update; then each feature's
+handlers in group 0, in the order listed in `FEATURES`; /start and /help come last so that a
+feature's deep-link /start (e.g. "start reflect_12") wins over the generic one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.clock import Clock, SystemClock
+from bot.context import BotContext, Command, Services
+from bot.polling import Poller, Processor, record_error
+from bot.roles import Roles
+from bot.sending import Outbox, Sender
+from bot.settings import Settings
+from handlers import members, start
+from schedules.planner import Planner
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+# Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
+FEATURES: list[ModuleType] = []
+# Feature schedule modules (each has `async def run_due(services, now)`).
+SCHEDULES: list[ModuleType] = []
+
+AppType = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+class AlreadyRunning(Exception):
+    """Another Yinling process holds the data dir."""
+
+
+def lock_data_dir(data_dir: Path) -> IO[str]:
+    """Hold an exclusive lock on the data dir for as long as the process lives."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "yinling.lock", "a+", encoding="utf-8")  # noqa: SIM115
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        handle.close()
+        raise AlreadyRunning(
+            f"数据目录 {data_dir} 已被另一个银龄进程使用，同一份数据只能运行一个机器人。"
+            f" / Another Yinling process is using {data_dir}."
+        ) from exc
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def all_commands() -> list[Command]:
+    found: list[Command] = []
+    for module in [*FEATURES, start]:
+        found.extend(getattr(module, "COMMANDS", []))
+    return found
+
+
+def build_application(settings: Settings, db: Database, clock: Clock) -> AppType:
+    """The python-telegram-bot Application with our services and handlers, not yet started."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .updater(None)  # we poll ourselves, durably (bot/polling.py)
+        .rate_limiter(AIORateLimiter(max_retries=0))  # the sender handles 429 per chat
+        .context_types(ContextTypes(context=BotContext))
+        .connection_pool_size(128)
+        .pool_timeout(30.0)
+    )
+    if settings.proxy:
+        builder = builder.proxy(settings.proxy)
+    application: AppType = builder.build()
+    roles = Roles(settings, application.bot)
+    services = Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        outbox=Outbox(clock),
+        roles=roles,
+        sender=Sender(application.bot, db, clock),
+        commands=all_commands(),
+    )
+    application.bot_data["services"] = services
+    for handler in members.build_handlers():
+        application.add_handler(handler, group=members.GROUP)
+    for module in FEATURES:
+        for handler in module.build_handlers():
+            application.add_handler(handler)
+    for handler in start.build_handlers():
+        application.add_handler(handler)
+    for handler in members.build_late_handlers():
+        application.add_handler(handler, group=1)
+    application.add_error_handler(record_error)
+    return application
+
+
+def services_of(application: AppType) -> Services:
+    services: Services = application.bot_data["services"]
+    return services
+
+
+async def register_commands(application: AppType) -> None:
+    """The command menu: member commands for all, the rest for admins (groups and private)."""
+    services = services_of(application)
+
+    def menu(audiences: set[str]) -> list[BotCommand]:
+        return [
+            BotCommand(c.name, c.description) for c in services.commands if c.audience in audiences
+        ]
+
+    bot = application.bot
+    try:
+        await bot.set_my_commands(menu({"member"}), scope=BotCommandScopeDefault())
+        await bot.set_my_commands(
+            menu({"member", "staff", "admin"}), scope=BotCommandScopeAllChatAdministrators()
+        )
+        for admin_id in services.settings.admin_ids:
+            await bot.set_my_commands(
+                menu({"member", "staff", "admin"}), scope=BotCommandScopeChat(admin_id)
+            )
+        for staff_id in services.settings.staff_ids:
+            await bot.set_my_commands(
+                menu({"member", "staff"}), scope=BotCommandScopeChat(staff_id)
+            )
+    except TelegramError as exc:
+        # Admins who never opened a private chat make the scoped call fail; not fatal.
+        log.warning("could not register the whole command menu: %s", exc)
+
+
+class BotRunner:
+    """Starts and stops everything: database, Application, poller, processor, sender, planner."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.db_url)
+        self.application = build_application(settings, self.db, self.clock)
+        self.services = services_of(self.application)
+        self.processor = Processor(self.application, self.services)
+        self.poller = Poller(self.application, self.services, self.processor)
+        self.planner = Planner(self.services)
+        for module in SCHEDULES:
+            self.planner.register(module.__name__, module.run_due)
+        self.services.extras["planner"] = self.planner
+        self.stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._lock: IO[str] | None = None
+
+    async def start(self) -> None:
+        self._lock = lock_data_dir(self.settings.data_dir)
+        self.settings.archive_dir.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(self.db.migrate)
+        await self.application.initialize()
+        webhook = await self.application.bot.get_webhook_info()
+        if webhook.url:
+            log.info("removing the webhook so that polling works")
+            await self.application.bot.delete_webhook()
+        await register_commands(self.application)
+        await self.application.start()
+        # Updates left from the last run go first, before anything new is fetched.
+        while await self.processor.process_batch(self.stopping):
+            pass
+        await self.processor.prune()
+        self._tasks = [
+            asyncio.create_task(self.processor.run(self.stopping), name="processor"),
+            asyncio.create_task(self.services.sender.run(self.stopping), name="sender"),
+            asyncio.create_task(self.poller.run(self.stopping), name="poller"),
+        ]
+        self.planner.install(self.application)
+        log.info("银龄 is running as @%s", self.application.bot.username)
+
+    async def wait(self) -> None:
+        """Until stopped, or until a loop dies (then re-raise its error)."""
+        done, _ = await asyncio.wait(self._tasks, return_when="FIRST_EXCEPTION")
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+
+    async def stop(self) -> None:
+        """Finish the update in hand and the sends in flight, then shut down."""
+        self.stopping.set()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        self.db.dispose()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None

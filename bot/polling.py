@@ -1,0 +1,222 @@
+"""The durable inbox loop: fetch updates, store them, then let Telegram forget them.
+
+python-telegram-bot's own Updater confirms a batch to Telegram before the handlers have run it,
+so a crash loses what was in flight. Here every raw update is committed to the `inbox` table
+first; the next getUpdates call (whose offset is what confirms the previous batch) only happens
+after that commit. The processor then runs stored updates in arrival order. A batch is one
+transaction with a savepoint per update, so an update's effects, the replies it queued and its
+"done" mark commit together: after a crash it is either fully done or runs again from scratch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
+
+from bot.context import CURRENT, BotContext, Services, UpdateState
+from bot.texts import common as T
+from storage import inbox
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [
+    "message",
+    "edited_message",
+    "callback_query",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+]
+BATCH = 100
+# We call getUpdates through do_api_request on purpose: we store the raw JSON as Telegram sent
+# it, not PTB's re-serialisation of it. (The sender does the same for stored payloads.)
+warnings.filterwarnings("ignore", message="Please use 'Bot\\.", category=PTBUserWarning)
+KEEP_DONE = timedelta(days=7)
+
+
+class FatalPollingError(Exception):
+    """Polling cannot go on (the token was refused)."""
+
+
+class Poller:
+    """Long-polls getUpdates and commits each batch to the inbox before asking for more."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        services: Services,
+        processor: Processor,
+    ) -> None:
+        self.application = application
+        self.services = services
+        self.processor = processor
+        self.conflict_reported = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        offset: int | None = None
+        failures = 0
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(self._fetch(offset))
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopper}, return_when="FIRST_COMPLETED")
+            stopper.cancel()
+            if not fetch.done():
+                # Updates in an unfinished request were never confirmed: Telegram resends them.
+                fetch.cancel()
+                break
+            try:
+                updates = fetch.result()
+            except Conflict:
+                failures += 1
+                self._report_conflict()
+                await _sleep_or_stop(stop, min(60.0, 5.0 * failures))
+                continue
+            except InvalidToken as exc:
+                raise FatalPollingError(
+                    "Telegram 拒绝了这个机器人令牌（token）。请检查 YINLING_BOT_TOKEN。"
+                    " / Telegram refused the bot token; check YINLING_BOT_TOKEN."
+                ) from exc
+            except (NetworkError, TelegramError) as exc:
+                failures += 1
+                delay = min(60.0, 1.0 * 2 ** min(failures, 6))
+                log.warning("polling: getUpdates failed (%s); retrying in %.0f s", exc, delay)
+                await _sleep_or_stop(stop, delay)
+                continue
+            failures = 0
+            self.conflict_reported = False
+            if not updates:
+                continue
+            try:
+                async with self.services.db.write() as session:
+                    new = inbox.store(session, updates, now=self.services.now())
+            except Exception:
+                # Not stored, so not confirmed either: ask again for the same batch.
+                log.exception("polling: could not store updates; asking again shortly")
+                await _sleep_or_stop(stop, 2.0)
+                continue
+            log.debug("polling: stored %d of %d updates", new, len(updates))
+            offset = max(int(u["update_id"]) for u in updates) + 1
+            self.processor.wake()
+
+    async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
+        timeout = self.services.settings.poll_timeout
+        kwargs: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+        if offset is not None:
+            kwargs["offset"] = offset
+        result = await self.application.bot.do_api_request(
+            "getUpdates", api_kwargs=kwargs, read_timeout=timeout + 10
+        )
+        return list(result) if isinstance(result, list) else []
+
+    def _report_conflict(self) -> None:
+        if not self.conflict_reported:
+            log.error(
+                "另一个程序正在用同一个令牌接收消息（409 Conflict）。同一个机器人只能运行一份，"
+                "请停掉另一处的程序或 webhook。 / Another process is polling with this token "
+                "(409 Conflict); stop the other instance."
+            )
+            self.conflict_reported = True
+
+
+class Processor:
+    """Runs stored updates through the Application's handlers, in order, exactly once."""
+
+    def __init__(
+        self, application: Application[Any, Any, Any, Any, Any, Any], services: Services
+    ) -> None:
+        self.application = application
+        self.services = services
+        self._wake = asyncio.Event()
+        self.processed = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._wake.clear()
+            handled = await self.process_batch(stop)
+            if handled:
+                continue
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=5.0, return_when="FIRST_COMPLETED")
+            waiter.cancel()
+            stopper.cancel()
+
+    async def process_batch(self, stop: asyncio.Event | None = None) -> int:
+        """Process up to one batch of pending updates; returns how many were handled."""
+        handled = 0
+        async with self.services.db.write() as session:
+            rows = inbox.pending(session, limit=BATCH)
+            done: list[int] = []
+            for row in rows:
+                if stop is not None and stop.is_set():
+                    break  # finish the update in hand, commit what is done, leave the rest
+                assert row.id is not None
+                state = UpdateState(session=session)
+                token = CURRENT.set(state)
+                savepoint = session.begin_nested()
+                try:
+                    update = Update.de_json(json.loads(row.payload), self.application.bot)
+                    await self.application.process_update(update)
+                except Exception as exc:  # malformed payloads
+                    state.error = exc
+                finally:
+                    CURRENT.reset(token)
+                if state.error is None:
+                    savepoint.commit()
+                    done.append(row.id)
+                else:
+                    savepoint.rollback()
+                    log.error(
+                        "update %s failed: %s", row.update_id, state.error, exc_info=state.error
+                    )
+                    inbox.mark_failed(
+                        session, row.id, now=self.services.now(), error=repr(state.error)
+                    )
+                    self._apologise(session, row.payload)
+                handled += 1
+            inbox.mark_done(session, done, now=self.services.now())
+        self.processed += handled
+        return handled
+
+    def _apologise(self, session: Any, payload: str) -> None:
+        """Tell the person whose message broke something that we noticed (no details)."""
+        data = json.loads(payload)
+        message = data.get("message") or {}
+        chat = message.get("chat") or {}
+        if chat.get("id") is None or "text" not in message:
+            return
+        self.services.outbox.message(
+            session, chat["id"], T.INTERNAL_ERROR, reply_to=message.get("message_id")
+        )
+
+    async def prune(self) -> None:
+        async with self.services.db.write() as session:
+            inbox.prune(session, before=self.services.now() - KEEP_DONE)
+
+
+async def record_error(update: object, context: BotContext) -> None:
+    """Error handler: mark the update in hand as failed so its effects roll back."""
+    state = CURRENT.get(None)
+    if state is not None and context.error is not None:
+        state.error = context.error
+    else:
+        log.error("error outside update processing", exc_info=context.error)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

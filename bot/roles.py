@@ -1,0 +1,65 @@
+"""Who may do what: admins (secretary and committee), staff, and members.
+
+An admin is listed in YINLING_ADMIN_IDS, or is the creator or an administrator of the branch's
+group according to getChatMember (cached for a few minutes, since admins change rarely and the
+call costs a round trip). Staff are listed in YINLING_STAFF_IDS.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 300.0
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
+
+
+class Roles:
+    def __init__(self, settings: Settings, bot: Bot) -> None:
+        self.settings = settings
+        self.bot = bot
+        self._cache: dict[tuple[int, int], tuple[str, float]] = {}
+
+    def is_configured_admin(self, user_id: int) -> bool:
+        return user_id in self.settings.admin_ids
+
+    def is_staff(self, user_id: int) -> bool:
+        return user_id in self.settings.staff_ids
+
+    async def status(self, chat_id: int, user_id: int) -> str:
+        """The member's status in a group per Telegram, cached; "unknown" if Telegram won't say."""
+        key = (chat_id, user_id)
+        cached = self._cache.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+            status = str(member.status)
+        except TelegramError as exc:
+            log.warning("roles: getChatMember %s/%s failed: %s", chat_id, user_id, exc)
+            return "unknown"
+        self._cache[key] = (status, time.monotonic() + CACHE_SECONDS)
+        return status
+
+    def forget(self, chat_id: int, user_id: int) -> None:
+        """Drop a cached status (after a chat_member update said it changed)."""
+        self._cache.pop((chat_id, user_id), None)
+
+    async def is_admin(self, user_id: int, chat_id: int | None) -> bool:
+        """Admin everywhere if configured; else admin of this group per Telegram."""
+        if self.is_configured_admin(user_id):
+            return True
+        if chat_id is None or chat_id > 0:
+            return False
+        return await self.status(chat_id, user_id) in ADMIN_STATUSES
+
+    async def can_view(self, user_id: int, chat_id: int | None) -> bool:
+        """Reports and downloads: admins and staff."""
+        return self.is_staff(user_id) or await self.is_admin(user_id, chat_id)

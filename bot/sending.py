@@ -1,0 +1,434 @@
+"""All sends to Telegram go through here: queue in the database, deliver at Telegram's pace.
+
+Handlers and jobs never call the Bot API to send; they queue an outbox row in the same
+transaction as the change that caused it (`Outbox.message(...)` and friends). The `Sender`
+delivers rows in order per chat, many chats at once, through python-telegram-bot's
+`AIORateLimiter` (30 messages/s overall, 20 per minute per group) plus a one-per-second pace
+for each private chat. After a 429 it waits `retry_after` for that chat; after network errors
+and 5xx it backs off; after 403 it marks the person unreachable and drops their queue instead
+of retrying. A crash can only repeat the one message Telegram accepted just before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import random
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from sqlmodel import Session
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.clock import Clock
+from bot.texts import common as T
+from bot.texts import fmt
+from storage import branches, outbox
+from storage.db import Database
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Methods that post a message and so count against Telegram's per-chat limits.
+POSTING = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendVoice",
+        "sendAudio",
+        "sendVideo",
+        "sendMediaGroup",
+        "sendPoll",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
+MEDIA_TYPES: dict[str, Any] = {
+    "document": InputMediaDocument,
+    "photo": InputMediaPhoto,
+    "audio": InputMediaAudio,
+    "video": InputMediaVideo,
+}
+MAX_ATTEMPTS = 40
+# A little over a second between messages to one private chat (Telegram: "about one per
+# second"), so that timer jitter never lands two in the same second.
+PRIVATE_INTERVAL = 1.05
+MAX_BACKOFF = 300.0
+
+
+def real_now() -> datetime:
+    """Delivery timing uses real time even when a test fakes the domain clock."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file from the data dir to upload; `ref` names it inside the payload (`file:<ref>`)."""
+
+    ref: str
+    path: Path
+    filename: str
+
+
+def keyboard_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+    return None if markup is None else markup.to_dict()
+
+
+class Outbox:
+    """Queues calls to Telegram; each method takes the caller's session and writes one row."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def call(
+        self,
+        session: Session,
+        chat_id: int,
+        method: str,
+        payload: dict[str, Any],
+        *,
+        uploads: Sequence[Upload] = (),
+        dedupe_key: str | None = None,
+        kind: str = "",
+        ref: str | int = "",
+        describe: str = "",
+        notify_chat_id: int | None = None,
+    ) -> int | None:
+        """Queue any Bot API call; return the row id, or None if `dedupe_key` was queued before."""
+        row = OutboxMessage(
+            chat_id=chat_id,
+            method=method,
+            payload=json.dumps(payload, ensure_ascii=False),
+            files=json.dumps(
+                [{"ref": u.ref, "path": str(u.path), "filename": u.filename} for u in uploads],
+                ensure_ascii=False,
+            )
+            if uploads
+            else None,
+            dedupe_key=dedupe_key,
+            kind=kind,
+            ref=str(ref),
+            describe=describe,
+            notify_chat_id=notify_chat_id,
+            not_before=outbox.IMMEDIATELY,
+            created_at=self.clock.now(),
+        )
+        return outbox.add(session, row)
+
+    def message(
+        self,
+        session: Session,
+        chat_id: int,
+        html_text: str,
+        *,
+        reply_to: int | None = None,
+        keyboard: InlineKeyboardMarkup | None = None,
+        **meta: Any,
+    ) -> int | None:
+        """Queue an HTML text message (escape user values with `bot.texts.fmt`)."""
+        payload: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": html_text,
+            "parse_mode": ParseMode.HTML,
+            "link_preview_options": {"is_disabled": True},
+        }
+        if reply_to is not None:
+            payload["reply_parameters"] = {
+                "message_id": reply_to,
+                "allow_sending_without_reply": True,
+            }
+        if keyboard is not None:
+            payload["reply_markup"] = keyboard_json(keyboard)
+        return self.call(session, chat_id, "sendMessage", payload, **meta)
+
+    def document(
+        self,
+        session: Session,
+        chat_id: int,
+        path: Path,
+        *,
+        filename: str,
+        caption: str | None = None,
+        **meta: Any,
+    ) -> int | None:
+        """Queue a file from the data dir as a document."""
+        payload: dict[str, Any] = {"chat_id": chat_id, "document": "file:doc"}
+        if caption:
+            payload |= {"caption": caption, "parse_mode": ParseMode.HTML}
+        upload = Upload("doc", path, filename)
+        return self.call(session, chat_id, "sendDocument", payload, uploads=[upload], **meta)
+
+    def edit_text(
+        self,
+        session: Session,
+        chat_id: int,
+        message_id: int,
+        html_text: str,
+        *,
+        keyboard: InlineKeyboardMarkup | None = None,
+        **meta: Any,
+    ) -> int | None:
+        payload: dict[str, Any] = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": html_text,
+            "parse_mode": ParseMode.HTML,
+            "link_preview_options": {"is_disabled": True},
+        }
+        if keyboard is not None:
+            payload["reply_markup"] = keyboard_json(keyboard)
+        return self.call(session, chat_id, "editMessageText", payload, **meta)
+
+    def answer_callback(
+        self, session: Session, chat_id: int, callback_id: str, text: str | None = None
+    ) -> int | None:
+        payload: dict[str, Any] = {"callback_query_id": callback_id}
+        if text:
+            payload["text"] = text
+        return self.call(session, chat_id, "answerCallbackQuery", payload)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the sender should do with the rest of a chat's queue after one row."""
+
+    keep_going: bool
+
+
+class Sender:
+    """Delivers outbox rows: in order within a chat, concurrently across chats."""
+
+    def __init__(
+        self, bot: Bot, db: Database, clock: Clock, *, max_chats: int = 64, poll: float = 1.0
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.clock = clock
+        self.poll = poll
+        self._wake = asyncio.Event()
+        self._active: dict[int, asyncio.Task[None]] = {}
+        self._slots = asyncio.Semaphore(max_chats)
+        self._private: dict[int, AsyncLimiter] = {}
+        db.after_commit(self._on_commit)
+
+    def _on_commit(self, session: Session) -> None:
+        if session.info.get("outbox_added"):
+            self.wake()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set, then let in-flight chats finish their current row."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self._dispatch()
+            except Exception:
+                log.exception("sender: could not read the outbox; trying again shortly")
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=self.poll, return_when="FIRST_COMPLETED")
+            waiter.cancel()
+            stopper.cancel()
+        await self.drain(within=10.0)
+
+    async def drain(self, within: float) -> None:
+        """Wait for the chats being served now (used at shutdown and by tests)."""
+        if self._active:
+            await asyncio.wait(list(self._active.values()), timeout=within)
+
+    async def _dispatch(self) -> None:
+        async with self.db.write() as session:
+            rows = outbox.due(session, now=real_now(), busy_chats=self._active.keys())
+        queues: dict[int, list[OutboxMessage]] = {}
+        for row in rows:
+            queues.setdefault(row.chat_id, []).append(row)
+        for chat_id, queue in queues.items():
+            task = asyncio.create_task(self._serve_chat(queue), name=f"send:{chat_id}")
+            self._active[chat_id] = task
+            task.add_done_callback(functools.partial(self._chat_done, chat_id))
+
+    def _chat_done(self, chat_id: int, _task: object = None) -> None:
+        self._active.pop(chat_id, None)
+        # More rows for this chat may have been queued meanwhile.
+        self.wake()
+
+    async def _serve_chat(self, queue: list[OutboxMessage]) -> None:
+        async with self._slots:
+            for row in queue:
+                try:
+                    outcome = await self._deliver(row)
+                except Exception:
+                    log.exception("sender: unexpected error on outbox row %s", row.id)
+                    outcome = await self._later(row, "unexpected error")
+                if not outcome.keep_going:
+                    return
+
+    async def _pace(self, row: OutboxMessage) -> None:
+        # AIORateLimiter paces groups and the total; private chats get about one a second.
+        if row.chat_id > 0 and row.method in POSTING:
+            limiter = self._private.get(row.chat_id)
+            if limiter is None:
+                if len(self._private) > 4096:
+                    self._private.clear()
+                limiter = self._private[row.chat_id] = AsyncLimiter(1, PRIVATE_INTERVAL)
+            await limiter.acquire()
+
+    async def _deliver(self, row: OutboxMessage) -> Outcome:
+        kwargs = await asyncio.to_thread(_materialize, row)
+        await self._pace(row)
+        try:
+            result = await self.bot.do_api_request(row.method, api_kwargs=kwargs)
+        except RetryAfter as exc:
+            wait = _retry_after(exc)
+            log.warning("sender: 429 for chat %s, waiting %.0f s", row.chat_id, wait)
+            return await self._later(row, f"429 retry after {wait:.0f}s", delay=wait)
+        except ChatMigrated as exc:
+            async with self.db.write() as session:
+                branches.migrate_chat(session, row.chat_id, exc.new_chat_id)
+                outbox.move_chat(session, row.chat_id, exc.new_chat_id)
+            return Outcome(keep_going=False)
+        except Forbidden as exc:
+            await self._unreachable(row, str(exc))
+            return Outcome(keep_going=False)
+        except BadRequest as exc:
+            if "message is not modified" in str(exc).lower():
+                await self._done(row, True)
+                return Outcome(keep_going=True)
+            await self._failed(row, str(exc))
+            return Outcome(keep_going=True)
+        except InvalidToken as exc:
+            log.error("sender: the bot token was refused (%s); stopping delivery", type(exc))
+            return await self._later(row, "token refused", delay=MAX_BACKOFF)
+        except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
+            return await self._later(row, f"{type(exc).__name__}: {exc}")
+        await self._done(row, result)
+        return Outcome(keep_going=True)
+
+    async def _done(self, row: OutboxMessage, result: Any) -> None:
+        assert row.id is not None
+        message_id, poll_id = _ids(result)
+        async with self.db.write() as session:
+            outbox.mark_sent(
+                session,
+                row.id,
+                now=self.clock.now(),
+                message_id=message_id,
+                poll_id=poll_id,
+                result=json.dumps(result, ensure_ascii=False, default=str),
+            )
+
+    async def _later(self, row: OutboxMessage, error: str, delay: float | None = None) -> Outcome:
+        assert row.id is not None
+        if delay is None:
+            backoff = min(MAX_BACKOFF, 2.0 ** min(row.attempts, 12))
+            delay = backoff * random.uniform(0.5, 1.0)
+        async with self.db.write() as session:
+            attempts = outbox.retry_later(
+                session, row.id, at=real_now() + timedelta(seconds=delay), error=error
+            )
+        if attempts >= MAX_ATTEMPTS:
+            await self._failed(row, f"gave up after {attempts} attempts: {error}")
+            return Outcome(keep_going=True)
+        log.info(
+            "sender: row %s to chat %s retries in %.1f s (%s)", row.id, row.chat_id, delay, error
+        )
+        return Outcome(keep_going=False)
+
+    async def _failed(self, row: OutboxMessage, error: str) -> None:
+        assert row.id is not None
+        log.warning(
+            "sender: row %s (%s) to chat %s failed: %s", row.id, row.kind, row.chat_id, error
+        )
+        async with self.db.write() as session:
+            outbox.mark_failed(session, row.id, error=error)
+            if row.notify_chat_id is not None:
+                Outbox(self.clock).message(
+                    session,
+                    row.notify_chat_id,
+                    fmt(T.SEND_FAILED, describe=row.describe or row.kind, reason=error),
+                    kind="notice.send_failed",
+                    ref=row.id,
+                )
+
+    async def _unreachable(self, row: OutboxMessage, error: str) -> None:
+        assert row.id is not None
+        log.info("sender: chat %s refuses messages (%s); dropping its queue", row.chat_id, error)
+        async with self.db.write() as session:
+            outbox.mark_failed(session, row.id, error=error)
+            outbox.fail_chat(session, row.chat_id, error="unreachable: " + error)
+            if row.chat_id > 0:
+                branches.mark_unreachable(session, row.chat_id, when=self.clock.now())
+            else:
+                branches.deactivate_chat(session, row.chat_id)
+
+
+def _retry_after(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that the attribute will become a timedelta; we accept both.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _ids(result: Any) -> tuple[int | None, str | None]:
+    first = result[0] if isinstance(result, list) and result else result
+    if not isinstance(first, dict):
+        return None, None
+    poll = first.get("poll")
+    return first.get("message_id"), (poll or {}).get("id")
+
+
+def _materialize(row: OutboxMessage) -> dict[str, Any]:
+    """Turn a stored payload back into api_kwargs, opening the files it uploads."""
+    kwargs: dict[str, Any] = json.loads(row.payload)
+    if not row.files:
+        return kwargs
+    files = {f"file:{spec['ref']}": spec for spec in json.loads(row.files)}
+
+    def opened(spec: dict[str, str], *, attach: bool) -> InputFile:
+        data = Path(spec["path"]).read_bytes()
+        return InputFile(data, filename=spec["filename"], attach=attach)
+
+    for key, value in list(kwargs.items()):
+        if isinstance(value, str) and value in files:
+            kwargs[key] = opened(files[value], attach=False)
+    if isinstance(kwargs.get("media"), list):
+        media = []
+        for item in kwargs["media"]:
+            fields = dict(item)
+            media_class = MEDIA_TYPES[fields.pop("type")]
+            source = fields.pop("media")
+            if source in files:
+                source = opened(files[source], attach=True)
+            media.append(media_class(media=source, **fields))
+        kwargs["media"] = media
+    return kwargs

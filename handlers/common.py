@@ -1,0 +1,133 @@
+"""What every feature's handlers share: who is speaking, in which branch, and replying."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Chat, Message, Update, User
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import BotContext
+from bot.texts import common as T
+from storage import branches
+from storage.models import Branch
+
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def display_name(user: User) -> str:
+    return user.full_name.strip() or (user.username or str(user.id))
+
+
+def reply(update: Update, context: BotContext, html_text: str, **kwargs: Any) -> None:
+    """Queue an answer to the message in hand, in the same chat."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if chat is None:
+        return
+    context.outbox.message(
+        context.db,
+        chat.id,
+        html_text,
+        reply_to=message.message_id if message is not None else None,
+        **kwargs,
+    )
+
+
+def is_group(chat: Chat | None) -> bool:
+    return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def is_private(chat: Chat | None) -> bool:
+    return chat is not None and chat.type == Chat.PRIVATE
+
+
+def current_branch(update: Update, context: BotContext) -> Branch | None:
+    """The branch of the group the update came from, if that group is one."""
+    chat = update.effective_chat
+    if not is_group(chat):
+        return None
+    assert chat is not None
+    branch = branches.by_chat(context.db, chat.id)
+    return branch if branch is not None and branch.active else None
+
+
+def anonymous_admin(message: Message | None) -> bool:
+    """A group admin posting as the group itself: Telegram hides who they are."""
+    return (
+        message is not None
+        and message.sender_chat is not None
+        and message.chat is not None
+        and message.sender_chat.id == message.chat.id
+    )
+
+
+async def refuse_unless(
+    update: Update,
+    context: BotContext,
+    *,
+    allowed: Callable[[int, int | None], Awaitable[bool]],
+    refusal: str,
+) -> bool:
+    """True if the sender may go on; otherwise queue a polite refusal and return False."""
+    message = update.effective_message
+    if anonymous_admin(message):
+        reply(update, context, T.ANONYMOUS_ADMIN)
+        return False
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or not await allowed(user.id, chat.id if chat is not None else None):
+        reply(update, context, refusal)
+        return False
+    return True
+
+
+def admin_only(callback: Callback) -> Callback:
+    """Run the command only for admins; anyone else gets a polite refusal and nothing changes."""
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        if await refuse_unless(
+            update, context, allowed=context.services.roles.is_admin, refusal=T.NOT_ADMIN
+        ):
+            await callback(update, context)
+
+    return wrapper
+
+
+def staff_only(callback: Callback) -> Callback:
+    """Run the command for admins and staff (reports, downloads)."""
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        if await refuse_unless(
+            update, context, allowed=context.services.roles.can_view, refusal=T.NOT_STAFF
+        ):
+            await callback(update, context)
+
+    return wrapper
+
+
+async def admin_branches(update: Update, context: BotContext) -> list[Branch]:
+    """Branches the sender may administer: the current group, or (privately) all theirs."""
+    user = update.effective_user
+    if user is None:
+        return []
+    here = current_branch(update, context)
+    if here is not None:
+        return [here]
+    roles = context.services.roles
+    if roles.is_configured_admin(user.id):
+        return branches.active(context.db)
+    return [
+        b
+        for b in branches.branches_of(context.db, user.id)
+        if await roles.is_admin(user.id, b.chat_id)
+    ]
+
+
+def stop_here() -> None:
+    """End processing of this update in later handler groups."""
+    raise ApplicationHandlerStop

@@ -1,0 +1,115 @@
+"""/start, /help and /setup: the first things anyone says to the bot."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.context import BotContext, Command
+from bot.texts import SafeHtml, fmt
+from bot.texts import common as T
+from handlers.common import admin_only, current_branch, display_name, is_group, reply
+from storage import branches
+
+COMMANDS = [
+    Command("start", "开始使用，查看怎样参加学习"),
+    Command("help", "查看帮助和可用的命令"),
+    Command("setup", "把本群设为支部群", "admin"),
+]
+
+
+async def role_of(update: Update, context: BotContext) -> str:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None:
+        return "member"
+    roles = context.services.roles
+    if is_group(chat):
+        assert chat is not None
+        if await roles.is_admin(user.id, chat.id):
+            return "admin"
+    else:
+        if roles.is_configured_admin(user.id):
+            return "admin"
+        for branch in branches.branches_of(context.db, user.id):
+            if await roles.is_admin(user.id, branch.chat_id):
+                return "admin"
+    return "staff" if roles.is_staff(user.id) else "member"
+
+
+def command_lines(context: BotContext, audiences: set[str]) -> SafeHtml:
+    lines = [
+        fmt(T.COMMAND_LINE, name=c.name, description=c.description)
+        for c in context.services.commands
+        if c.audience in audiences
+    ]
+    return SafeHtml("\n".join(lines))
+
+
+def help_text(context: BotContext, role: str) -> str:
+    member_help = fmt(T.HELP_MEMBER, commands=command_lines(context, {"member"}))
+    if role == "admin":
+        return fmt(
+            T.HELP_ADMIN,
+            commands=command_lines(context, {"admin", "staff"}),
+            member_help=SafeHtml(member_help),
+        )
+    if role == "staff":
+        return fmt(
+            T.HELP_STAFF,
+            commands=command_lines(context, {"staff"}),
+            member_help=SafeHtml(member_help),
+        )
+    return member_help
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greet the person and tell them how to take part (tailored to their role)."""
+    user = update.effective_user
+    if user is None:
+        return
+    text = fmt(T.START_MEMBER, name=display_name(user))
+    if not is_group(update.effective_chat):
+        text += T.START_PRIVATE_EXTRA
+    role = await role_of(update, context)
+    if role != "member":
+        text += "\n\n" + help_text(context, role)
+    reply(update, context, text)
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """The command list for the sender's role."""
+    reply(update, context, help_text(context, await role_of(update, context)))
+
+
+@admin_only
+async def setup(update: Update, context: BotContext) -> None:
+    """Make this group a branch."""
+    chat = update.effective_chat
+    if not is_group(chat):
+        reply(update, context, T.SETUP_GROUP_ONLY)
+        return
+    assert chat is not None
+    title = chat.title or str(chat.id)
+    if current_branch(update, context) is not None:
+        reply(update, context, fmt(T.SETUP_ALREADY, title=title))
+        return
+    branch, _ = branches.create(context.db, chat_id=chat.id, title=title, now=context.now())
+    user = update.effective_user
+    if user is not None and branch.id is not None and not user.is_bot:
+        branches.ensure_member(
+            context.db,
+            branch_id=branch.id,
+            user_id=user.id,
+            name=display_name(user),
+            now=context.now(),
+        )
+    reply(update, context, fmt(T.SETUP_DONE, title=title))
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", show_help),
+        CommandHandler("setup", setup),
+    ]

@@ -1,0 +1,176 @@
+"""Data access for branches, the people the bot has seen, and branch members."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Branch, Member, Person
+
+T = TypeVar("T")
+
+
+def by_chat(session: Session, chat_id: int) -> Branch | None:
+    return session.exec(select(Branch).where(Branch.chat_id == chat_id)).first()
+
+
+def get(session: Session, branch_id: int) -> Branch | None:
+    return session.get(Branch, branch_id)
+
+
+def create(session: Session, *, chat_id: int, title: str, now: datetime) -> tuple[Branch, bool]:
+    """Make the group a branch; returns (branch, created). Re-activates a removed one."""
+    branch = by_chat(session, chat_id)
+    if branch is not None:
+        created = not branch.active
+        branch.active = True
+        branch.title = title
+        return branch, created
+    branch = Branch(chat_id=chat_id, title=title, created_at=now)
+    session.add(branch)
+    session.flush()
+    return branch, True
+
+
+def active(session: Session) -> list[Branch]:
+    return list(session.exec(select(Branch).where(col(Branch.active)).order_by(col(Branch.id))))
+
+
+def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
+    session.execute(
+        update(Branch).where(col(Branch.chat_id) == old_chat_id).values(chat_id=new_chat_id)
+    )
+
+
+def deactivate_chat(session: Session, chat_id: int) -> None:
+    session.execute(update(Branch).where(col(Branch.chat_id) == chat_id).values(active=False))
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def person(session: Session, user_id: int) -> Person | None:
+    return session.get(Person, user_id)
+
+
+def upsert_person(
+    session: Session,
+    *,
+    user_id: int,
+    first_name: str,
+    last_name: str | None,
+    username: str | None,
+    now: datetime,
+    private: bool = False,
+) -> Person:
+    """Record what Telegram says about a person; a private message proves they started us."""
+    found = session.get(Person, user_id)
+    if found is None:
+        found = Person(
+            user_id=user_id,
+            first_name=first_name,
+            last_name=last_name,
+            username=username,
+            private_started=private,
+            updated_at=now,
+        )
+        session.add(found)
+        return found
+    found.first_name, found.last_name, found.username = first_name, last_name, username
+    if private:
+        found.private_started = True
+        found.unreachable_at = None
+    found.updated_at = now
+    return found
+
+
+def mark_unreachable(session: Session, user_id: int, *, when: datetime) -> None:
+    found = session.get(Person, user_id)
+    if found is not None:
+        found.unreachable_at = when
+        found.private_started = False
+
+
+def reachable_privately(session: Session, user_ids: list[int]) -> set[int]:
+    """Which of these people can get a private message (started the bot, not blocked)."""
+    if not user_ids:
+        return set()
+    rows = session.exec(
+        select(Person.user_id).where(
+            col(Person.user_id).in_(user_ids),
+            col(Person.private_started),
+            col(Person.unreachable_at).is_(None),
+        )
+    )
+    return set(rows)
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+def member(session: Session, branch_id: int, user_id: int) -> Member | None:
+    return session.exec(
+        select(Member).where(Member.branch_id == branch_id, Member.user_id == user_id)
+    ).first()
+
+
+def ensure_member(
+    session: Session, *, branch_id: int, user_id: int, name: str, now: datetime
+) -> Member:
+    """The member for this account in this branch, registering them on first sight."""
+    found = member(session, branch_id, user_id)
+    if found is None:
+        found = Member(branch_id=branch_id, user_id=user_id, name=name, joined_at=now)
+        session.add(found)
+        session.flush()
+    elif not found.active:
+        found.active = True
+    return found
+
+
+def set_active(session: Session, branch_id: int, user_id: int, active: bool) -> None:
+    found = member(session, branch_id, user_id)
+    if found is not None:
+        found.active = active
+
+
+def members(session: Session, branch_id: int, *, only_active: bool = True) -> list[Member]:
+    query = select(Member).where(Member.branch_id == branch_id)
+    if only_active:
+        query = query.where(col(Member.active))
+    return list(session.exec(query.order_by(col(Member.id))))
+
+
+def branches_of(session: Session, user_id: int) -> list[Branch]:
+    """The active branches this account is a member of."""
+    query = (
+        select(Branch)
+        .join(Member, col(Member.branch_id) == col(Branch.id))
+        .where(Member.user_id == user_id, col(Member.active), col(Branch.active))
+        .order_by(col(Branch.id))
+    )
+    return list(session.exec(query))
+
+
+# --- per-branch options -----------------------------------------------------------------
+
+
+def options(branch: Branch) -> dict[str, Any]:
+    loaded = json.loads(branch.options or "{}")
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def option(branch: Branch, key: str, default: T) -> T:
+    """One per-branch choice, or `default` when the admin never set it."""
+    value = options(branch).get(key, default)
+    return value if isinstance(value, type(default)) or default is None else default
+
+
+def set_option(branch: Branch, key: str, value: object) -> None:
+    values = options(branch)
+    values[key] = value
+    branch.options = json.dumps(values, ensure_ascii=False, sort_keys=True)

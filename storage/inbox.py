@@ -1,0 +1,79 @@
+"""Data access for the update inbox: every raw update is stored before Telegram forgets it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlmodel import Session, col, select
+
+from storage.models import InboxUpdate
+
+
+def store(session: Session, updates: Sequence[dict[str, Any]], *, now: datetime) -> int:
+    """Insert raw updates by update_id, ignoring ones already stored; returns how many were new."""
+    rows = [
+        {
+            "update_id": int(u["update_id"]),
+            "payload": json.dumps(u, ensure_ascii=False, separators=(",", ":")),
+            "status": "pending",
+            "received_at": now,
+        }
+        for u in updates
+        if isinstance(u.get("update_id"), int)
+    ]
+    if not rows:
+        return 0
+    statement = insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
+    # Core execution: an executemany whose rowcount tells how many were new.
+    result = session.connection().execute(statement, rows)
+    return int(result.rowcount)
+
+
+def pending(session: Session, *, limit: int = 100) -> list[InboxUpdate]:
+    """Unprocessed updates in the order they arrived."""
+    query = (
+        select(InboxUpdate)
+        .where(InboxUpdate.status == "pending")
+        .order_by(col(InboxUpdate.id))
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:
+    if ids:
+        session.execute(
+            update(InboxUpdate)
+            .where(col(InboxUpdate.id).in_(ids))
+            .values(status="done", processed_at=now)
+        )
+
+
+def mark_failed(session: Session, row_id: int, *, now: datetime, error: str) -> None:
+    session.execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.id) == row_id)
+        .values(status="failed", processed_at=now, error=error[:1000])
+    )
+
+
+def count(session: Session, status: str | None = None) -> int:
+    query = select(func.count()).select_from(InboxUpdate)
+    if status is not None:
+        query = query.where(InboxUpdate.status == status)
+    return int(session.exec(query).one())
+
+
+def prune(session: Session, *, before: datetime) -> int:
+    """Forget processed updates received before `before` (Telegram keeps updates 24 hours)."""
+    result = session.connection().execute(
+        delete(InboxUpdate).where(
+            col(InboxUpdate.status) != "pending", col(InboxUpdate.received_at) < before
+        )
+    )
+    return int(result.rowcount)

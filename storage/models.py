@@ -1,0 +1,167 @@
+"""Every table of the bot, in one place.
+
+Timestamps are stored as naive UTC (SQLite has no time zones); `UtcDateTime` turns them back
+into aware datetimes on the way out, so code above this layer only ever sees aware UTC values.
+Schema changes go through a migration in ``storage/migrations/versions``; a test checks that
+these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A datetime stored as naive UTC and read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    return Column(UtcDateTime(), nullable=nullable, index=index)
+
+
+def big_id(*, nullable: bool = False, unique: bool = False, index: bool = False) -> Any:
+    return Column(BigInteger(), nullable=nullable, unique=unique, index=index)
+
+
+# --- foundation ---------------------------------------------------------------------------
+
+
+class Branch(SQLModel, table=True):
+    """A party branch: one Telegram group, set up by an admin with /setup."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=big_id(unique=True))
+    title: str
+    active: bool = True
+    created_at: datetime = Field(sa_column=utc_column())
+    # Per-branch choices (deadline days, reminder times, greetings on/off ...), as JSON; each
+    # feature reads its own keys with defaults (storage.branches.option / set_option).
+    options: str = Field(
+        default="{}", sa_column=Column(Text(), nullable=False, server_default="{}")
+    )
+
+
+class Person(SQLModel, table=True):
+    """A Telegram account the bot has seen, in any branch or privately."""
+
+    user_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    first_name: str
+    last_name: str | None = None
+    username: str | None = Field(default=None, index=True)
+    # Private messages are only possible after the person has opened a chat with the bot.
+    private_started: bool = False
+    # Set when Telegram answers 403 (blocked, or never started); cleared when they write again.
+    unreachable_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class Member(SQLModel, table=True):
+    """A person in a branch: seen in the group, or listed on the roster (then maybe unlinked)."""
+
+    __table_args__ = (Index("ux_member_branch_user", "branch_id", "user_id", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    user_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    name: str
+    party_member: bool = False
+    active: bool = True
+    joined_at: datetime = Field(sa_column=utc_column())
+
+
+class InboxUpdate(SQLModel, table=True):
+    """One raw update from getUpdates, stored before Telegram is told we have it."""
+
+    __tablename__ = "inbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(sa_column=big_id(unique=True))
+    payload: str = Field(sa_column=Column(Text(), nullable=False))
+    status: str = Field(default="pending", index=True)  # pending | done | failed
+    received_at: datetime = Field(sa_column=utc_column())
+    processed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    error: str | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One call to Telegram the bot means to make, written in the same transaction as its cause.
+
+    The row is also the send log: `dedupe_key` is unique, so work that is retried after a crash
+    cannot queue the same message twice, and `message_id`/`poll_id` let a later reply or poll
+    answer be traced back to what the bot sent (`kind`, `ref`).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "not_before"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=big_id())
+    method: str
+    payload: str = Field(sa_column=Column(Text(), nullable=False))
+    # JSON list of {"field", "path", "filename"} for uploads from the data dir.
+    files: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    dedupe_key: str | None = Field(default=None, sa_column=Column(String(), unique=True))
+    kind: str = Field(default="", index=True)
+    ref: str = Field(default="")
+    describe: str = ""
+    notify_chat_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    status: str = "pending"  # pending | sent | failed
+    attempts: int = Field(default=0, sa_column=Column(Integer(), nullable=False))
+    not_before: datetime = Field(sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    message_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    poll_id: str | None = Field(default=None, index=True)
+    result: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    error: str | None = None
+
+
+# --- theme party day (主题党日) -------------------------------------------------------------
+
+
+class ThemeSession(SQLModel, table=True):
+    """One theme-day session: what was pushed to a branch on a day, and until when to reply.
+
+    `key` makes each session unique per branch ("rule:2026-12-15" for a scheduled day,
+    "push:<update id>" for /push), so a restart can never create or push it twice. The header
+    and invitation messages are outbox rows with kind "themeday.header"/"themeday.invitation"
+    and ref = the session id; replies to them are found through `storage.outbox.find_by_message`.
+    """
+
+    __tablename__ = "theme_session"
+    __table_args__ = (Index("ux_theme_session_key", "branch_id", "key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    key: str
+    local_date: date
+    topic: str
+    deadline: datetime = Field(sa_column=utc_column())
+    # JSON list of aware UTC ISO datetimes at which to remind those who have not submitted.
+    reminders: str = Field(default="[]", sa_column=Column(Text(), nullable=False))
+    created_at: datetime = Field(sa_column=utc_column())
+    pushed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

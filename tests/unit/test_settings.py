@@ -1,0 +1,75 @@
+"""Settings: parsed once, with clear errors for what an operator gets wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.logs import TOKEN_IN_TEXT
+from bot.settings import Settings
+
+TOKEN = "123456789:AAHfakeTokenForYinlingTests_abcdefghij"
+
+
+def make(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def test_defaults_and_id_lists() -> None:
+    s = make(bot_token=TOKEN, admin_ids="1001, 1002，1003", staff_ids="7")
+    assert s.admin_ids == [1001, 1002, 1003] and s.staff_ids == [7]
+    assert s.timezone == "Asia/Shanghai" and s.data_dir == Path("data")
+    assert s.db_url.startswith("sqlite:///") and s.db_url.endswith("data/yinling.db")
+    assert "api.telegram.org" in s.api_base_url
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("bot_token", "not-a-token"), ("timezone", "Mars/Olympus"), ("proxy", "ftp://x")],
+)
+def test_bad_values_are_refused(field: str, value: str) -> None:
+    values = {"bot_token": TOKEN, field: value}
+    with pytest.raises(ValidationError):
+        make(**values)
+
+
+def test_the_token_never_appears_in_its_repr() -> None:
+    assert TOKEN not in repr(make(bot_token=TOKEN))
+    assert TOKEN_IN_TEXT.search(f"https://api.telegram.org/bot{TOKEN}/getMe")
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_a_token_the_bot_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_cli("run", env={"PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "YINLING_BOT_TOKEN" in result.stderr and "缺少" in result.stderr
+
+
+def test_a_malformed_token_exits_2_without_echoing_it(tmp_path: Path) -> None:
+    secret = "12345:short"
+    result = run_cli(
+        "run", env={"PATH": "/usr/bin:/bin", "YINLING_BOT_TOKEN": secret}, cwd=tmp_path
+    )
+    assert result.returncode == 2 and "格式不对" in result.stderr
+    assert secret not in result.stderr
+
+
+def test_help_lists_the_subcommands(tmp_path: Path) -> None:
+    result = run_cli("--help", env={"PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "migrate"):
+        assert command in result.stdout

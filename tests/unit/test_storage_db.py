@@ -1,0 +1,80 @@
+"""The database: WAL, migrations that match the models, upgrades in place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401
+from storage.db import Database, sqlite_url
+
+NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+
+
+def test_a_new_database_is_in_wal_mode_at_the_latest_revision(tmp_path: Path) -> None:
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    db.migrate()
+    with db.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+    assert db.current_revision() == db.head_revision()
+
+
+def test_migrations_create_exactly_the_tables_the_models_describe(tmp_path: Path) -> None:
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    db.migrate()
+    with db.engine.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c), SQLModel.metadata)
+    assert diff == []
+
+
+def revisions(db: Database) -> list[str]:
+    script = ScriptDirectory.from_config(db.alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+@pytest.mark.parametrize("start", ["0001"])
+def test_an_old_database_upgrades_in_place_keeping_its_rows(tmp_path: Path, start: str) -> None:
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    db.migrate(start)
+    with db.engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO branch (chat_id, title, active, created_at)"
+                " VALUES (-100, '老干之家', 1, :now)"
+            ),
+            {"now": NOW.replace(tzinfo=None)},
+        )
+    db.migrate()
+    assert db.current_revision() == revisions(db)[-1]
+    with db.engine.connect() as c:
+        assert c.execute(text("SELECT title FROM branch")).scalar() == "老干之家"
+
+
+def test_every_revision_upgrades_from_the_one_before(tmp_path: Path) -> None:
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    for revision in revisions(db):
+        db.migrate(revision)
+        assert db.current_revision() == revision
+
+
+def test_times_come_back_aware_in_utc(tmp_path: Path) -> None:
+    from sqlmodel import Session
+
+    from storage.models import Branch
+
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    db.migrate()
+    with Session(db.engine) as s:
+        s.add(Branch(chat_id=-1, title="t", created_at=NOW))
+        s.commit()
+    with Session(db.engine) as s:
+        branch = s.get_one(Branch, 1)
+        assert branch.created_at == NOW and branch.created_at.tzinfo is not None

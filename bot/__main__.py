@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from pydantic import ValidationError
 
@@ -92,6 +93,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+# Feature modules that add `yinling export <what>`: each has add_cli(subparsers), registering
+# a parser whose `func(args) -> int` does the export.
+EXPORTERS: list[ModuleType] = []
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="yinling",
@@ -102,6 +108,12 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     migrate = sub.add_parser("migrate", help="升级数据库结构 / upgrade the database schema")
     migrate.set_defaults(func=cmd_migrate)
+    export = sub.add_parser(
+        "export", help="导出学习台账、测试成绩为表格 / export the ledger or quiz results"
+    )
+    kinds = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for module in EXPORTERS:
+        module.add_cli(kinds)
     return top
 
 

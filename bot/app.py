@@ -24,20 +24,21 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.archive import Archive, Downloader
 from bot.clock import Clock, SystemClock
 from bot.context import BotContext, Command, Services
 from bot.polling import Poller, Processor, record_error
 from bot.roles import Roles
 from bot.sending import Outbox, Sender
 from bot.settings import Settings
-from handlers import members, start
+from handlers import export, members, start
 from schedules.planner import Planner
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
-FEATURES: list[ModuleType] = []
+FEATURES: list[ModuleType] = [export]
 # Feature schedule modules (each has `async def run_due(services, now)`).
 SCHEDULES: list[ModuleType] = []
 
@@ -97,6 +98,7 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         outbox=Outbox(clock),
         roles=roles,
         sender=Sender(application.bot, db, clock),
+        archive=Archive(settings.archive_dir, clock),
         commands=all_commands(),
     )
     application.bot_data["services"] = services
@@ -157,6 +159,9 @@ class BotRunner:
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
         self.poller = Poller(self.application, self.services, self.processor)
+        self.downloader = Downloader(
+            self.application.bot, self.db, self.services.archive, self.clock
+        )
         self.planner = Planner(self.services)
         for module in SCHEDULES:
             self.planner.register(module.__name__, module.run_due)
@@ -184,6 +189,7 @@ class BotRunner:
             asyncio.create_task(self.processor.run(self.stopping), name="processor"),
             asyncio.create_task(self.services.sender.run(self.stopping), name="sender"),
             asyncio.create_task(self.poller.run(self.stopping), name="poller"),
+            asyncio.create_task(self.downloader.run(self.stopping), name="downloader"),
         ]
         self.planner.install(self.application)
         log.info("银龄 is running as @%s", self.application.bot.username)

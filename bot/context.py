@@ -20,6 +20,7 @@ from bot.settings import Settings
 from storage.db import Database
 
 if TYPE_CHECKING:
+    from bot.archive import Archive
     from bot.roles import Roles
     from bot.sending import Outbox, Sender
 
@@ -54,6 +55,7 @@ class Services:
     outbox: Outbox
     roles: Roles
     sender: Sender
+    archive: Archive
     commands: list[Command] = field(default_factory=list)
     # Feature services (downloaders, caches) register here by name.
     extras: dict[str, Any] = field(default_factory=dict)

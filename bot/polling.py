@@ -11,7 +11,6 @@ transaction with a savepoint per update, so an update's effects, the replies it 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import warnings
@@ -24,6 +23,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CURRENT, BotContext, Services, UpdateState
+from bot.loops import wait_any
 from bot.texts import common as T
 from storage import inbox
 
@@ -149,11 +149,7 @@ class Processor:
             handled = await self.process_batch(stop)
             if handled:
                 continue
-            waiter = asyncio.ensure_future(self._wake.wait())
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiter, stopper}, timeout=5.0, return_when="FIRST_COMPLETED")
-            waiter.cancel()
-            stopper.cancel()
+            await wait_any(self._wake, stop, within=5.0)
 
     async def process_batch(self, stop: asyncio.Event | None = None) -> int:
         """Process up to one batch of pending updates; returns how many were handled."""
@@ -218,5 +214,4 @@ async def record_error(update: object, context: BotContext) -> None:
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    await wait_any(stop, within=seconds)

@@ -47,6 +47,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
+from bot.loops import wait_any
 from bot.texts import common as T
 from bot.texts import fmt
 from storage import branches, outbox
@@ -253,11 +254,7 @@ class Sender:
                 await self._dispatch()
             except Exception:
                 log.exception("sender: could not read the outbox; trying again shortly")
-            waiter = asyncio.ensure_future(self._wake.wait())
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiter, stopper}, timeout=self.poll, return_when="FIRST_COMPLETED")
-            waiter.cancel()
-            stopper.cancel()
+            await wait_any(self._wake, stop, within=self.poll)
         await self.drain(within=10.0)
 
     async def drain(self, within: float) -> None:

@@ -64,24 +64,48 @@ def anonymous_admin(message: Message | None) -> bool:
     )
 
 
+async def is_admin(update: Update, context: BotContext) -> bool:
+    """Admin of this group, or (in a private chat) of at least one branch."""
+    user = update.effective_user
+    if user is None:
+        return False
+    chat = update.effective_chat
+    if is_group(chat):
+        assert chat is not None
+        return await context.services.roles.is_admin(user.id, chat.id)
+    return bool(await admin_branches(update, context))
+
+
+async def is_staff_or_admin(update: Update, context: BotContext) -> bool:
+    """May see reports and download results."""
+    user = update.effective_user
+    if user is None:
+        return False
+    return context.services.roles.is_staff(user.id) or await is_admin(update, context)
+
+
 async def refuse_unless(
     update: Update,
     context: BotContext,
     *,
-    allowed: Callable[[int, int | None], Awaitable[bool]],
+    allowed: Callable[[Update, BotContext], Awaitable[bool]],
     refusal: str,
 ) -> bool:
-    """True if the sender may go on; otherwise queue a polite refusal and return False."""
-    message = update.effective_message
-    if anonymous_admin(message):
+    """True if the sender may go on; otherwise queue a polite refusal and return False.
+
+    Works for commands and for button presses (forged callback data included).
+    """
+    if anonymous_admin(update.effective_message) and update.callback_query is None:
         reply(update, context, T.ANONYMOUS_ADMIN)
         return False
-    user = update.effective_user
-    chat = update.effective_chat
-    if user is None or not await allowed(user.id, chat.id if chat is not None else None):
+    if await allowed(update, context):
+        return True
+    query = update.callback_query
+    if query is not None and update.effective_chat is not None:
+        context.outbox.answer_callback(context.db, update.effective_chat.id, query.id, refusal)
+    else:
         reply(update, context, refusal)
-        return False
-    return True
+    return False
 
 
 def admin_only(callback: Callback) -> Callback:
@@ -89,9 +113,7 @@ def admin_only(callback: Callback) -> Callback:
 
     @functools.wraps(callback)
     async def wrapper(update: Update, context: BotContext) -> None:
-        if await refuse_unless(
-            update, context, allowed=context.services.roles.is_admin, refusal=T.NOT_ADMIN
-        ):
+        if await refuse_unless(update, context, allowed=is_admin, refusal=T.NOT_ADMIN):
             await callback(update, context)
 
     return wrapper
@@ -102,9 +124,7 @@ def staff_only(callback: Callback) -> Callback:
 
     @functools.wraps(callback)
     async def wrapper(update: Update, context: BotContext) -> None:
-        if await refuse_unless(
-            update, context, allowed=context.services.roles.can_view, refusal=T.NOT_STAFF
-        ):
+        if await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=T.NOT_STAFF):
             await callback(update, context)
 
     return wrapper

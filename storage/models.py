@@ -165,3 +165,30 @@ class ThemeSession(SQLModel, table=True):
     reminders: str = Field(default="[]", sa_column=Column(Text(), nullable=False))
     created_at: datetime = Field(sa_column=utc_column())
     pushed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+# --- the branch's archive of files (materials, voice, photos, documents) -------------------
+
+
+class ArchiveFile(SQLModel, table=True):
+    """A Telegram file the bot keeps a copy of under the archive dir (`rel_path`).
+
+    Queued in the transaction that records what the file belongs to; a background downloader
+    fetches it. Files over the Bot API's 20 MB download limit are kept by `file_id` alone
+    (status "too_big").
+    """
+
+    __tablename__ = "archive_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_id: str
+    file_unique_id: str = Field(index=True)
+    size: int | None = None
+    rel_path: str = Field(sa_column=Column(String(), nullable=False, unique=True))
+    status: str = Field(default="pending", index=True)  # pending | done | too_big | failed
+    attempts: int = Field(default=0, sa_column=Column(Integer(), nullable=False))
+    kind: str = ""
+    ref: str = ""
+    error: str | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+    done_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

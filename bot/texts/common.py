@@ -41,3 +41,10 @@ UNKNOWN_COMMAND = "没听懂这个命令。发 /help 可以看看能用哪些命
 INTERNAL_ERROR = "抱歉，刚才处理时出了点问题，已经记下来了。请稍后再试一次。"
 SEND_FAILED = "⚠️ 有一条消息没能发出：{describe}\n原因：{reason}"
 CHOOSE_BRANCH = "您管理着几个支部，请选择这次要操作的支部："
+
+EXPORT_PRIVATE_ONLY = (
+    "为保护大家的信息，下载只在私聊中进行。请点我的头像，和我私聊后再发送 /export。"
+)
+EXPORT_MENU = "您想下载哪一项？"
+EXPORT_LEDGER = "📒 学习台账"
+EXPORT_QUIZ = "📝 知识测试成绩"

@@ -186,3 +186,19 @@ async def test_a_broken_handler_rolls_back_and_apologises(harness: Harness) -> N
         assert s.exec(select(Member).where(Member.user_id == OUTSIDER)).all() == []
         failed = s.exec(select(OutboxMessage).where(OutboxMessage.status == "failed")).all()
         assert failed == []
+
+
+async def test_export_menu_is_private_and_for_staff_only(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    harness.fake.message(GROUP_ID, STAFF, "/export")
+    harness.fake.message(WANG, WANG, "/export")
+    harness.fake.message(STAFF, STAFF, "/export")
+    await harness.settle()
+
+    assert "私聊" in harness.texts(GROUP_ID)[-1]
+    assert all(m["_method"] == "sendMessage" for m in harness.fake.sent(GROUP_ID))
+    assert "只有" in harness.texts(WANG)[-1]
+    menu = harness.fake.sent(STAFF)[-1]
+    buttons = [b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["export:ledger", "export:quiz"]

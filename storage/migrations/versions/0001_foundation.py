@@ -102,8 +102,25 @@ def upgrade() -> None:
     )
     op.create_index("ix_theme_session_branch_id", "theme_session", ["branch_id"])
     op.create_index("ux_theme_session_key", "theme_session", ["branch_id", "key"], unique=True)
+    op.create_table(
+        "archive_file",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("file_id", sa.String(), nullable=False),
+        sa.Column("file_unique_id", sa.String(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=True),
+        sa.Column("rel_path", sa.String(), nullable=False, unique=True),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("ref", sa.String(), nullable=False),
+        sa.Column("error", sa.String(), nullable=True),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("done_at", UtcDateTime(), nullable=True),
+    )
+    op.create_index("ix_archive_file_file_unique_id", "archive_file", ["file_unique_id"])
+    op.create_index("ix_archive_file_status", "archive_file", ["status"])
 
 
 def downgrade() -> None:
-    for table in ("theme_session", "outbox", "inbox", "member", "person", "branch"):
+    for table in ("archive_file", "theme_session", "outbox", "inbox", "member", "person", "branch"):
         op.drop_table(table)

@@ -175,6 +175,8 @@ class BotRunner:
         self.settings.archive_dir.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(self.db.migrate)
         await self.application.initialize()
+        # Jobs build deep links (t.me/<username>?start=...) without a bot object at hand.
+        self.services.extras["bot_username"] = self.application.bot.username
         webhook = await self.application.bot.get_webhook_info()
         if webhook.url:
             log.info("removing the webhook so that polling works")

@@ -66,6 +66,10 @@ class Services:
     def local_now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
 
+    def deep_link(self, payload: str) -> str:
+        """A t.me link that opens a private chat with the bot and sends /start <payload>."""
+        return f"https://t.me/{self.extras['bot_username']}?start={payload}"
+
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with typed access to the services and the update's session."""

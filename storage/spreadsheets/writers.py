@@ -317,7 +317,7 @@ _NAME_MAX_CHARS = 80
 # ext4 and most file systems allow 255 *bytes* per name; 80 Chinese characters are 240 bytes in
 # UTF-8 but 80 emoji would be 320, so the whole name is also kept within 250 bytes.
 _NAME_MAX_BYTES = 250
-_EXT_RE = re.compile(r"[A-Za-z0-9]{1,10}")
+_EXT_MAX = 16
 
 
 def safe_filename(*parts: str, ext: str) -> str:
@@ -326,11 +326,11 @@ def safe_filename(*parts: str, ext: str) -> str:
     The result is always a single, harmless path component: NFC-normalised, without path
     separators, '..', control characters or ``<>:"/\\|?*``, not a reserved Windows name, not
     starting with a dot, at most 80 characters before the extension, never empty.
-    ``ext`` is a plain extension such as "xlsx" (a leading dot is allowed).
+    ``ext`` is an extension such as "xlsx" or ".ogg"; as it may come from an uploaded file's
+    name, it is cleaned rather than refused: only ASCII letters, digits and inner dots are kept
+    (at most 16 characters), and "bin" is used when nothing is left.
     """
-    extension = ext.removeprefix(".")
-    if not _EXT_RE.fullmatch(extension):
-        raise ValueError(f"unsafe file extension {ext!r}")
+    extension = _clean_extension(ext)
     cleaned = (_clean_name_part(p) for p in parts)
     stem = "_".join(p for p in cleaned if p)
     stem = _trim_name(re.sub(r"_{2,}", "_", stem))
@@ -342,6 +342,12 @@ def safe_filename(*parts: str, ext: str) -> str:
     if stem.split(".")[0].rstrip().upper() in _WINDOWS_RESERVED:
         stem = "_" + stem  # at most 81 characters then, still far below every limit
     return f"{stem}.{extension}"
+
+
+def _clean_extension(ext: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9.]", "", ext)
+    text = re.sub(r"\.{2,}", ".", text).strip(".")[:_EXT_MAX].strip(".")
+    return text or "bin"
 
 
 def _clean_name_part(part: str) -> str:

@@ -202,3 +202,10 @@ async def test_export_menu_is_private_and_for_staff_only(harness: Harness) -> No
     menu = harness.fake.sent(STAFF)[-1]
     buttons = [b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["export:ledger", "export:quiz"]
+
+
+async def test_deep_links_open_a_private_chat_with_this_bot(harness: Harness) -> None:
+    await harness.start()
+    assert harness.services.deep_link("reflect_3") == (
+        f"https://t.me/{harness.fake.bot_user['username']}?start=reflect_3"
+    )

@@ -40,3 +40,6 @@ def setup(level: str = "INFO", log_dir: Path | None = None) -> None:
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # With max_retries=0 the rate limiter logs every 429 as an error with a traceback; the
+    # sender handles 429 itself and logs one readable line instead.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

@@ -11,12 +11,21 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from pydantic import ValidationError
+from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
 from bot.app import AlreadyRunning, BotRunner
 from bot.polling import FatalPollingError
 from bot.settings import Settings
 
+TOKEN_REFUSED = (
+    "Telegram 拒绝了这个机器人令牌。请到 @BotFather 核对令牌，更新 YINLING_BOT_TOKEN。"
+    "\nTelegram refused the bot token; check it with @BotFather and update YINLING_BOT_TOKEN."
+)
+UNREACHABLE = (
+    "连接不上 Telegram。请检查网络；在中国大陆需要设置代理 YINLING_PROXY（如 socks5://127.0.0.1:1080）。"
+    "\nCannot reach Telegram; check the network, or set YINLING_PROXY."
+)
 EXIT_CONFIG = 2
 EXIT_RUNTIME = 3
 
@@ -76,9 +85,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except AlreadyRunning as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_RUNTIME
-    except FatalPollingError as exc:
-        print(str(exc), file=sys.stderr)
+    except (FatalPollingError, InvalidToken) as exc:
+        print(str(exc) if isinstance(exc, FatalPollingError) else TOKEN_REFUSED, file=sys.stderr)
         return EXIT_CONFIG
+    except NetworkError as exc:
+        print(f"{UNREACHABLE}\n({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_RUNTIME
     return 0
 
 

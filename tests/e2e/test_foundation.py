@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import sys
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -20,6 +24,7 @@ from tests.e2e.harness import (
     STAFF,
     Harness,
 )
+from tests.fakes.botapi import FakeBotApi
 
 WANG, LI, ZHANG, CHEN = RETIREES
 
@@ -209,3 +214,30 @@ async def test_deep_links_open_a_private_chat_with_this_bot(harness: Harness) ->
     assert harness.services.deep_link("reflect_3") == (
         f"https://t.me/{harness.fake.bot_user['username']}?start=reflect_3"
     )
+
+
+async def test_a_token_telegram_refuses_exits_2_with_a_clear_message(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    wrong = "987654321:AAHthisIsNotTheTokenTheServerKnows_xyz"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "YINLING_BOT_TOKEN": wrong,
+        "YINLING_API_BASE_URL": fake.base_url,
+        "YINLING_API_FILE_URL": fake.base_file_url,
+        "YINLING_DATA_DIR": str(tmp_path / "data"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert "拒绝了这个机器人令牌" in stderr.decode()
+    assert wrong not in stderr.decode()

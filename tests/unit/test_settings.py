@@ -73,3 +73,17 @@ def test_help_lists_the_subcommands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("run", "migrate"):
         assert command in result.stdout
+
+
+def test_an_unreachable_telegram_is_explained(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "YINLING_BOT_TOKEN": TOKEN,
+        # Nothing listens on port 9 of the loopback: the connection is refused at once.
+        "YINLING_API_BASE_URL": "http://127.0.0.1:9/bot",
+        "YINLING_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = run_cli("run", env=env, cwd=tmp_path)
+    assert result.returncode == 3
+    assert "连接不上 Telegram" in result.stderr and "YINLING_PROXY" in result.stderr
+    assert TOKEN not in result.stderr

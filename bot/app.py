@@ -163,6 +163,7 @@ class BotRunner:
             self.application.bot, self.db, self.services.archive, self.clock
         )
         self.planner = Planner(self.services)
+        self.planner.register("inbox.prune", self.processor.prune_daily)
         for module in SCHEDULES:
             self.planner.register(module.__name__, module.run_due)
         self.services.extras["planner"] = self.planner

@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import warnings
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -139,6 +139,7 @@ class Processor:
         self.services = services
         self._wake = asyncio.Event()
         self.processed = 0
+        self._pruned_at: datetime | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -200,8 +201,15 @@ class Processor:
         )
 
     async def prune(self) -> None:
+        """Forget updates processed more than a week ago (their update ids can't recur)."""
         async with self.services.db.write() as session:
             inbox.prune(session, before=self.services.now() - KEEP_DONE)
+        self._pruned_at = self.services.now()
+
+    async def prune_daily(self, services: Services, now: datetime) -> None:
+        """Planner work: prune once a day in a long-running bot."""
+        if self._pruned_at is None or now - self._pruned_at >= timedelta(days=1):
+            await self.prune()
 
 
 async def record_error(update: object, context: BotContext) -> None:

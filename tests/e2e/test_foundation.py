@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,15 @@ async def test_a_token_telegram_refuses_exits_2_with_a_clear_message(
     assert process.returncode == 2
     assert "拒绝了这个机器人令牌" in stderr.decode()
     assert wrong not in stderr.decode()
+
+
+async def test_processed_updates_are_forgotten_after_a_week(harness: Harness) -> None:
+    await harness.start()
+    harness.fake.message(GROUP_ID, WANG, "大家好")
+    await harness.settle()
+    with harness.session() as s:
+        assert inbox.count(s, "done") == 1
+    harness.clock.advance(timedelta(days=8))
+    await harness.tick()
+    with harness.session() as s:
+        assert inbox.count(s) == 0

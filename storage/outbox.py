@@ -31,14 +31,25 @@ def add(session: Session, row: OutboxMessage) -> int | None:
 def due(
     session: Session, *, now: datetime, busy_chats: Iterable[int], limit: int = 500
 ) -> list[OutboxMessage]:
-    """Pending rows whose time has come, oldest first, skipping chats already being served."""
-    busy = list(busy_chats)
+    """Pending rows whose time has come, oldest first, skipping chats already being served.
+
+    A chat with a row waiting for its retry is skipped entirely until then, so that later rows
+    never overtake it (a push's invitation must not arrive before its materials).
+    """
+    waiting = select(OutboxMessage.chat_id).where(
+        OutboxMessage.status == "pending", col(OutboxMessage.not_before) > now
+    )
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", col(OutboxMessage.not_before) <= now)
+        .where(
+            OutboxMessage.status == "pending",
+            col(OutboxMessage.not_before) <= now,
+            col(OutboxMessage.chat_id).not_in(waiting),
+        )
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
+    busy = list(busy_chats)
     if busy:
         query = query.where(col(OutboxMessage.chat_id).not_in(busy))
     return list(session.exec(query))

@@ -100,3 +100,20 @@ async def test_a_message_that_cannot_be_sent_is_reported_to_whom_it_concerns(
 
     assert harness.texts(GROUP_ID) == ["后面的消息照常发出"]
     assert "学习材料《党章》" in harness.texts(SECRETARY)[-1]
+
+
+async def test_a_message_waiting_to_retry_is_not_overtaken_in_its_chat(harness: Harness) -> None:
+    await harness.start()
+    harness.fake.fail("sendDocument", status=500, times=1)
+    assert harness.runner is not None
+    async with harness.runner.db.write() as s:
+        harness.services.outbox.message(s, GROUP_ID, "一、学习材料如下")
+        doc = harness.fake.file(b"%PDF-1.4", file_name="a.pdf")
+        harness.services.outbox.call(
+            s, GROUP_ID, "sendDocument", {"chat_id": GROUP_ID, "document": doc["file_id"]}
+        )
+        harness.services.outbox.message(s, GROUP_ID, "二、请回复本消息提交心得")
+    await harness.settle(limit=15)
+
+    kinds = [m["_method"] for m in harness.fake.sent(GROUP_ID)]
+    assert kinds == ["sendMessage", "sendDocument", "sendMessage"]

@@ -47,7 +47,7 @@ MATERIAL_USAGE = (
     "也可以直接发送文件或图片，并在说明里写上 /material 标题。"
 )
 MATERIAL_UNSUPPORTED = "这种消息还不能作为学习材料。请发文件（PDF、Word 等）、图片、文字或链接。"
-MATERIAL_ADDED = "✅ 已加入学习材料：《{title}》\n{when}"
+MATERIAL_ADDED = "✅ 已加入学习材料：《{title}》\n"
 MATERIAL_WHEN_NEXT = "将在 {date} 的主题党日发到群里（目前排第 {n} 份）。"
 MATERIAL_WHEN_NO_RULE = (
     "目前排第 {n} 份。还没有设定主题党日：请用 /themeday 设定日子，或用 /push 立即发出。"

@@ -1,0 +1,309 @@
+"""The theme party day as the secretary and the members meet it: materials are queued, the
+monthly day comes, everything is posted to the group once, even across restarts."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from datetime import datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from storage import materials as material_store
+from storage.db import Database
+from storage.models import Branch, Material, OutboxMessage, ThemeSession
+from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+WANG, LI, ZHANG, CHEN = RETIREES
+THEME_DAY = datetime(2026, 12, 15, 9, 0, tzinfo=SHANGHAI)
+POSTING = {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup"}
+
+
+def png(width: int = 2, height: int = 1) -> bytes:
+    """A tiny valid PNG, so sendPhoto has a real image to chew on."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+
+
+async def ready(harness: Harness, **settings: Any) -> None:
+    """The bot runs, the group is a branch, the secretary has a private chat with the bot."""
+    await harness.start(**settings)
+    await harness.setup_branch()
+    harness.fake.message(SECRETARY, SECRETARY, "/start")
+    await harness.settle()
+
+
+async def say(harness: Harness, chat_id: int, user_id: int, text: str, **kw: Any) -> str:
+    """Send a message and return the bot's last text in that chat afterwards."""
+    harness.fake.message(chat_id, user_id, text, **kw)
+    await harness.settle()
+    return harness.texts(chat_id)[-1]
+
+
+async def add_pdf(harness: Harness, name: str, title: str, chat_id: int = GROUP_ID) -> str:
+    doc = harness.fake.file(f"%PDF-1.4 {title}".encode(), file_name=name)
+    sender = SECRETARY
+    msg = harness.fake.message(chat_id, sender, document=doc)
+    return await say(harness, chat_id, sender, f"/material {title}", reply_to=msg["message_id"])
+
+
+async def add_photo(harness: Harness, title: str) -> str:
+    photo = harness.fake.file(png(), kind="photo")
+    harness.fake.message(GROUP_ID, SECRETARY, photo=photo, caption=f"/material {title}")
+    await harness.settle()
+    return harness.texts(GROUP_ID)[-1]
+
+
+async def add_text(harness: Harness, text: str, title: str = "") -> str:
+    msg = harness.fake.message(GROUP_ID, SECRETARY, text)
+    command = f"/material {title}".strip()
+    return await say(harness, GROUP_ID, SECRETARY, command, reply_to=msg["message_id"])
+
+
+@contextmanager
+def _db(harness: Harness) -> Iterator[Session]:
+    """A session on the bot's database, whether or not the bot is running."""
+    db = Database(harness.settings().db_url)
+    try:
+        with Session(db.engine) as session:
+            yield session
+    finally:
+        db.dispose()
+
+
+def posts(harness: Harness, chat_id: int = GROUP_ID) -> list[dict[str, Any]]:
+    return [m for m in harness.fake.sent(chat_id) if m["_method"] in POSTING]
+
+
+def posted_since(harness: Harness, count: int) -> list[dict[str, Any]]:
+    return posts(harness)[count:]
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+async def at(harness: Harness, when: datetime) -> None:
+    harness.clock.set(when)
+    await harness.tick()
+
+
+def queue_ids(harness: Harness) -> list[int]:
+    with harness.session() as s:
+        branch = s.exec(select(Branch)).one()
+        assert branch.id is not None
+        return [m.id for m in material_store.queued(s, branch.id) if m.id is not None]
+
+
+# --- the issue's "done when" -----------------------------------------------------------------
+
+
+async def test_queued_materials_are_pushed_at_the_time_once_even_after_a_restart(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    answer = await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党的二十大精神")
+    assert "每月15日" in answer and "12月15日（星期二）09:00" in answer
+
+    assert "《党章学习》" in await add_pdf(harness, "党章.pdf", "党章学习")
+    confirmation = await add_photo(harness, "红船照片")
+    assert "《红船照片》" in confirmation and "12月15日" in confirmation
+    assert "《学习要点》" in await add_text(harness, "学习要点：不忘初心，牢记使命。", "学习要点")
+
+    # A retiree cannot add materials.
+    msg = harness.fake.message(GROUP_ID, WANG, "我也想分享一篇文章")
+    refusal = await say(harness, GROUP_ID, WANG, "/material", reply_to=msg["message_id"])
+    assert "只有支部书记和支委" in refusal
+    with harness.session() as s:
+        assert len(s.exec(select(Material)).all()) == 3
+
+    before = len(posts(harness))
+    await at(harness, THEME_DAY - timedelta(minutes=1))
+    assert posted_since(harness, before) == []
+
+    await at(harness, THEME_DAY)
+    pushed = posted_since(harness, before)
+    assert [m["_method"] for m in pushed] == [
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendMessage",
+        "sendMessage",
+    ]
+    header, pdf, photo, text, invitation = pushed
+    assert "12月15日（星期二）" in header["text"] and "学习党的二十大精神" in header["text"]
+    assert "回复这条消息" in header["text"]
+    assert pdf["document"]["file_name"] == "党章.pdf" and "党章学习" in pdf["caption"]
+    assert "红船照片" in photo["caption"]
+    assert "不忘初心" in text["text"]
+    [[button]] = invitation["reply_markup"]["inline_keyboard"]
+    with harness.session() as s:
+        session = s.exec(select(ThemeSession)).one()
+        assert session.key == "rule:2026-12-15" and session.pushed_at is not None
+        assert [m.title for m in material_store.of_session(s, session.id or 0)] == [
+            "党章学习",
+            "红船照片",
+            "学习要点",
+        ]
+    assert button["text"] == "📝 提交心得"
+    assert button["url"].endswith(f"?start=reflect_{session.id}")
+
+    # A restart afterwards (same day, and every tick) posts nothing again.
+    await harness.restart()
+    await harness.tick()
+    await at(harness, THEME_DAY + timedelta(hours=3))
+    assert len(posts(harness)) == before + 5
+    # The queue is empty now; the materials stay in the library.
+    assert queue_ids(harness) == []
+
+
+async def test_a_bot_started_two_hours_late_on_the_day_still_pushes(harness: Harness) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党章")
+    await add_pdf(harness, "党章.pdf", "党章")
+    await harness.stop()
+    before = len(posts(harness))
+
+    harness.clock.set(THEME_DAY + timedelta(hours=2))
+    await harness.start()
+    await harness.tick()
+    pushed = posted_since(harness, before)
+    assert [m["_method"] for m in pushed] == ["sendMessage", "sendDocument", "sendMessage"]
+    assert "学习党章" in pushed[0]["text"]
+
+
+async def test_a_bot_started_the_next_day_does_not_push_and_tells_the_secretary(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党章")
+    await add_pdf(harness, "党章.pdf", "党章")
+    await harness.stop()
+    before = len(posts(harness))
+    private_before = len(harness.texts(SECRETARY))
+
+    harness.clock.set(THEME_DAY + timedelta(days=1))
+    await harness.start()
+    await harness.tick()
+    await harness.tick()
+    assert posted_since(harness, before) == []
+    notices = harness.texts(SECRETARY)[private_before:]
+    assert len(notices) == 1 and "没有发出" in notices[0] and "12月15日" in notices[0]
+    # The materials wait for the next push.
+    assert len(queue_ids(harness)) == 1
+
+    # Told once: another restart says nothing more.
+    await harness.restart()
+    await harness.tick()
+    assert len(harness.texts(SECRETARY)) == private_before + 1
+
+
+# --- the push: media groups, refused files, restarts ------------------------------------------
+
+
+async def test_documents_and_photos_go_in_separate_media_groups(harness: Harness) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    await add_pdf(harness, "一.pdf", "材料一")
+    await add_photo(harness, "照片一")
+    await add_text(harness, "请阅读 https://www.12371.cn/ 上的文章", "共产党员网")
+    await add_pdf(harness, "二.docx", "材料二")
+    await add_photo(harness, "照片二")
+    before = len(posts(harness))
+
+    await at(harness, THEME_DAY)
+    pushed = posted_since(harness, before)
+    methods = [m["_method"] for m in pushed]
+    assert methods == ["sendMessage"] + ["sendMediaGroup"] * 4 + ["sendMessage"] * 2
+    docs, photos = pushed[1:3], pushed[3:5]
+    assert [d["document"]["file_name"] for d in docs] == ["一.pdf", "二.docx"]
+    assert all("photo" in p for p in photos)
+    assert len({d["media_group_id"] for d in docs}) == 1
+    assert "12371" in pushed[5]["text"]
+    # Well under Telegram's 20 messages a minute for a group.
+    assert len(pushed) <= 20
+
+
+async def test_a_refused_file_does_not_stop_the_rest_and_the_secretary_is_told(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    await add_pdf(harness, "一.pdf", "材料一")
+    await add_pdf(harness, "二.pdf", "已删除的文件")
+    await add_pdf(harness, "三.pdf", "材料三")
+    await add_photo(harness, "坏照片")
+    # Two files Telegram no longer knows (deleted): one in the documents group, one alone.
+    with harness.session() as s:
+        for material in s.exec(select(Material)).all():
+            if material.title in ("已删除的文件", "坏照片"):
+                material.file_id = f"BQACdeleted{material.id}"
+                s.add(material)
+        s.commit()
+    before = len(posts(harness))
+    private_before = len(harness.texts(SECRETARY))
+
+    await at(harness, THEME_DAY)
+    await harness.tick()  # the refused group is resent one by one
+    pushed = posted_since(harness, before)
+    files = [m["document"]["file_name"] for m in pushed if "document" in m]
+    assert sorted(files) == ["一.pdf", "三.pdf"]
+    assert any("心得" in text_of(m) and m.get("reply_markup") for m in pushed)
+    notices = harness.texts(SECRETARY)[private_before:]
+    assert len(notices) == 2
+    assert any("已删除的文件" in n for n in notices) and any("坏照片" in n for n in notices)
+    assert all("没能发出" in n for n in notices)
+
+    # Nothing more goes out on later ticks.
+    count = len(posts(harness))
+    await harness.tick()
+    assert len(posts(harness)) == count
+
+
+async def test_a_restart_in_the_middle_of_a_push_posts_nothing_twice(harness: Harness) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    await add_pdf(harness, "一.pdf", "材料一")
+    await add_pdf(harness, "二.pdf", "材料二")
+    await add_text(harness, "学习要点", "要点")
+    before = len(posts(harness))
+
+    # Telegram stumbles on the media group; the bot stops while it waits to retry.
+    harness.fake.fail("sendMediaGroup", status=500, times=1)
+    harness.clock.set(THEME_DAY)
+    assert harness.runner is not None
+    await harness.runner.planner.tick()
+    await harness.fake.wait_until(
+        lambda: any(c.method == "sendMediaGroup" and c.status == 500 for c in harness.fake.calls)
+    )
+    await harness.stop()
+    with _db(harness) as s:
+        pending = s.exec(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
+        assert any(row.method == "sendMediaGroup" for row in pending)
+
+    await harness.start()
+    await harness.tick()
+    await harness.tick()
+    pushed = posted_since(harness, before)
+    methods = sorted(m["_method"] for m in pushed)
+    assert methods == [
+        "sendMediaGroup",
+        "sendMediaGroup",
+        "sendMessage",
+        "sendMessage",
+        "sendMessage",
+    ]
+    assert sum("学习要点" in text_of(m) for m in pushed) == 1
+    with _db(harness) as s:
+        assert len(s.exec(select(ThemeSession)).all()) == 1

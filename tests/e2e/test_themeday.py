@@ -101,7 +101,7 @@ async def at(harness: Harness, when: datetime) -> None:
 
 def queue_ids(harness: Harness) -> list[int]:
     with harness.session() as s:
-        branch = s.exec(select(Branch)).one()
+        branch = s.exec(select(Branch).where(Branch.chat_id == GROUP_ID)).one()
         assert branch.id is not None
         return [m.id for m in material_store.queued(s, branch.id) if m.id is not None]
 
@@ -307,3 +307,173 @@ async def test_a_restart_in_the_middle_of_a_push_posts_nothing_twice(harness: Ha
     assert sum("学习要点" in text_of(m) for m in pushed) == 1
     with _db(harness) as s:
         assert len(s.exec(select(ThemeSession)).all()) == 1
+
+
+# --- /materials: the queue and the library -----------------------------------------------------
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """callback_data by button text."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {b["text"]: b.get("callback_data", "") for row in rows for b in row}
+
+
+async def test_materials_list_can_remove_and_move_up_and_checks_rights(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    await add_pdf(harness, "一.pdf", "材料一")
+    await add_text(harness, "第二份的内容", "材料二")
+    await add_text(harness, "第三份的内容", "材料三")
+    first, second, third = queue_ids(harness)
+
+    listing = await say(harness, GROUP_ID, COMMITTEE, "/materials")
+    assert "12月15日" in listing
+    assert listing.index("材料一") < listing.index("材料二") < listing.index("材料三")
+    message = harness.fake.sent(GROUP_ID)[-1]
+    data = buttons(message)
+    assert data["⬆ 上移第3份"] == f"mat:up:{third}"
+    assert "⬆ 上移第1份" not in data
+
+    # A retiree presses a button: refused, answered, nothing changes.
+    query = harness.fake.press(WANG, GROUP_ID, message["message_id"], f"mat:rm:{first}")
+    await harness.settle()
+    assert harness.fake.answered_callbacks[query]["text"].startswith("只有")
+    assert queue_ids(harness) == [first, second, third]
+
+    # Forged data for a material that does not exist is answered too.
+    forged = harness.fake.press(
+        SECRETARY, GROUP_ID, message["message_id"], "mat:rm:99999", force=True
+    )
+    junk = harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], "mat:zz:x", force=True)
+    await harness.settle()
+    assert forged in harness.fake.answered_callbacks and junk in harness.fake.answered_callbacks
+
+    harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], f"mat:up:{third}")
+    await harness.settle()
+    assert queue_ids(harness) == [first, third, second]
+    edited = harness.fake.message_by_id(GROUP_ID, message["message_id"])
+    assert edited is not None
+    assert edited["text"].index("材料三") < edited["text"].index("材料二")
+
+    harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], f"mat:rm:{first}")
+    await harness.settle()
+    assert queue_ids(harness) == [third, second]
+    assert harness.fake.unanswered_callbacks() == []
+
+    # The removed one is in the library and can be used again.
+    library = await say(harness, GROUP_ID, SECRETARY, "/materials 全部")
+    assert "材料一" in library and "未用过" in library
+    lib_message = harness.fake.sent(GROUP_ID)[-1]
+    harness.fake.press(SECRETARY, GROUP_ID, lib_message["message_id"], f"mat:re:{first}")
+    await harness.settle()
+    assert queue_ids(harness) == [third, second, first]
+    assert harness.fake.unanswered_callbacks() == []
+
+
+async def test_pushed_materials_stay_in_the_library_and_can_be_queued_again(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    await add_pdf(harness, "党章.pdf", "党章")
+    await at(harness, THEME_DAY)
+    assert queue_ids(harness) == []
+    assert "没有排好的材料" in await say(harness, GROUP_ID, SECRETARY, "/materials")
+
+    library = await say(harness, GROUP_ID, SECRETARY, "/materials 全部")
+    assert "党章" in library and "12月15日" in library
+    message = harness.fake.sent(GROUP_ID)[-1]
+    [(text, data)] = buttons(message).items()
+    assert text == "♻ 再次使用第1份"
+    harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], data)
+    await harness.settle()
+    assert len(queue_ids(harness)) == 1
+
+    # Replying /material again to the same file also queues it again (and never twice).
+    with harness.session() as s:
+        material = s.exec(select(Material)).one()
+    # A second tap from a client that has not seen the edit yet changes nothing.
+    harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], data, force=True)
+    await harness.settle()
+    assert len(queue_ids(harness)) == 1
+    again = await say(
+        harness, GROUP_ID, SECRETARY, "/material", reply_to=material.source_message_id
+    )
+    assert "已经在" in again
+
+
+async def test_materials_sent_privately_to_an_admin_of_two_branches_ask_which(
+    harness: Harness,
+) -> None:
+    other = -1009999000001
+    harness.fake.add_group(other, "第二支部", creator_id=SECRETARY, members=[WANG])
+    await ready(harness)
+    harness.fake.message(other, SECRETARY, "/setup")
+    await harness.settle()
+
+    doc = harness.fake.file(b"%PDF-1.4 x", file_name="讲话.pdf")
+    harness.fake.message(SECRETARY, SECRETARY, document=doc, caption="/material 重要讲话")
+    await harness.settle()
+    question = harness.fake.sent(SECRETARY)[-1]
+    assert "哪个支部" in question["text"]
+    choices = buttons(question)
+    assert set(choices) == {"老干之家", "第二支部"}
+    assert queue_ids(harness) == []
+
+    harness.fake.press(SECRETARY, SECRETARY, question["message_id"], choices["第二支部"])
+    await harness.settle()
+    edited = harness.fake.message_by_id(SECRETARY, question["message_id"])
+    assert edited is not None and "《重要讲话》" in edited["text"]
+    with harness.session() as s:
+        material = s.exec(select(Material)).one()
+        branch = s.get_one(Branch, material.branch_id)
+        assert branch.title == "第二支部" and material.state == "queued"
+    assert harness.fake.unanswered_callbacks() == []
+
+    # /materials privately asks which branch as well.
+    harness.fake.message(SECRETARY, SECRETARY, "/materials")
+    await harness.settle()
+    ask = harness.fake.sent(SECRETARY)[-1]
+    harness.fake.press(SECRETARY, SECRETARY, ask["message_id"], buttons(ask)["第二支部"])
+    await harness.settle()
+    shown = harness.fake.message_by_id(SECRETARY, ask["message_id"])
+    assert shown is not None and "重要讲话" in shown["text"]
+
+
+async def test_files_are_archived_and_a_file_over_20_mb_is_noted(harness: Harness) -> None:
+    await ready(harness)
+    await add_pdf(harness, "党章.pdf", "党章")
+    big = harness.fake.file(None, size=25 * 1024 * 1024, file_name="录像.mp4")
+    msg = harness.fake.message(GROUP_ID, SECRETARY, document=big)
+    answer = await say(
+        harness, GROUP_ID, SECRETARY, "/material 讲座录像", reply_to=msg["message_id"]
+    )
+    assert "20MB" in answer and "《讲座录像》" in answer
+    assert "还没有设定主题党日" in answer
+
+    from storage.models import ArchiveFile
+
+    def downloaded() -> bool:
+        with harness.session() as s:
+            return any(row.status == "done" for row in s.exec(select(ArchiveFile)).all())
+
+    await harness.fake.wait_until(downloaded)
+    with harness.session() as s:
+        rows = {row.status: row for row in s.exec(select(ArchiveFile)).all()}
+    assert set(rows) == {"done", "too_big"}
+    path = harness.data_dir / "archive" / rows["done"].rel_path
+    assert path.read_bytes() == "%PDF-1.4 党章".encode()
+    assert "学习材料" in rows["done"].rel_path
+
+
+async def test_material_usage_and_unsupported_messages(harness: Harness) -> None:
+    await ready(harness)
+    assert "回复" in await say(harness, GROUP_ID, SECRETARY, "/material")
+    voice = harness.fake.file(b"OggS", kind="voice", duration=3)
+    msg = harness.fake.message(GROUP_ID, SECRETARY, voice=voice)
+    answer = await say(harness, GROUP_ID, SECRETARY, "/material", reply_to=msg["message_id"])
+    assert "还不能作为学习材料" in answer
+    with harness.session() as s:
+        assert s.exec(select(Material)).all() == []

@@ -161,17 +161,23 @@ def push(
     topic: str,
     now: datetime,
     notify_chat_id: int,
+    day: date | None = None,
 ) -> tuple[ThemeSession, bool]:
-    """Create the session `key` and queue its whole push; (session, False) if it existed."""
+    """Create the session `key` and queue its whole push; (session, False) if it existed.
+
+    `day` is the theme day it stands for (a late push after midnight still belongs to the
+    day before); by default the local date of `now`.
+    """
     assert branch.id is not None
     tz = services.settings.tz
     local_now = now.astimezone(tz)
+    day = day or local_now.date()
     deadline, reminders = _schedule(branch, local_now)
     theme, created = themeday.create(
         session,
         branch_id=branch.id,
         key=key,
-        local_date=local_now.date(),
+        local_date=day,
         topic=topic,
         deadline=deadline,
         reminders=reminders,
@@ -181,7 +187,7 @@ def push(
         return theme, False
     assert theme.id is not None
     items = materials.queued(session, branch.id)
-    date_words = day_text(local_now.date())
+    date_words = day_text(day)
     deadline_words = moment_text(deadline, tz)
     meta: dict[str, Any] = {"notify_chat_id": notify_chat_id}
     header = T.HEADER if items else T.HEADER_NO_MATERIALS

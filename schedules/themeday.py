@@ -47,8 +47,11 @@ def _run_branch(services: Services, session: Session, branch: Branch, now: datet
     if due < rule.since:
         return  # the rule was set after that day: nothing was missed
     day = due.astimezone(tz).date()
+    key = f"rule:{day.isoformat()}"
+    if themeday.by_key(session, branch.id, key) is not None:
+        return  # pushed on time or caught up
     if themeday.of_branch(session, branch.id, since=day, until=day):
-        return  # pushed on time, caught up, or started by hand with /push that day
+        return  # started by hand with /push that day
     notify = theme_day.notify_chat(
         session, branch, [rule.set_by], admins=list(services.settings.admin_ids)
     )
@@ -57,9 +60,10 @@ def _run_branch(services: Services, session: Session, branch: Branch, now: datet
             services,
             session,
             branch=branch,
-            key=f"rule:{day.isoformat()}",
+            key=key,
             topic=rule.topic,
             now=now,
+            day=day,
             notify_chat_id=notify,
         )
         if created:

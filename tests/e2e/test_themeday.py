@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import struct
 import zlib
-from datetime import datetime, timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -477,3 +477,177 @@ async def test_material_usage_and_unsupported_messages(harness: Harness) -> None
     assert "还不能作为学习材料" in answer
     with harness.session() as s:
         assert s.exec(select(Material)).all() == []
+
+
+# --- /themeday and /push ------------------------------------------------------------------------
+
+
+async def test_themeday_shows_sets_refuses_bad_rules_and_stops(harness: Harness) -> None:
+    await ready(harness)
+    assert "还没有设定" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+
+    answer = await say(harness, GROUP_ID, SECRETARY, "/themeday first-fri 9:30 党史学习")
+    assert "每月第一个星期五" in answer and "12月4日（星期五）09:30" in answer
+    shown = await say(harness, GROUP_ID, COMMITTEE, "/themeday")
+    assert "每月第一个星期五 09:30" in shown and "党史学习" in shown and "当天之内" in shown
+
+    # Bad rules get a clear explanation with an example; the old rule stays.
+    for bad, reason in [
+        ("/themeday 31 09:00 学习", "last"),
+        ("/themeday fifth-fri 09:00 学习", "last-fri"),
+        ("/themeday 每月某天 09:00", "例如"),
+        ("/themeday 15 25:00 学习", "24小时制"),
+        ("/themeday 15 下午3点 学习", "15:00"),
+        ("/themeday 15", "几点"),
+    ]:
+        refusal = await say(harness, GROUP_ID, SECRETARY, bad)
+        assert reason in refusal and "原来的设定没有改变" in refusal, (bad, refusal)
+    assert "每月第一个星期五 09:30" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+
+    # A retiree cannot change it.
+    assert "只有" in await say(harness, GROUP_ID, WANG, "/themeday off")
+    assert "每月第一个星期五" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+
+    # Changing the time keeps the topic; a Chinese weekday rule works too.
+    answer = await say(harness, GROUP_ID, SECRETARY, "/themeday 最后一个周五 14:00")
+    assert "每月最后一个星期五" in answer and "党史学习" in answer
+    assert "11月27日（星期五）14:00" in answer
+
+    assert "已停止" in await say(harness, GROUP_ID, SECRETARY, "/themeday off")
+    assert "还没有设定" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+    assert "本来就没有" in await say(harness, GROUP_ID, SECRETARY, "/themeday off")
+
+    # Stopped means nothing is pushed on the old day.
+    before = len(posts(harness))
+    await at(harness, datetime(2026, 11, 27, 14, 0, tzinfo=SHANGHAI))
+    assert posted_since(harness, before) == []
+
+
+async def test_a_last_day_rule_follows_months_of_different_lengths(harness: Harness) -> None:
+    await ready(harness)
+    answer = await say(harness, GROUP_ID, SECRETARY, "/themeday last 09:00 月末学习")
+    assert "11月30日（星期一）09:00" in answer
+    for day in [
+        datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI),
+        datetime(2026, 12, 31, 9, 0, tzinfo=SHANGHAI),
+        datetime(2027, 1, 31, 9, 0, tzinfo=SHANGHAI),
+        datetime(2027, 2, 28, 9, 0, tzinfo=SHANGHAI),
+    ]:
+        await at(harness, day - timedelta(minutes=1))
+        await at(harness, day)
+    with harness.session() as s:
+        keys = [t.key for t in s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()]
+    assert keys == ["rule:2026-11-30", "rule:2026-12-31", "rule:2027-01-31", "rule:2027-02-28"]
+    headers = [t for t in harness.texts(GROUP_ID) if "月末学习" in t and "📅" in t]
+    assert len(headers) == 4 and "2月28日（星期日）" in headers[-1]
+
+
+async def test_a_weekday_rule_pushes_on_that_weekday(harness: Harness) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday second-tue 10:00 学习")
+    await at(harness, datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI))  # the 2nd is a Wednesday
+    await at(harness, datetime(2027, 1, 12, 10, 0, tzinfo=SHANGHAI))
+    with harness.session() as s:
+        keys = [t.key for t in s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()]
+    assert keys == ["rule:2026-12-08", "rule:2027-01-12"]
+
+
+async def test_the_catch_up_window_can_be_set_in_hours(harness: Harness) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 21:00 晚间学习")
+    assert "6 小时之内" in await say(harness, GROUP_ID, SECRETARY, "/themeday 补发 6")
+    assert "小时数" in await say(harness, GROUP_ID, SECRETARY, "/themeday 补发 很久")
+    assert "6 小时之内" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+    await harness.stop()
+
+    # Down over midnight: 02:00 the next day is within six hours of 21:00, so it goes out.
+    harness.clock.set(datetime(2026, 12, 16, 2, 0, tzinfo=SHANGHAI))
+    await harness.start()
+    await harness.tick()
+    headers = [t for t in harness.texts(GROUP_ID) if "晚间学习" in t and "📅" in t]
+    assert len(headers) == 1 and "12月15日" in headers[0]
+    # Later that morning, past the window, the caught-up day is not reported as missed.
+    private_before = len(harness.texts(SECRETARY))
+    await at(harness, datetime(2026, 12, 16, 9, 0, tzinfo=SHANGHAI))
+    assert len(harness.texts(SECRETARY)) == private_before
+    with harness.session() as s:
+        session = s.exec(select(ThemeSession)).one()
+        assert (session.key, session.local_date.day) == ("rule:2026-12-15", 15)
+
+    # Next month, down until 04:00: seven hours late is too late; the secretary hears of it.
+    await harness.stop()
+    before = len(posts(harness))
+    harness.clock.set(datetime(2027, 1, 16, 4, 0, tzinfo=SHANGHAI))
+    await harness.start()
+    await harness.tick()
+    assert posted_since(harness, before) == []
+    assert "没有发出" in harness.texts(SECRETARY)[-1]
+
+
+async def test_a_rule_set_after_the_time_does_not_count_as_missed(harness: Harness) -> None:
+    harness.clock.set(datetime(2026, 12, 15, 10, 0, tzinfo=SHANGHAI))
+    await ready(harness)
+    private_before = len(harness.texts(SECRETARY))
+    before = len(posts(harness))
+    answer = await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    assert "2027" not in answer and "1月15日" in answer
+    await harness.tick()
+    assert len(posts(harness)) == before + 1  # only the confirmation
+    assert len(harness.texts(SECRETARY)) == private_before
+
+
+async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harness) -> None:
+    await ready(harness)
+    await add_pdf(harness, "党章.pdf", "党章")
+    before = len(posts(harness))
+
+    harness.fake.message(GROUP_ID, SECRETARY, "/push")
+    await harness.settle()
+    pushed = posted_since(harness, before)
+    assert [m["_method"] for m in pushed] == ["sendMessage", "sendDocument", "sendMessage"]
+    assert "主题党日学习" in pushed[0]["text"] and "11月26日（星期四）" in pushed[0]["text"]
+
+    before = len(posts(harness))
+    harness.fake.message(GROUP_ID, COMMITTEE, "/push 学习新修订的党章")
+    await harness.settle()
+    pushed = posted_since(harness, before)
+    assert [m["_method"] for m in pushed] == ["sendMessage", "sendMessage"]
+    assert "学习新修订的党章" in pushed[0]["text"] and "学习新修订的党章" in pushed[1]["text"]
+
+    # Privately: the push goes to the group and the admin is told.
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党史")
+    before = len(posts(harness))
+    answer = await say(harness, SECRETARY, SECRETARY, "/push")
+    assert "老干之家" in answer and "学习党史" in answer
+    assert "学习党史" in posted_since(harness, before)[0]["text"]
+
+    assert "只有" in await say(harness, GROUP_ID, WANG, "/push")
+    with harness.session() as s:
+        sessions = s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()
+    assert [t.topic for t in sessions] == ["主题党日学习", "学习新修订的党章", "学习党史"]
+    assert all(t.key.startswith("push:") and t.pushed_at is not None for t in sessions)
+    deadline = sessions[0].deadline.astimezone(SHANGHAI)
+    assert (deadline.month, deadline.day) == (12, 3)  # seven days by default
+
+    # A push on the theme day itself stands for that day: the rule does not push again.
+    before = len(posts(harness))
+    harness.clock.set(THEME_DAY - timedelta(hours=1))
+    harness.fake.message(GROUP_ID, SECRETARY, "/push")
+    await harness.settle()
+    await at(harness, THEME_DAY)
+    assert len(posted_since(harness, before)) == 2
+
+
+async def test_the_deadline_follows_the_branch_option(harness: Harness) -> None:
+    await ready(harness)
+    with harness.session() as s:
+        branch = s.exec(select(Branch)).one()
+        branch.options = '{"deadline_days": 3}'
+        s.add(branch)
+        s.commit()
+    harness.fake.message(GROUP_ID, SECRETARY, "/push")
+    await harness.settle()
+    with harness.session() as s:
+        session = s.exec(select(ThemeSession)).one()
+    assert session.deadline.astimezone(SHANGHAI).day == 29
+    assert "11月29日" in harness.texts(GROUP_ID)[-1]

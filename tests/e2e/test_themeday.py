@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from storage import materials as material_store
 from storage.db import Database
-from storage.models import Branch, Material, OutboxMessage, ThemeSession
+from storage.models import ArchiveFile, Branch, Material, OutboxMessage, ThemeSession
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -452,8 +452,6 @@ async def test_files_are_archived_and_a_file_over_20_mb_is_noted(harness: Harnes
     )
     assert "20MB" in answer and "《讲座录像》" in answer
     assert "还没有设定主题党日" in answer
-
-    from storage.models import ArchiveFile
 
     def downloaded() -> bool:
         with harness.session() as s:

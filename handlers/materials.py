@@ -330,7 +330,7 @@ async def material_button(update: Update, context: BotContext) -> None:
         show(library_view(context, branch))
     elif action == "b":
         assert material is not None
-        if material.state != materials.CHOOSING:
+        if material.state != materials.CHOOSING or material.added_by != query.from_user.id:
             answer(T.MATERIAL_CHOICE_GONE)
             return
         answer()

@@ -309,6 +309,32 @@ async def test_a_restart_in_the_middle_of_a_push_posts_nothing_twice(harness: Ha
         assert len(s.exec(select(ThemeSession)).all()) == 1
 
 
+async def test_a_stop_while_a_media_group_is_in_flight_posts_nothing_twice(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习")
+    await add_pdf(harness, "一.pdf", "材料一")
+    await add_pdf(harness, "二.pdf", "材料二")
+    before = len(posts(harness))
+
+    harness.fake.hang("sendMediaGroup", 1.0)
+    harness.clock.set(THEME_DAY)
+    assert harness.runner is not None
+    await harness.runner.planner.tick()
+    await harness.fake.wait_until(
+        lambda: any(c.method == "sendMediaGroup" and c.status == 0 for c in harness.fake.calls)
+    )
+    await harness.stop()  # asked to stop mid-push: the call in flight finishes and is logged
+    await harness.start()
+    await harness.tick()
+    await harness.tick()
+    pushed = posted_since(harness, before)
+    assert [m["_method"] for m in pushed] == ["sendMessage"] + ["sendMediaGroup"] * 2 + [
+        "sendMessage"
+    ]
+
+
 # --- /materials: the queue and the library -----------------------------------------------------
 
 
@@ -422,6 +448,12 @@ async def test_materials_sent_privately_to_an_admin_of_two_branches_ask_which(
     assert set(choices) == {"老干之家", "第二支部"}
     assert queue_ids(harness) == []
 
+    # Only the admin who sent it can place it (callback data can be forged).
+    harness.fake.press(
+        COMMITTEE, SECRETARY, question["message_id"], choices["老干之家"], force=True
+    )
+    await harness.settle()
+    assert queue_ids(harness) == []
     harness.fake.press(SECRETARY, SECRETARY, question["message_id"], choices["第二支部"])
     await harness.settle()
     edited = harness.fake.message_by_id(SECRETARY, question["message_id"])
@@ -501,6 +533,9 @@ async def test_themeday_shows_sets_refuses_bad_rules_and_stops(harness: Harness)
         refusal = await say(harness, GROUP_ID, SECRETARY, bad)
         assert reason in refusal and "原来的设定没有改变" in refusal, (bad, refusal)
     assert "每月第一个星期五 09:30" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+    # Privately, an admin of one branch sees that branch's rule.
+    private = await say(harness, SECRETARY, SECRETARY, "/themeday")
+    assert "老干之家" in private and "每月第一个星期五 09:30" in private
 
     # A retiree cannot change it.
     assert "只有" in await say(harness, GROUP_ID, WANG, "/themeday off")

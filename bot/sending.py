@@ -407,9 +407,8 @@ def _ids(result: Any) -> tuple[int | None, str | None]:
 def _materialize(row: OutboxMessage) -> dict[str, Any]:
     """Turn a stored payload back into api_kwargs, opening the files it uploads."""
     kwargs: dict[str, Any] = json.loads(row.payload)
-    if not row.files:
-        return kwargs
-    files = {f"file:{spec['ref']}": spec for spec in json.loads(row.files)}
+    # A media group of file_ids only (nothing to upload) still needs InputMedia objects.
+    files = {f"file:{spec['ref']}": spec for spec in json.loads(row.files or "[]")}
 
     def opened(spec: dict[str, str], *, attach: bool) -> InputFile:
         data = Path(spec["path"]).read_bytes()

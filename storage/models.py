@@ -192,3 +192,51 @@ class ArchiveFile(SQLModel, table=True):
     error: str | None = None
     created_at: datetime = Field(sa_column=utc_column())
     done_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+# --- study materials for the theme party day (学习材料) -------------------------------------
+
+
+class Material(SQLModel, table=True):
+    """A study material an admin added: a file (by Telegram file_id), a photo, a text or a link.
+
+    `state` is "choosing" while a private sender picks the branch, "queued" while it waits for
+    the next theme day (in `position` order), and "library" once pushed or taken off the queue;
+    library items can be queued again. (source_chat_id, source_message_id) is the message the
+    material came from, so the same message is never added twice.
+    """
+
+    __tablename__ = "material"
+    __table_args__ = (
+        Index("ux_material_source", "source_chat_id", "source_message_id", unique=True),
+        Index("ix_material_branch_state", "branch_id", "state", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")
+    kind: str  # document | photo | text | link
+    title: str
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    size: int | None = None
+    # Texts and links as Telegram HTML (formatting and hyperlinks kept).
+    text_html: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    source_chat_id: int = Field(sa_column=big_id())
+    source_message_id: int = Field(sa_column=big_id())
+    added_by: int = Field(sa_column=big_id())
+    state: str = "queued"
+    position: int = Field(default=0, sa_column=Column(Integer(), nullable=False))
+    archive_id: int | None = Field(default=None, foreign_key="archive_file.id")
+    created_at: datetime = Field(sa_column=utc_column())
+    last_pushed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class ThemeSessionMaterial(SQLModel, table=True):
+    """Which materials went out with which theme-day session, in the order they were pushed."""
+
+    __tablename__ = "theme_session_material"
+
+    session_id: int = Field(foreign_key="theme_session.id", primary_key=True)
+    material_id: int = Field(foreign_key="material.id", primary_key=True)
+    position: int = Field(sa_column=Column(Integer(), nullable=False))

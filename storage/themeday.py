@@ -78,6 +78,13 @@ def get(session: Session, session_id: int) -> ThemeSession | None:
     return session.get(ThemeSession, session_id)
 
 
+def by_key(session: Session, branch_id: int, key: str) -> ThemeSession | None:
+    """The branch's session with this key ("rule:2026-12-15", "push:<update id>"), if any."""
+    return session.exec(
+        select(ThemeSession).where(ThemeSession.branch_id == branch_id, ThemeSession.key == key)
+    ).first()
+
+
 def reminder_times(theme: ThemeSession) -> list[datetime]:
     return [datetime.fromisoformat(v) for v in json.loads(theme.reminders)]
 

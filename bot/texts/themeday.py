@@ -1,0 +1,130 @@
+"""Texts of the theme party day (主题党日): materials, the monthly rule, the push."""
+
+# --- the push to the group ---------------------------------------------------------------
+
+HEADER = (
+    "📅 <b>{date} 主题党日</b>\n"
+    "学习主题：<b>{topic}</b>\n\n"
+    "各位老同志好！今天的学习材料就在下面，请大家抽空慢慢学习。\n"
+    "学完后，请<b>回复这条消息</b>或下面的邀请消息，谈谈心得体会："
+    "打字、发语音、或把手写的心得拍照发来都可以。\n"
+    "交流截止：{deadline}。"
+)
+HEADER_NO_MATERIALS = (
+    "📅 <b>{date} 主题党日</b>\n"
+    "学习主题：<b>{topic}</b>\n\n"
+    "各位老同志好！今天是主题党日，请大家围绕主题学习思考。\n"
+    "学完后，请<b>回复这条消息</b>或下面的邀请消息，谈谈心得体会："
+    "打字、发语音、或把手写的心得拍照发来都可以。\n"
+    "交流截止：{deadline}。"
+)
+INVITATION = (
+    "📝 <b>心得交流</b>（{topic}）\n"
+    "学完材料后，请<b>回复这条消息</b>，发文字、语音或手写心得的照片都行；"
+    "不方便在群里发的，点下面的按钮私下交给我。\n"
+    "截止：{deadline}。谢谢大家！"
+)
+INVITATION_BUTTON = "📝 提交心得"
+MATERIAL_CAPTION = "📖 {title}"
+MATERIAL_TEXT = "📖 <b>{title}</b>\n\n{body}"
+DEFAULT_TOPIC = "主题党日学习"
+
+DESCRIBE_HEADER = "主题党日（{date}）的开头消息，发往“{branch}”"
+DESCRIBE_INVITATION = "主题党日（{date}）的心得邀请，发往“{branch}”"
+DESCRIBE_MATERIAL = "主题党日（{date}）的学习材料《{title}》，发往“{branch}”"
+
+MISSED = (
+    "⚠️ “{branch}”本该在 {when} 发出的主题党日（{topic}）没有发出："
+    "那时我没有在运行，现在已经超过了补发时间。\n"
+    "排好的学习材料仍在队列里。如需现在发出，请在群里发送 /push。"
+)
+
+# --- /material ---------------------------------------------------------------------------
+
+MATERIAL_USAGE = (
+    "请这样添加学习材料：先把文件、图片、文字或链接发到群里（或私聊发给我），"
+    "再<b>回复</b>那条消息，发送 /material 标题。\n"
+    "也可以直接发送文件或图片，并在说明里写上 /material 标题。"
+)
+MATERIAL_UNSUPPORTED = "这种消息还不能作为学习材料。请发文件（PDF、Word 等）、图片、文字或链接。"
+MATERIAL_ADDED = "✅ 已加入学习材料：《{title}》\n"
+MATERIAL_WHEN_NEXT = "将在 {date} 的主题党日发到群里（目前排第 {n} 份）。"
+MATERIAL_WHEN_NO_RULE = (
+    "目前排第 {n} 份。还没有设定主题党日：请用 /themeday 设定日子，或用 /push 立即发出。"
+)
+MATERIAL_TOO_BIG = (
+    "\n\n提示：这个文件超过 20MB，我无法下载副本存档，只记下了它在 Telegram 里的编号，"
+    "仍然可以发到群里。请您另外保存一份原件。"
+)
+MATERIAL_ALREADY_QUEUED = "这份材料《{title}》已经在下次主题党日的队列里了，不用重复添加。"
+MATERIAL_REQUEUED = "这份材料《{title}》以前用过，已重新加入下次主题党日的队列。"
+MATERIAL_CHOOSE_BRANCH = "您管理着几个支部。这份材料《{title}》要加入哪个支部？"
+MATERIAL_CHOICE_GONE = "这份材料已经处理过了。"
+TITLE_PHOTO = "图片资料"
+TITLE_DOCUMENT = "文件资料"
+TITLE_TEXT = "文字资料"
+
+# --- /materials --------------------------------------------------------------------------
+
+QUEUE_HEADER = "📚 <b>{branch}</b> 下次主题党日（{when}）要发的材料：\n"
+QUEUE_WHEN_NO_RULE = "日子未设定"
+QUEUE_EMPTY = (
+    "📚 <b>{branch}</b> 下次主题党日（{when}）还没有排好的材料。\n"
+    "添加方法：回复文件、图片、文字或链接，发送 /material 标题。"
+)
+QUEUE_LINE = "{n}. {icon} {title}"
+QUEUE_FOOTER = (
+    "\n文件会合在一组发出，图片另成一组。\n"
+    "发 /materials 全部 查看资料库，以前用过的材料可以再次使用。"
+)
+LIBRARY_HEADER = "🗂 <b>{branch}</b> 资料库（最近 {count} 份，不在队列中的）：\n"
+LIBRARY_EMPTY = "🗂 <b>{branch}</b> 的资料库里暂时没有队列以外的材料。"
+LIBRARY_LINE = "{n}. {icon} {title}（{used}）"
+LIBRARY_USED = "{date} 用过"
+LIBRARY_NEVER_USED = "未用过"
+BUTTON_REMOVE = "✖ 移除第{n}份"
+BUTTON_UP = "⬆ 上移第{n}份"
+BUTTON_REUSE = "♻ 再次使用第{n}份"
+ANSWER_REMOVED = "已从队列移除（仍保留在资料库）"
+ANSWER_MOVED = "已上移"
+ANSWER_FIRST = "已经是第一份了"
+ANSWER_REQUEUED = "已加入下次主题党日"
+ANSWER_GONE = "这份材料已经不在了，请重新发送 /materials"
+ANSWER_NOT_ADMIN = "只有支部书记和支委可以调整材料"
+CHOOSE_BRANCH_LIST = "您管理着几个支部，请选择要查看哪个支部的材料："
+ICONS = {"document": "📄", "photo": "🖼", "text": "📝", "link": "🔗"}
+
+# --- /themeday ---------------------------------------------------------------------------
+
+RULE_SHOW = (
+    "🗓 <b>{branch}</b> 的主题党日：{rule} {time}\n"
+    "学习主题：{topic}\n"
+    "下一次：<b>{next}</b>\n"
+    "错过时补发：{catchup}\n\n"
+    "修改：/themeday 15 09:00 学习主题\n停止：/themeday off"
+)
+RULE_NONE = (
+    "🗓 <b>{branch}</b> 还没有设定每月的主题党日。\n"
+    "设定方法：/themeday 15 09:00 学习主题（每月15日上午9点）；"
+    "也可以用 last 表示每月最后一天，first-fri 表示每月第一个星期五。"
+)
+RULE_SET = (
+    "✅ 已设定：<b>{branch}</b> 的主题党日为{rule} {time}，学习主题“{topic}”。\n"
+    "下一次：<b>{next}</b>。到时我会把排好的材料发到群里。"
+)
+RULE_OFF = "好的，<b>{branch}</b> 的每月主题党日已停止。需要时可随时用 /themeday 重新设定。"
+RULE_ALREADY_OFF = "<b>{branch}</b> 本来就没有设定主题党日。"
+RULE_BAD = "❌ {reason}\n\n原来的设定没有改变。"
+RULE_NEEDS_TIME = "请写上几点开始，例如：/themeday {rule} 09:00 学习主题\n\n原来的设定没有改变。"
+CATCHUP_SAME_DAY = "当天之内"
+CATCHUP_HOURS = "{hours} 小时之内"
+CATCHUP_SET = "好的，以后错过的主题党日会在{catchup}补发。"
+CATCHUP_BAD = (
+    "请写补发时限的小时数（0 表示当天之内），例如：/themeday 补发 6\n\n原来的设定没有改变。"
+)
+SEVERAL_BRANCHES = "您管理着几个支部，请到要设置的支部群里发送这个命令。"
+
+# --- /push -------------------------------------------------------------------------------
+
+PUSH_DONE_PRIVATE = "✅ 已开始“{branch}”的主题党日（{topic}），{count} 份材料正在发到群里。"
+PUSH_ALREADY = "这次推送已经发出过了。"

@@ -1,0 +1,115 @@
+"""The monthly theme-day push: due when a branch's rule says so, caught up after downtime.
+
+Each tick recomputes, from the rules in the database, the latest theme day at or before now.
+If that day has no session yet the push is queued (one transaction, send-once keys), provided
+it is still within the catch-up window (the same local day unless the branch set
+"catchup_hours"); otherwise the secretary is told once that it was missed. Material sends that
+Telegram refused as a whole media group are resent one by one, so one bad file never keeps the
+others from the group.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot import themeday as theme_day
+from bot.context import Services
+from bot.material_batches import Item, single
+from bot.monthly_rule import latest_occurrence
+from bot.texts import fmt
+from bot.texts import themeday as T
+from storage import branches, materials, outbox, themeday
+from storage.models import Branch
+
+log = logging.getLogger(__name__)
+
+# How far back to look for refused media groups to split (older ones were handled by now).
+RESEND_LOOKBACK = timedelta(days=2)
+
+
+async def run_due(services: Services, now: datetime) -> None:
+    """Push every theme day that is due, report missed ones, resend refused groups singly."""
+    async with services.db.write() as session:
+        for branch in branches.active(session):
+            _run_branch(services, session, branch, now)
+        _resend_refused_groups(services, session, now)
+
+
+def _run_branch(services: Services, session: Session, branch: Branch, now: datetime) -> None:
+    rule = theme_day.rule_of(branch)
+    if rule is None or branch.id is None:
+        return
+    tz = services.settings.tz
+    due = latest_occurrence(rule.rule, rule.at, now, tz)
+    if due < rule.since:
+        return  # the rule was set after that day: nothing was missed
+    day = due.astimezone(tz).date()
+    key = f"rule:{day.isoformat()}"
+    if themeday.by_key(session, branch.id, key) is not None:
+        return  # pushed on time or caught up
+    if themeday.of_branch(session, branch.id, since=day, until=day):
+        return  # started by hand with /push that day
+    notify = theme_day.notify_chat(
+        session, branch, [rule.set_by], admins=list(services.settings.admin_ids)
+    )
+    if theme_day.may_catch_up(branch, due, now, tz):
+        _, created = theme_day.push(
+            services,
+            session,
+            branch=branch,
+            key=key,
+            topic=rule.topic,
+            now=now,
+            day=day,
+            notify_chat_id=notify,
+        )
+        if created:
+            log.info("themeday: pushed %s for branch %s (due %s)", day, branch.id, due)
+        return
+    services.outbox.message(
+        session,
+        notify,
+        fmt(
+            T.MISSED,
+            branch=branch.title,
+            when=theme_day.moment_text(due, tz),
+            topic=rule.topic,
+        ),
+        dedupe_key=f"themeday:{branch.id}:missed:{day.isoformat()}",
+        kind="themeday.missed",
+        ref=branch.id,
+    )
+
+
+def _resend_refused_groups(services: Services, session: Session, now: datetime) -> None:
+    for row in materials.failed_sends(session, since=now - RESEND_LOOKBACK):
+        if (row.error or "").startswith("unreachable"):
+            continue  # the bot is out of the group: nothing can go there
+        session_part, _, ids_part = row.ref.partition(":")
+        theme = themeday.get(session, int(session_part))
+        if theme is None:
+            continue
+        branch = branches.get(session, theme.branch_id)
+        if branch is None or not branch.active:
+            continue
+        # Whoever was to hear about problems with this push (the header row says).
+        header = outbox.find_by_key(session, f"themeday:{theme.id}:header")
+        notify = header.notify_chat_id if header is not None else branch.chat_id
+        for material_id in (int(i) for i in ids_part.split(",") if i):
+            material = materials.get(session, material_id)
+            if material is None:
+                continue
+            assert material.id is not None
+            theme_day.queue_batch(
+                services,
+                session,
+                theme=theme,
+                branch=branch,
+                batch=single(Item(material.id, material.kind)),
+                items=[material],
+                dedupe_key=f"themeday:{theme.id}:material:{material.id}",
+                notify_chat_id=notify,
+            )

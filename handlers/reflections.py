@@ -330,7 +330,7 @@ async def private_submission(update: Update, context: BotContext) -> None:
     branch = branches.get(context.db, theme.branch_id) if theme is not None else None
     if wait is None or theme is None or branch is None:
         reflections.clear_wait(context.db, user.id)
-        reply(update, context, T.SESSION_GONE)
+        reply(update, context, T.WAIT_EXPIRED if wait is None else T.SESSION_GONE)
         return
     item = read_message(message)
     if item is None:
@@ -773,6 +773,9 @@ async def ledger_choice(update: Update, context: BotContext) -> None:
         return
     _, what, ident = query.data.split(":")
     theme = themeday.get(context.db, int(ident)) if what == "s" else None
+    if what == "s" and theme is None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, T.SESSION_GONE)
+        return
     branch_id = theme.branch_id if theme is not None else int(ident)
     branch = branches.get(context.db, branch_id)
     if branch is None or branch.id is None or not await may_view(context, user.id, branch):

@@ -245,6 +245,21 @@ async def test_late_submissions_and_replies_to_an_older_session(harness: Harness
     [combined] = acks(harness)
     assert "王建国同志：文字心得（虽已过截止时间，也一并记入台账）" in combined
 
+    # The secretary looks at November's report by date, then switches to December's.
+    f.message(SECRETARY, SECRETARY, "/report 2026-11-26")
+    await harness.settle()
+    report = f.sent(SECRETARY)[-1]
+    assert "十一月学习" in report["text"] and "王建国 — 文字 12-15 09:00（逾期）" in report["text"]
+    [[other]] = report["reply_markup"]["inline_keyboard"]
+    assert other["callback_data"] == f"rf:rs:{december}"
+    f.press(SECRETARY, SECRETARY, report["message_id"], other["callback_data"])
+    await harness.settle()
+    shown = f.message_by_id(SECRETARY, report["message_id"])
+    assert shown is not None and "十二月学习" in shown["text"] and "李秀英 — 文字" in shown["text"]
+    f.message(SECRETARY, SECRETARY, "/report 2025-01-01")
+    await harness.settle()
+    assert "没有找到" in harness.texts(SECRETARY)[-1]
+
 
 async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness) -> None:
     await harness.start()
@@ -267,6 +282,15 @@ async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness)
     with harness.session() as s:
         assert s.exec(select(ReflectionWait)).all() == []
     assert [(r.via, r.text) for r in stored(harness)] == [("command", "私下交的文字心得")]
+
+    # The private chat does not wait for ever.
+    f.message(LI, LI, f"/start reflect_{session_id}")
+    await harness.settle()
+    harness.clock.advance(timedelta(hours=13))
+    f.message(LI, LI, "隔了一夜才发")
+    await harness.settle()
+    assert "已经过了一段时间" in harness.texts(LI)[-1]
+    assert len(stored(harness)) == 1
 
     f.message(OUTSIDER_ID, OUTSIDER_ID, f"/start reflect_{session_id}")
     await harness.settle()

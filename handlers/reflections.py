@@ -379,7 +379,7 @@ def session_buttons(themes: list[ThemeSession], prefix: str) -> InlineKeyboardMa
         [
             [
                 InlineKeyboardButton(
-                    fmt(T.SESSION_BUTTON, date=t.local_date.isoformat(), topic=t.topic)[:60],
+                    T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
                     callback_data=f"{prefix}{t.id}",
                 )
             ]
@@ -525,7 +525,7 @@ async def choose_branch(
     if len(found) == 1:
         return found[0]
     if not found:
-        reply(update, context, T.LEDGER_NO_BRANCH)
+        reply(update, context, TC.NO_BRANCH_PRIVATE)
         return None
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.title, callback_data=f"rf:{action}:b:{b.id}")] for b in found]
@@ -741,7 +741,8 @@ def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
     rows = [
         [
             InlineKeyboardButton(
-                f"{t.local_date.isoformat()} {t.topic}"[:60], callback_data=f"lx:s:{t.id}"
+                T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
+                callback_data=f"lx:s:{t.id}",
             )
         ]
         for t in recent_sessions(context.db, branch.id)

@@ -10,14 +10,19 @@ from sqlmodel import col, select
 from bot import reflection_rules as rules
 from bot import reflections as shared
 from bot.context import Services
-from storage import outbox, themeday
+from storage import outbox, reflections, themeday
 from storage.models import ThemeSession
+
+WAIT_GRACE = timedelta(days=2)
 
 
 async def run_due(services: Services, now: datetime) -> None:
     """Thank quiet groups, then send any reminder that is due."""
     async with services.db.write() as session:
         shared.flush_acks(services, session, now)
+        # A member writing within this grace after a wait expired is told so; later messages
+        # are theirs to send to anything else.
+        reflections.prune_waits(session, before=now - WAIT_GRACE)
     async with services.db.write() as session:
         open_sessions = session.exec(
             select(ThemeSession).where(

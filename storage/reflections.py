@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
@@ -163,3 +164,9 @@ def clear_wait(session: Session, user_id: int) -> bool:
     session.delete(wait)
     session.flush()
     return True
+
+
+def prune_waits(session: Session, *, before: datetime) -> int:
+    """Forget waits that expired before `before` (after a grace in which the member is told)."""
+    statement = delete(ReflectionWait).where(col(ReflectionWait.expires_at) < before)
+    return int(session.connection().execute(statement).rowcount)

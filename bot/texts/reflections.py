@@ -47,6 +47,7 @@ REFLECT_HOW = (
     "更简单的办法：直接<b>回复</b>群里的邀请消息，打字、语音、拍照都行。"
 )
 CHOOSE_SESSION = "您在几个支部里，这次的心得交给哪一次主题党日？"
+# Button labels are plain text (not HTML): fill with str.format, not fmt.
 SESSION_BUTTON = "{date} {topic}"
 
 REMIND_GROUP = (

@@ -414,3 +414,35 @@ async def test_only_admins_and_staff_get_the_ledger_and_never_in_the_group(
     assert f.sent(GROUP_ID, method="sendDocument") == []
     assert len(f.sent(WANG)) == 1
     assert not any("学习台账" in t for t in harness.texts(GROUP_ID))
+
+
+async def test_audio_video_notes_and_documents_count_too(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    _, invitation = await push_session(harness)
+    f = harness.fake
+    audio = f.file(b"ID3 audio", kind="audio", duration=130, file_name="发言.mp3")
+    note = f.file(b"mp4 note", kind="video_note", duration=30)
+    doc = f.file(b"%PDF-1.4 reflection", file_name="../../心得.pdf")
+    f.message(GROUP_ID, WANG, reply_to=invitation, audio=audio)
+    f.message(GROUP_ID, LI, reply_to=invitation, video_note=note)
+    f.message(GROUP_ID, ZHANG, reply_to=invitation, document=doc, caption="我的书面心得")
+    f.message(GROUP_ID, CHEN, "这不是回复，不算心得")
+    await harness.settle()
+    await thank(harness)
+
+    assert [(r.kind, r.duration, r.text) for r in stored(harness)] == [
+        ("audio", 130, None),
+        ("video_note", 30, None),
+        ("document", None, "我的书面心得"),
+    ]
+    [combined] = acks(harness)
+    assert "录音心得（2分10秒）" in combined and "视频心得（30秒）" in combined
+    assert "张<伟>同志：文件心得" in combined
+    files = await archived(harness)
+    assert [a.rel_path.rsplit("/", 1)[1] for a in files] == [
+        "2026-11-26_王建国_录音心得.mp3",
+        "2026-11-26_李秀英_视频心得.mp4",
+        "2026-11-26_张_伟_文件心得.pdf",
+    ]
+    assert (harness.data_dir / "archive" / files[2].rel_path).read_bytes() == b"%PDF-1.4 reflection"

@@ -13,7 +13,7 @@ from types import ModuleType
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
-from bot import logs
+from bot import cli_ledger, logs
 from bot.app import AlreadyRunning, BotRunner
 from bot.polling import FatalPollingError
 from bot.settings import Settings
@@ -107,7 +107,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 # Feature modules that add `yinling export <what>`: each has add_cli(subparsers), registering
 # a parser whose `func(args) -> int` does the export.
-EXPORTERS: list[ModuleType] = []
+EXPORTERS: list[ModuleType] = [cli_ledger]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -31,7 +31,8 @@ from bot.polling import Poller, Processor, record_error
 from bot.roles import Roles
 from bot.sending import Outbox, Sender
 from bot.settings import Settings
-from handlers import export, materials, members, start, themeday
+from handlers import export, materials, members, reflections, start, themeday
+from schedules import reflections as reflections_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
@@ -39,9 +40,9 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
-FEATURES: list[ModuleType] = [export, materials, themeday]
+FEATURES: list[ModuleType] = [export, materials, themeday, reflections]
 # Feature schedule modules (each has `async def run_due(services, now)`).
-SCHEDULES: list[ModuleType] = [themeday_schedule]
+SCHEDULES: list[ModuleType] = [themeday_schedule, reflections_schedule]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]
 

@@ -240,3 +240,57 @@ class ThemeSessionMaterial(SQLModel, table=True):
     session_id: int = Field(foreign_key="theme_session.id", primary_key=True)
     material_id: int = Field(foreign_key="material.id", primary_key=True)
     position: int = Field(sa_column=Column(Integer(), nullable=False))
+
+
+# --- reflections (心得体会) and the study ledger ---------------------------------------------
+
+
+class Reflection(SQLModel, table=True):
+    """One submission by a member for a theme-day session: text, voice, audio, photo, file.
+
+    (chat_id, message_id) is the Telegram message it came in, unique, so an update processed
+    twice records it once. Files are queued into the archive (`archive_id`); `ack_pending`
+    marks a group submission whose thanks have not yet gone out (they are combined).
+    """
+
+    __tablename__ = "reflection"
+    __table_args__ = (
+        Index("ux_reflection_message", "chat_id", "message_id", unique=True),
+        Index("ix_reflection_session_member", "session_id", "member_id"),
+        Index("ix_reflection_ack_pending", "ack_pending"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="theme_session.id")
+    member_id: int = Field(foreign_key="member.id")
+    kind: str  # text | voice | audio | video_note | photo | document
+    text: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    duration: int | None = None
+    size: int | None = None
+    archive_id: int | None = Field(default=None, foreign_key="archive_file.id")
+    chat_id: int = Field(sa_column=big_id())
+    message_id: int = Field(sa_column=big_id())
+    via: str = "reply"  # reply | private | command
+    submitted_at: datetime = Field(sa_column=utc_column())
+    late: bool = False
+    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ack_pending: bool = False
+
+
+class ReflectionWait(SQLModel, table=True):
+    """A member's private chat is waiting for their reflection (after the deep link or /reflect).
+
+    With `session_id` set, their next private message is their reflection for that session;
+    with `text` set and no session, a /reflect text waits for them to choose the session.
+    """
+
+    __tablename__ = "reflection_wait"
+
+    user_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    session_id: int | None = Field(default=None, foreign_key="theme_session.id")
+    text: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    source_chat_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    source_message_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    expires_at: datetime = Field(sa_column=utc_column())

@@ -1,0 +1,928 @@
+"""Reflections (心得体会): members submit by replying to the theme-day invitation, through the
+private chat the "📝 提交心得" button opens, or with /reflect; admins /remind, admins and staff
+/report and download the study ledger (学习台账) from the /export menu.
+
+Submissions are matched by filters that look the replied-to message up in the database, so
+replies to other features' messages pass through untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import shutil
+import time
+import warnings
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import Session
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import reflection_rules as rules
+from bot import reflections as shared
+from bot.context import CURRENT, BotContext, Command, Services
+from bot.texts import common as TC
+from bot.texts import fmt
+from bot.texts import reflections as T
+from handlers.common import (
+    admin_branches,
+    admin_only,
+    anonymous_admin,
+    current_branch,
+    display_name,
+    is_group,
+    is_private,
+    is_staff_or_admin,
+    refuse_unless,
+    reply,
+    staff_only,
+)
+from storage import branches, reflections, themeday
+from storage.ledger_export import LedgerSummary, build_ledger
+from storage.models import Branch, Member, Reflection, ThemeSession
+from storage.reflections import NewReflection
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    Command("reflect", "提交心得体会（也可以直接回复邀请消息）"),
+    Command("remind", "提醒还没交心得的同志", "admin"),
+    Command("report", "查看本次主题党日谁交了心得", "staff"),
+]
+
+# How long the private chat waits for a reflection after the button was pressed.
+WAIT_FOR = timedelta(hours=12)
+# The cloud Bot API refuses uploads over 50 MB; leave room for the multipart envelope.
+UPLOAD_LIMIT = 49 * 1024 * 1024
+MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted"})
+RECENT_SESSIONS = 5
+EXPORT_TASKS = "reflections.exports"
+
+
+# --- filters that ask the database ----------------------------------------------------
+
+
+class _RepliesToSession(filters.MessageFilter):
+    """A group message replying to a theme-day header or invitation."""
+
+    def filter(self, message: Message) -> bool:
+        state = CURRENT.get(None)
+        reply_to = message.reply_to_message
+        if state is None or reply_to is None or not is_group(message.chat):
+            return False
+        found = themeday.for_message(state.session, message.chat.id, reply_to.message_id)
+        return found is not None
+
+
+class _Waiting(filters.MessageFilter):
+    """A private message from someone whose chat waits for a reflection."""
+
+    def filter(self, message: Message) -> bool:
+        state = CURRENT.get(None)
+        user = message.from_user
+        if state is None or user is None or not is_private(message.chat):
+            return False
+        # Expired waits pass here; the handler tells the member and clears them.
+        return reflections.waiting_for(state.session, user.id) is not None
+
+
+class _Recorded(filters.MessageFilter):
+    """An edit of a message recorded as a reflection."""
+
+    def filter(self, message: Message) -> bool:
+        state = CURRENT.get(None)
+        if state is None:
+            return False
+        return (
+            reflections.by_message(state.session, message.chat.id, message.message_id) is not None
+        )
+
+
+SUBMISSION = (
+    filters.TEXT
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO_NOTE
+    | filters.PHOTO
+    | filters.Document.ALL
+) & ~filters.COMMAND
+
+
+# --- reading and recording --------------------------------------------------------------
+
+
+def _ext(file_name: str | None, default: str) -> str:
+    if file_name and "." in file_name:
+        return file_name.rsplit(".", 1)[1]
+    return default
+
+
+def _seconds(media: object) -> int | None:
+    with warnings.catch_warnings():
+        # PTB 22 warns that durations will become timedeltas; we accept both.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = getattr(media, "duration", None)
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    return int(value) if isinstance(value, int | float) else None
+
+
+def read_message(message: Message) -> NewReflection | None:
+    """What kind of submission a message is, with its file details; None if none we keep."""
+    caption = message.caption
+    if message.voice is not None:
+        v = message.voice
+        return NewReflection(
+            "voice", caption, v.file_id, v.file_unique_id, _seconds(v), v.file_size, "ogg"
+        )
+    if message.audio is not None:
+        a = message.audio
+        return NewReflection(
+            "audio",
+            caption,
+            a.file_id,
+            a.file_unique_id,
+            _seconds(a),
+            a.file_size,
+            _ext(a.file_name, "mp3"),
+        )
+    if message.video_note is not None:
+        n = message.video_note
+        return NewReflection(
+            "video_note", None, n.file_id, n.file_unique_id, _seconds(n), n.file_size, "mp4"
+        )
+    if message.photo:
+        p = message.photo[-1]  # the largest size
+        return NewReflection(
+            "photo", caption, p.file_id, p.file_unique_id, None, p.file_size, "jpg"
+        )
+    if message.document is not None:
+        d = message.document
+        return NewReflection(
+            "document",
+            caption,
+            d.file_id,
+            d.file_unique_id,
+            None,
+            d.file_size,
+            _ext(d.file_name, "bin"),
+        )
+    if message.text:
+        return NewReflection("text", message.text)
+    return None
+
+
+def submit(
+    context: BotContext,
+    *,
+    theme: ThemeSession,
+    member: Member,
+    item: NewReflection,
+    chat_id: int,
+    message_id: int,
+    via: str,
+) -> Reflection | None:
+    """Record a submission and queue its file for the archive; None if recorded before."""
+    now = context.now()
+    assert theme.id is not None and member.id is not None
+    row = reflections.record(
+        context.db,
+        session_id=theme.id,
+        member_id=member.id,
+        item=item,
+        chat_id=chat_id,
+        message_id=message_id,
+        via=via,
+        now=now,
+        late=now > theme.deadline,
+        # Group submissions are thanked together after a quiet moment (schedules/reflections).
+        ack_pending=chat_id < 0,
+    )
+    if row is None:
+        return None
+    if item.file_id is not None and item.file_unique_id is not None:
+        local_day = now.astimezone(context.settings.tz).date().isoformat()
+        archived = context.services.archive.queue(
+            context.db,
+            file_id=item.file_id,
+            file_unique_id=item.file_unique_id,
+            size=item.size,
+            folder=[f"{theme.local_date.isoformat()} 主题党日"],
+            name=[local_day, member.name, T.KIND_LABELS[item.kind]],
+            ext=item.ext,
+            kind="reflection",
+            ref=row.id or "",
+        )
+        row.archive_id = archived.id
+    return row
+
+
+async def member_of(context: BotContext, branch: Branch, user: User) -> Member | None:
+    """The user as a member of the branch, registering them if Telegram says they are in it."""
+    assert branch.id is not None
+    found = branches.member(context.db, branch.id, user.id)
+    if found is None or not found.active:
+        status = await context.services.roles.status(branch.chat_id, user.id)
+        if status not in MEMBER_STATUSES:
+            return None
+    return branches.ensure_member(
+        context.db, branch_id=branch.id, user_id=user.id, name=display_name(user), now=context.now()
+    )
+
+
+def ack_privately(update: Update, context: BotContext, row: Reflection, member: Member) -> None:
+    branch = branches.get(context.db, member.branch_id)
+    reply(update, context, shared.ack_text([(row, member)], branch) + T.ACK_PRIVATE_MORE)
+
+
+def prompt_wait(update: Update, context: BotContext, theme: ThemeSession, user: User) -> None:
+    reflections.set_wait(
+        context.db, user_id=user.id, session_id=theme.id, expires_at=context.now() + WAIT_FOR
+    )
+    branch = branches.get(context.db, theme.branch_id)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(T.CANCEL_BUTTON, callback_data="rf:cancel")]]
+    )
+    text = fmt(
+        T.WAIT_PROMPT,
+        name=display_name(user),
+        honorific=shared.honorific(branch),
+        topic=theme.topic,
+    )
+    chat = update.effective_chat
+    if chat is not None:
+        context.outbox.message(context.db, chat.id, text, keyboard=keyboard)
+
+
+# --- submitting ---------------------------------------------------------------------------
+
+
+async def reply_submission(update: Update, context: BotContext) -> None:
+    """A member replied to the invitation (or header) with their reflection."""
+    message = update.message
+    user = update.effective_user
+    if message is None or user is None or user.is_bot or anonymous_admin(message):
+        return
+    branch = current_branch(update, context)
+    reply_to = message.reply_to_message
+    if branch is None or reply_to is None:
+        return
+    theme = themeday.for_message(context.db, message.chat.id, reply_to.message_id)
+    item = read_message(message)
+    if theme is None or theme.branch_id != branch.id or item is None:
+        return
+    member = await member_of(context, branch, user)
+    if member is None:
+        return
+    submit(
+        context,
+        theme=theme,
+        member=member,
+        item=item,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        via="reply",
+    )
+
+
+async def start_reflect(update: Update, context: BotContext) -> None:
+    """/start reflect_<id> from the invitation's button: wait for their reflection here."""
+    user = update.effective_user
+    message = update.message
+    if user is None or message is None or not message.text:
+        return
+    match = re.search(r"reflect_(\d+)", message.text)
+    theme = themeday.get(context.db, int(match.group(1))) if match else None
+    branch = branches.get(context.db, theme.branch_id) if theme is not None else None
+    if theme is None or theme.pushed_at is None or branch is None or not branch.active:
+        reply(update, context, T.SESSION_GONE)
+        return
+    if await member_of(context, branch, user) is None:
+        reply(update, context, T.NOT_IN_BRANCH)
+        return
+    prompt_wait(update, context, theme, user)
+
+
+async def private_submission(update: Update, context: BotContext) -> None:
+    """The next private message after the button: their reflection for that session."""
+    message = update.message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    wait = reflections.get_wait(context.db, user.id, now=context.now())
+    theme = themeday.get(context.db, wait.session_id) if wait and wait.session_id else None
+    branch = branches.get(context.db, theme.branch_id) if theme is not None else None
+    if wait is None or theme is None or branch is None:
+        reflections.clear_wait(context.db, user.id)
+        reply(update, context, T.WAIT_EXPIRED if wait is None else T.SESSION_GONE)
+        return
+    item = read_message(message)
+    if item is None:
+        reply(update, context, T.WAIT_UNSUPPORTED)
+        return
+    member = await member_of(context, branch, user)
+    reflections.clear_wait(context.db, user.id)
+    if member is None:
+        reply(update, context, T.NOT_IN_BRANCH)
+        return
+    row = submit(
+        context,
+        theme=theme,
+        member=member,
+        item=item,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        via="private",
+    )
+    if row is not None:
+        ack_privately(update, context, row, member)
+
+
+async def cancel_wait(update: Update, context: BotContext) -> None:
+    """/cancel (or the button) while the private chat waits for a reflection."""
+    user = update.effective_user
+    if user is None:
+        return
+    reflections.clear_wait(context.db, user.id)
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is not None and chat is not None:
+        context.outbox.answer_callback(context.db, chat.id, query.id)
+        context.outbox.message(context.db, chat.id, T.WAIT_CANCELLED)
+        return
+    reply(update, context, T.WAIT_CANCELLED)
+
+
+def command_text(message: Message) -> str:
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def session_buttons(themes: list[ThemeSession], prefix: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
+                    callback_data=f"{prefix}{t.id}",
+                )
+            ]
+            for t in themes
+        ]
+    )
+
+
+async def reflect_command(update: Update, context: BotContext) -> None:
+    """/reflect 文字: a text reflection for the current session."""
+    message = update.message
+    user = update.effective_user
+    chat = update.effective_chat
+    if message is None or user is None or chat is None or user.is_bot:
+        return
+    if anonymous_admin(message):
+        reply(update, context, TC.ANONYMOUS_ADMIN)
+        return
+    text = command_text(message)
+    if is_group(chat):
+        branch = current_branch(update, context)
+        if branch is None or branch.id is None:
+            reply(update, context, TC.NOT_A_BRANCH)
+            return
+        reply_to = message.reply_to_message
+        theme = (
+            themeday.for_message(context.db, chat.id, reply_to.message_id)
+            if reply_to is not None
+            else None
+        ) or themeday.latest(context.db, branch.id)
+        if theme is None or theme.branch_id != branch.id:
+            reply(update, context, T.NO_SESSION)
+            return
+        if not text:
+            reply(update, context, T.REFLECT_HOW)
+            return
+        member = await member_of(context, branch, user)
+        if member is not None:
+            submit(
+                context,
+                theme=theme,
+                member=member,
+                item=NewReflection("text", text),
+                chat_id=chat.id,
+                message_id=message.message_id,
+                via="command",
+            )
+        return
+    mine = branches.branches_of(context.db, user.id)
+    if not mine:
+        reply(update, context, TC.NO_BRANCH_PRIVATE)
+        return
+    themes = [t for b in mine if b.id is not None and (t := themeday.latest(context.db, b.id))]
+    if not themes:
+        reply(update, context, T.NO_SESSION)
+        return
+    if len(themes) > 1:
+        reflections.set_wait(
+            context.db,
+            user_id=user.id,
+            session_id=None,
+            text=text or None,
+            source_chat_id=chat.id,
+            source_message_id=message.message_id,
+            expires_at=context.now() + WAIT_FOR,
+        )
+        reply(update, context, T.CHOOSE_SESSION, keyboard=session_buttons(themes, "rf:pick:"))
+        return
+    await submit_text_or_wait(update, context, themes[0], user, text, message.message_id)
+
+
+async def submit_text_or_wait(
+    update: Update,
+    context: BotContext,
+    theme: ThemeSession,
+    user: User,
+    text: str | None,
+    message_id: int,
+) -> None:
+    branch = branches.get(context.db, theme.branch_id)
+    member = await member_of(context, branch, user) if branch is not None else None
+    if member is None:
+        reply(update, context, T.NOT_IN_BRANCH)
+        return
+    if not text:
+        prompt_wait(update, context, theme, user)
+        return
+    row = submit(
+        context,
+        theme=theme,
+        member=member,
+        item=NewReflection("text", text),
+        chat_id=user.id,
+        message_id=message_id,
+        via="command",
+    )
+    if row is not None:
+        ack_privately(update, context, row, member)
+
+
+async def pick_session(update: Update, context: BotContext) -> None:
+    """The member chose which session their private /reflect is for."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    theme = themeday.get(context.db, int((query.data or "").rsplit(":", 1)[1]))
+    wait = reflections.get_wait(context.db, user.id, now=context.now())
+    if theme is None:
+        context.outbox.message(context.db, chat.id, T.SESSION_GONE)
+        return
+    text = wait.text if wait is not None else None
+    message_id = wait.source_message_id if wait is not None else None
+    reflections.clear_wait(context.db, user.id)
+    await submit_text_or_wait(update, context, theme, user, text, message_id or 0)
+
+
+async def edited(update: Update, context: BotContext) -> None:
+    """A member edited a text reflection (or a caption): keep the new words."""
+    message = update.edited_message
+    if message is None:
+        return
+    row = reflections.by_message(context.db, message.chat.id, message.message_id)
+    if row is None:
+        return
+    new_text = message.text if message.text is not None else message.caption
+    if row.via == "command" and message.text is not None:
+        new_text = command_text(message)
+    if new_text is not None:
+        row.text = new_text
+        row.edited_at = context.now()
+
+
+# --- reminders and reports ----------------------------------------------------------------
+
+
+async def choose_branch(
+    update: Update, context: BotContext, found: list[Branch], action: str
+) -> Branch | None:
+    """The one branch, or None after asking with buttons (or explaining there is none)."""
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        reply(update, context, TC.NO_BRANCH_PRIVATE)
+        return None
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.title, callback_data=f"rf:{action}:b:{b.id}")] for b in found]
+    )
+    reply(update, context, TC.CHOOSE_BRANCH, keyboard=keyboard)
+    return None
+
+
+@admin_only
+async def remind_command(update: Update, context: BotContext) -> None:
+    """/remind: a gentle note now to everyone who has not submitted."""
+    branch = await choose_branch(update, context, await admin_branches(update, context), "remind")
+    if branch is not None:
+        remind_branch(update, context, branch)
+
+
+def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
+    assert branch.id is not None
+    theme = themeday.latest(context.db, branch.id)
+    chat = update.effective_chat
+    if theme is None or chat is None:
+        reply(update, context, T.NO_SESSION)
+        return
+    # One reminder per /remind message (or button press), however often its update is seen.
+    query = update.callback_query
+    message = update.effective_message
+    origin = (
+        f"q{query.id}"
+        if query is not None
+        else f"m{chat.id}:{message.message_id if message else update.update_id}"
+    )
+    key = f"reflect.remind:{theme.id}:cmd:{origin}"
+    named = shared.remind(context.services, context.db, theme=theme, key=key)
+    if not named:
+        context.outbox.message(context.db, chat.id, T.REMIND_NOBODY)
+    elif chat.id != branch.chat_id:
+        context.outbox.message(
+            context.db,
+            chat.id,
+            fmt(T.REMIND_DONE, names=shared.names_html(named, branch)),
+        )
+
+
+async def viewable_branches(update: Update, context: BotContext) -> list[Branch]:
+    """Branches whose ledger the sender may see: staff all, admins theirs."""
+    user = update.effective_user
+    if user is None:
+        return []
+    here = current_branch(update, context)
+    if here is not None:
+        return [here]
+    if context.services.roles.is_staff(user.id):
+        return branches.active(context.db)
+    return await admin_branches(update, context)
+
+
+async def may_view(context: BotContext, user_id: int, branch: Branch) -> bool:
+    roles = context.services.roles
+    return roles.is_staff(user_id) or await roles.is_admin(user_id, branch.chat_id)
+
+
+@staff_only
+async def report_command(update: Update, context: BotContext) -> None:
+    """/report [YYYY-MM-DD]: who submitted for the current (or that day's) session."""
+    message = update.message
+    user = update.effective_user
+    chat = update.effective_chat
+    if message is None or user is None or chat is None:
+        return
+    branch = await choose_branch(
+        update, context, await viewable_branches(update, context), "report"
+    )
+    if branch is None or branch.id is None:
+        return
+    wanted = command_text(message)
+    theme: ThemeSession | None
+    if wanted:
+        try:
+            day = date.fromisoformat(wanted.replace("/", "-"))
+        except ValueError:
+            reply(update, context, T.REPORT_NOT_FOUND)
+            return
+        found = themeday.of_branch(context.db, branch.id, since=day, until=day)
+        theme = found[-1] if found else None
+        if theme is None:
+            reply(update, context, T.REPORT_NOT_FOUND)
+            return
+    else:
+        theme = themeday.latest(context.db, branch.id)
+        if theme is None:
+            reply(update, context, T.NO_SESSION)
+            return
+    send_report(update, context, branch, theme)
+
+
+def send_report(
+    update: Update,
+    context: BotContext,
+    branch: Branch,
+    theme: ThemeSession,
+    edit_message_id: int | None = None,
+) -> None:
+    """The report goes privately: it names who has not submitted, which the group need not see."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or theme.id is None or branch.id is None:
+        return
+    text = shared.report_text(context.services, context.db, branch, theme)
+    others = [t for t in recent_sessions(context.db, branch.id) if t.id != theme.id]
+    keyboard = session_buttons(others, "rf:rs:") if others else None
+    if edit_message_id is not None:
+        context.outbox.edit_text(context.db, chat.id, edit_message_id, text, keyboard=keyboard)
+        return
+    if is_private(chat):
+        reply(update, context, text, keyboard=keyboard)
+        return
+    if user.id not in branches.reachable_privately(context.db, [user.id]):
+        reply(update, context, T.REPORT_START_PRIVATE)
+        return
+    context.outbox.message(context.db, user.id, text, keyboard=keyboard)
+    reply(update, context, T.REPORT_SENT_PRIVATELY)
+
+
+def recent_sessions(session: Session, branch_id: int) -> list[ThemeSession]:
+    pushed = [t for t in themeday.of_branch(session, branch_id) if t.pushed_at is not None]
+    return list(reversed(pushed[-RECENT_SESSIONS:]))
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+async def _refuse_button(update: Update, context: BotContext, text: str) -> None:
+    chat = update.effective_chat
+    query = update.callback_query
+    if chat is not None and query is not None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, text)
+
+
+async def button(update: Update, context: BotContext) -> None:
+    """rf:… buttons: cancel, pick a session, choose a branch, another session's report."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None or not query.data:
+        return
+    parts = query.data.split(":")
+    if parts[1] == "cancel":
+        await cancel_wait(update, context)
+        return
+    if parts[1] == "pick":
+        await pick_session(update, context)
+        return
+    if parts[1] == "remind" and len(parts) == 4:
+        branch = branches.get(context.db, int(parts[3]))
+        allowed = branch is not None and await context.services.roles.is_admin(
+            user.id, branch.chat_id
+        )
+        if branch is None or not allowed:
+            await _refuse_button(update, context, TC.NOT_ADMIN)
+            return
+        context.outbox.answer_callback(context.db, chat.id, query.id)
+        remind_branch(update, context, branch)
+        return
+    if parts[1] in ("report", "rs"):
+        if parts[1] == "report":
+            branch = branches.get(context.db, int(parts[-1]))
+            theme = themeday.latest(context.db, branch.id) if branch and branch.id else None
+        else:
+            theme = themeday.get(context.db, int(parts[-1]))
+            branch = branches.get(context.db, theme.branch_id) if theme else None
+        if branch is None or not await may_view(context, user.id, branch):
+            await _refuse_button(update, context, TC.NOT_STAFF)
+            return
+        context.outbox.answer_callback(context.db, chat.id, query.id)
+        if theme is None:
+            context.outbox.message(context.db, chat.id, T.NO_SESSION)
+            return
+        edit = query.message.message_id if parts[1] == "rs" and query.message else None
+        send_report(update, context, branch, theme, edit_message_id=edit)
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+
+
+# --- the ledger download ------------------------------------------------------------------
+
+
+async def ledger_menu(update: Update, context: BotContext) -> None:
+    """export:ledger from the /export menu: which branch, then which sessions."""
+    if not await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=TC.NOT_STAFF):
+        return
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    if not is_private(chat):
+        context.outbox.answer_callback(context.db, chat.id, query.id, T.LEDGER_PRIVATE_ONLY)
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    found = await viewable_branches(update, context)
+    if not found:
+        context.outbox.message(context.db, chat.id, T.LEDGER_NO_BRANCH)
+    elif len(found) == 1:
+        period_menu(context, chat.id, found[0])
+    else:
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.title, callback_data=f"lx:b:{b.id}")] for b in found]
+        )
+        context.outbox.message(context.db, chat.id, T.LEDGER_CHOOSE_BRANCH, keyboard=keyboard)
+
+
+def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
+    assert branch.id is not None
+    rows = [
+        [
+            InlineKeyboardButton(
+                T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
+                callback_data=f"lx:s:{t.id}",
+            )
+        ]
+        for t in recent_sessions(context.db, branch.id)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(T.LEDGER_RECENT_3M, callback_data=f"lx:m3:{branch.id}"),
+            InlineKeyboardButton(T.LEDGER_THIS_YEAR, callback_data=f"lx:y:{branch.id}"),
+        ]
+    )
+    rows.append([InlineKeyboardButton(T.LEDGER_ALL, callback_data=f"lx:a:{branch.id}")])
+    context.outbox.message(
+        context.db,
+        chat_id,
+        fmt(T.LEDGER_CHOOSE_PERIOD, title=branch.title),
+        keyboard=InlineKeyboardMarkup(rows),
+    )
+
+
+async def ledger_choice(update: Update, context: BotContext) -> None:
+    """lx:… buttons: a branch, a session or a period; the files follow privately."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None or not query.data:
+        return
+    if not is_private(chat):
+        await _refuse_button(update, context, T.LEDGER_PRIVATE_ONLY)
+        return
+    _, what, ident = query.data.split(":")
+    theme = themeday.get(context.db, int(ident)) if what == "s" else None
+    if what == "s" and theme is None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, T.SESSION_GONE)
+        return
+    branch_id = theme.branch_id if theme is not None else int(ident)
+    branch = branches.get(context.db, branch_id)
+    if branch is None or branch.id is None or not await may_view(context, user.id, branch):
+        await _refuse_button(update, context, TC.NOT_STAFF)
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    if what == "b":
+        period_menu(context, chat.id, branch)
+        return
+    today = context.now().astimezone(context.settings.tz).date()
+    since: date | None = None
+    until: date | None = None
+    if theme is not None:
+        since = until = theme.local_date
+        label = fmt(T.LEDGER_WHAT_SESSION, date=theme.local_date.isoformat())
+    elif what == "m3":
+        since, until = rules.months_back(today, 3), today
+        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+    elif what == "y":
+        since, until = date(today.year, 1, 1), today
+        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+    else:
+        label = T.LEDGER_WHAT_ALL
+    context.outbox.message(context.db, chat.id, fmt(T.LEDGER_WORKING, what=label))
+    task = asyncio.create_task(
+        deliver_ledger(
+            context.services,
+            chat_id=chat.id,
+            branch_id=branch.id,
+            session_id=theme.id if theme is not None else None,
+            since=since,
+            until=until,
+            label=label,
+            stem=f"学习台账_{branch.title}_{since or '全部'}_{until or today}",
+        ),
+        name=f"ledger:{chat.id}",
+    )
+    tasks: set[asyncio.Task[None]] = context.services.extras.setdefault(EXPORT_TASKS, set())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def deliver_ledger(
+    services: Services,
+    *,
+    chat_id: int,
+    branch_id: int,
+    session_id: int | None,
+    since: date | None,
+    until: date | None,
+    label: str,
+    stem: str,
+) -> None:
+    """Build the workbook and the zip in a worker thread, then queue them to the private chat."""
+    folder = services.settings.exports_dir / "ledger" / f"{chat_id}-{services.now():%Y%m%d%H%M%S%f}"
+    xlsx = folder / "ledger.xlsx"
+    zipped = folder / "files.zip"
+
+    def build() -> object:
+        folder.mkdir(parents=True, exist_ok=True)
+        prune_exports(services.settings.exports_dir / "ledger", keep=folder)
+        with services.db.session() as session:
+            return build_ledger(
+                session,
+                branch_id=branch_id,
+                session_ids=[session_id] if session_id is not None else None,
+                since=since,
+                until=until,
+                tz=services.settings.tz,
+                xlsx_path=xlsx,
+                zip_path=zipped,
+                archive_dir=services.settings.archive_dir,
+                staff_ids=services.settings.staff_ids,
+            )
+
+    try:
+        summary = await asyncio.to_thread(build)
+    except Exception:
+        log.exception("ledger export for chat %s failed", chat_id)
+        async with services.db.write() as session:
+            services.outbox.message(session, chat_id, T.LEDGER_FAILED)
+        return
+    assert isinstance(summary, LedgerSummary)
+    async with services.db.write() as session:
+        if summary.sessions == 0:
+            services.outbox.message(session, chat_id, T.LEDGER_EMPTY)
+            return
+        services.outbox.document(
+            session,
+            chat_id,
+            xlsx,
+            filename=f"{stem}.xlsx",
+            caption=fmt(
+                T.LEDGER_XLSX_CAPTION,
+                what=label,
+                sessions=summary.sessions,
+                rows=summary.rows,
+                done=summary.submitted,
+            ),
+            kind="reflect.ledger",
+        )
+        if summary.files == 0:
+            services.outbox.message(session, chat_id, T.LEDGER_NO_FILES)
+        elif zipped.stat().st_size > UPLOAD_LIMIT:
+            services.outbox.message(
+                session,
+                chat_id,
+                fmt(T.LEDGER_ZIP_TOO_BIG, size=zipped.stat().st_size // (1024 * 1024)),
+            )
+        else:
+            services.outbox.document(
+                session,
+                chat_id,
+                zipped,
+                filename=f"{stem}.zip",
+                caption=fmt(T.LEDGER_ZIP_CAPTION, files=summary.files),
+                kind="reflect.ledger.zip",
+            )
+
+
+def prune_exports(root: Path, *, keep: Path, older_than: timedelta = timedelta(days=2)) -> None:
+    """Old export folders go (the sender has long delivered them)."""
+    limit = time.time() - older_than.total_seconds()
+    for child in root.iterdir() if root.exists() else []:
+        if child != keep and child.is_dir() and child.stat().st_mtime < limit:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    only_new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    return [
+        # The deep link's /start must win over the generic /start registered later.
+        CommandHandler(
+            "start", start_reflect, filters=only_new & private & filters.Regex(r"reflect_\d+")
+        ),
+        CommandHandler("cancel", cancel_wait, filters=only_new & private & _Waiting()),
+        CommandHandler("reflect", reflect_command, filters=only_new),
+        CommandHandler("remind", remind_command, filters=only_new),
+        CommandHandler("report", report_command, filters=only_new),
+        CallbackQueryHandler(ledger_menu, pattern=r"^export:ledger$"),
+        CallbackQueryHandler(ledger_choice, pattern=r"^lx:(b|s|m3|y|a):\d+$"),
+        CallbackQueryHandler(button, pattern=r"^rf:"),
+        MessageHandler(
+            only_new & filters.ChatType.GROUPS & _RepliesToSession() & SUBMISSION, reply_submission
+        ),
+        MessageHandler(only_new & private & _Waiting() & ~filters.COMMAND, private_submission),
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & _Recorded(), edited),
+    ]

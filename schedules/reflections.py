@@ -1,0 +1,46 @@
+"""Timed work for reflections: the combined thanks after a quiet moment, and the reminders at
+each session's reminder times (with the push's catch-up rule for ones missed while down)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from bot import reflection_rules as rules
+from bot import reflections as shared
+from bot.context import Services
+from storage import outbox, reflections, themeday
+from storage.models import ThemeSession
+
+WAIT_GRACE = timedelta(days=2)
+
+
+async def run_due(services: Services, now: datetime) -> None:
+    """Thank quiet groups, then send any reminder that is due."""
+    async with services.db.write() as session:
+        shared.flush_acks(services, session, now)
+        # A member writing within this grace after a wait expired is told so; later messages
+        # are theirs to send to anything else.
+        reflections.prune_waits(session, before=now - WAIT_GRACE)
+    async with services.db.write() as session:
+        open_sessions = session.exec(
+            select(ThemeSession).where(
+                col(ThemeSession.pushed_at).is_not(None),
+                col(ThemeSession.deadline) >= now - timedelta(days=1),
+            )
+        ).all()
+        for theme in open_sessions:
+            due = rules.due_reminder(
+                themeday.reminder_times(theme),
+                pushed_at=theme.pushed_at,
+                deadline=theme.deadline,
+                now=now,
+                tz=services.settings.tz,
+            )
+            if due is None:
+                continue
+            key = f"reflect.remind:{theme.id}:{due.isoformat()}"
+            if outbox.find_by_key(session, key) is not None:
+                continue
+            shared.remind(services, session, theme=theme, key=key)

@@ -1,0 +1,271 @@
+"""The study ledger (学习台账) as files: an .xlsx workbook and a .zip of the archived originals.
+
+Pure storage and file writing, no Telegram: the bot calls it from a worker thread, the
+`yinling export ledger` command and the benchmarks call it directly. Rows are streamed session
+by session into `write_xlsx`, so a year of a thousand members stays small in memory.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from storage import reflections
+from storage.models import ArchiveFile, Branch, Member, Reflection, ThemeSession
+from storage.spreadsheets import SheetSpec, write_xlsx
+
+KIND_NAMES = {
+    "text": "文字",
+    "voice": "语音",
+    "audio": "录音",
+    "video_note": "视频",
+    "photo": "照片",
+    "document": "文件",
+}
+NOT_SUBMITTED = "未提交"
+FILE_NOTES = {
+    "too_big": "（文件超过20MB，未能下载，原件保存在Telegram中）",
+    "pending": "（文件尚在下载）",
+    "failed": "（文件下载失败）",
+}
+DETAIL_HEADER = [
+    "主题党日日期",
+    "主题",
+    "姓名",
+    "党员",
+    "提交时间",
+    "逾期",
+    "形式",
+    "心得内容",
+    "语音时长（秒）",
+    "存档文件",
+]
+DETAIL_WIDTHS = [14, 24, 12, 6, 18, 6, 8, 60, 14, 48]
+SUMMARY_HEADER = [
+    "主题党日日期",
+    "主题",
+    "截止时间",
+    "应交人数",
+    "已交人数",
+    "未交人数",
+    "参与率",
+    "逾期人数",
+    "材料份数",
+]
+
+
+@dataclass
+class SessionStats:
+    branch: str
+    local_date: date
+    topic: str
+    deadline: datetime
+    expected: int = 0
+    submitted: int = 0
+    late: int = 0
+    items: int = 0
+
+
+@dataclass
+class LedgerSummary:
+    """What was written: counts for the caption and the command line."""
+
+    sessions: int = 0
+    rows: int = 0
+    submitted: int = 0  # member-sessions with at least one submission
+    files: int = 0  # archived files put in the zip
+    stats: list[SessionStats] = field(default_factory=list)
+
+
+def sessions_for(
+    session: Session,
+    *,
+    branch_id: int | None,
+    since: date | None = None,
+    until: date | None = None,
+    session_ids: Sequence[int] | None = None,
+) -> list[ThemeSession]:
+    """Pushed sessions of one branch (or all) in a date range, or the ones named."""
+    query = select(ThemeSession).where(col(ThemeSession.pushed_at).is_not(None))
+    if branch_id is not None:
+        query = query.where(ThemeSession.branch_id == branch_id)
+    if session_ids is not None:
+        query = query.where(col(ThemeSession.id).in_(list(session_ids)))
+    if since is not None:
+        query = query.where(col(ThemeSession.local_date) >= since)
+    if until is not None:
+        query = query.where(col(ThemeSession.local_date) <= until)
+    order = (col(ThemeSession.branch_id), col(ThemeSession.local_date), col(ThemeSession.id))
+    return list(session.exec(query.order_by(*order)))
+
+
+def expected_for(session: Session, theme: ThemeSession, staff_ids: Collection[int]) -> list[Member]:
+    """The members asked for a reflection for this session (the bot's /report uses the same)."""
+    staff = set(staff_ids)
+    return [
+        m
+        for m in reflections.expected_members(session, theme.branch_id, joined_by=theme.deadline)
+        if m.user_id is None or m.user_id not in staff or m.party_member
+    ]
+
+
+def build_ledger(
+    session: Session,
+    *,
+    branch_id: int | None,
+    tz: ZoneInfo,
+    xlsx_path: Path,
+    archive_dir: Path,
+    zip_path: Path | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    session_ids: Sequence[int] | None = None,
+    staff_ids: Collection[int] = (),
+) -> LedgerSummary:
+    """Write the ledger workbook (and the zip of originals); returns what was written."""
+    themes = sessions_for(
+        session, branch_id=branch_id, since=since, until=until, session_ids=session_ids
+    )
+    summary = LedgerSummary(sessions=len(themes))
+    titles = {b.id: b.title for b in session.exec(select(Branch))}
+    all_branches = branch_id is None
+    archived: list[str] = []
+
+    def detail_rows() -> Iterator[list[object]]:
+        for theme in themes:
+            stats = SessionStats(
+                titles.get(theme.branch_id, ""), theme.local_date, theme.topic, theme.deadline
+            )
+            summary.stats.append(stats)
+            for row in _session_rows(session, theme, staff_ids, tz, stats, archived):
+                summary.rows += 1
+                yield [titles.get(theme.branch_id, ""), *row] if all_branches else row
+            summary.submitted += stats.submitted
+
+    def summary_rows() -> Iterator[list[object]]:
+        for s in summary.stats:
+            rate = f"{s.submitted / s.expected:.0%}" if s.expected else "—"
+            row: list[object] = [
+                s.local_date,
+                s.topic,
+                s.deadline.astimezone(tz).replace(tzinfo=None),
+                s.expected,
+                s.submitted,
+                s.expected - s.submitted,
+                rate,
+                s.late,
+                s.items,
+            ]
+            yield [s.branch, *row] if all_branches else row
+
+    prefix = ["支部"] if all_branches else []
+    write_xlsx(
+        xlsx_path,
+        [
+            SheetSpec(
+                "台账明细",
+                prefix + DETAIL_HEADER,
+                detail_rows(),
+                ([16] if all_branches else []) + DETAIL_WIDTHS,
+            ),
+            SheetSpec("参与情况汇总", prefix + SUMMARY_HEADER, summary_rows()),
+        ],
+    )
+    if zip_path is not None:
+        summary.files = write_zip(zip_path, archive_dir, archived)
+    return summary
+
+
+def _session_rows(
+    session: Session,
+    theme: ThemeSession,
+    staff_ids: Collection[int],
+    tz: ZoneInfo,
+    stats: SessionStats,
+    archived: list[str],
+) -> Iterator[list[object]]:
+    """One row per submission, and one per member who has not submitted, in member order."""
+    found = session.exec(
+        select(Reflection, ArchiveFile)
+        .outerjoin(ArchiveFile, col(ArchiveFile.id) == col(Reflection.archive_id))
+        .where(Reflection.session_id == theme.id)
+        .order_by(col(Reflection.member_id), col(Reflection.submitted_at), col(Reflection.id))
+    ).all()
+    by_member: dict[int, list[tuple[Reflection, ArchiveFile | None]]] = {}
+    for reflection, archive_row in found:
+        by_member.setdefault(reflection.member_id, []).append((reflection, archive_row))
+    members = expected_for(session, theme, staff_ids)
+    known = {m.id for m in members}
+    extra_ids = [mid for mid in by_member if mid not in known]
+    if extra_ids:  # left the branch since, or staff who submitted all the same
+        members += list(
+            session.exec(
+                select(Member).where(col(Member.id).in_(extra_ids)).order_by(col(Member.id))
+            )
+        )
+    stats.expected = len(members)
+    head = [theme.local_date, theme.topic]
+    for member in members:
+        items = by_member.get(member.id or 0)
+        if not items:
+            yield [
+                *head,
+                member.name,
+                member.party_member,
+                None,
+                None,
+                NOT_SUBMITTED,
+                None,
+                None,
+                None,
+            ]
+            continue
+        stats.submitted += 1
+        stats.items += len(items)
+        stats.late += any(r.late for r, _ in items)
+        for reflection, stored in items:
+            yield [
+                *head,
+                member.name,
+                member.party_member,
+                reflection.submitted_at.astimezone(tz).replace(tzinfo=None),
+                reflection.late,
+                KIND_NAMES.get(reflection.kind, reflection.kind),
+                reflection.text,
+                reflection.duration
+                if reflection.kind in ("voice", "audio", "video_note")
+                else None,
+                _file_cell(stored, archived),
+            ]
+
+
+def _file_cell(row: ArchiveFile | None, archived: list[str]) -> str | None:
+    if row is None:
+        return None
+    if row.status == "done":
+        archived.append(row.rel_path)
+        return row.rel_path
+    return FILE_NOTES.get(row.status, "")
+
+
+def write_zip(zip_path: Path, archive_dir: Path, rel_paths: Sequence[str]) -> int:
+    """The archived files under the names the workbook gives them; returns how many."""
+    root = archive_dir.resolve()
+    count = 0
+    tmp = zip_path.with_name(f".{zip_path.name}.tmp")
+    # Voice, photos and documents are compressed already; storing them is fast and as small.
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for rel in dict.fromkeys(rel_paths):
+            source = (root / rel).resolve()
+            if not source.is_relative_to(root) or not source.is_file():
+                continue
+            zf.write(source, arcname=rel)
+            count += 1
+    tmp.replace(zip_path)
+    return count

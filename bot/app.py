@@ -32,6 +32,7 @@ from bot.roles import Roles
 from bot.sending import Outbox, Sender
 from bot.settings import Settings
 from handlers import export, members, start
+from schedules import backup
 from schedules.planner import Planner
 from storage.db import Database
 
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [export]
 # Feature schedule modules (each has `async def run_due(services, now)`).
-SCHEDULES: list[ModuleType] = []
+SCHEDULES: list[ModuleType] = [backup]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]
 

@@ -68,7 +68,8 @@ async def test_an_unreachable_server_is_reported_with_the_proxy_fix(
 ) -> None:
     port = closed_port()
     settings = harness.settings(
-        api_base_url=f"http://127.0.0.1:{port}/bot", api_file_url=f"http://127.0.0.1:{port}/file/bot"
+        api_base_url=f"http://127.0.0.1:{port}/bot",
+        api_file_url=f"http://127.0.0.1:{port}/file/bot",
     )
 
     code, text = await asyncio.wait_for(diagnose(settings), timeout=30)

@@ -132,6 +132,11 @@ def check_data_dir(settings: Settings) -> list[Check]:
             pass
     except OSError as exc:
         return [check(False, T.DATA_DIR_BAD, T.DATA_DIR_BAD_FIX, path=path, error=exc.strerror)]
+    # Folders made by someone else (a backup run as root) stop the bot from writing there.
+    for sub in (settings.archive_dir, settings.backups_dir, settings.exports_dir, path / "logs"):
+        if sub.exists() and not os.access(sub, os.W_OK | os.X_OK):
+            error = f"{sub} 不可写 / {sub} is read-only"
+            return [check(False, T.DATA_DIR_BAD, T.DATA_DIR_BAD_FIX, path=path, error=error)]
     free = shutil.disk_usage(path).free
     results = [check(True, T.DATA_DIR_OK, path=path, free=_size(free))]
     if free < LOW_DISK:

@@ -192,3 +192,10 @@ def test_the_backup_and_restore_commands(tmp_path: Path) -> None:
     assert "integrity_check: ok" in restored.stdout
     assert (fresh / "archive" / "材料" / "学习.pdf").is_file()
     assert backup.integrity(fresh / "yinling.db") == "ok"
+
+
+def test_help_lists_the_operator_commands(tmp_path: Path) -> None:
+    result = cli("--help", data_dir=tmp_path / "data", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("doctor", "backup", "restore"):
+        assert command in result.stdout

@@ -34,6 +34,8 @@ async def test_a_working_set_up_passes_while_the_bot_runs(harness: Harness) -> N
     await harness.start()
     await harness.setup_branch()
 
+    calls_before = len(harness.fake.calls)
+
     code, text = await diagnose(harness.settings())
 
     assert code == 0, text
@@ -46,8 +48,9 @@ async def test_a_working_set_up_passes_while_the_bot_runs(harness: Harness) -> N
     assert "能收到成员的回复，也能看到成员入群和退群" in text
     assert "隐私模式开着" in text
     assert "一切正常" in text and "All checks passed" in text
-    # It only read: no message went out, nothing was sent to the group.
-    assert not [c for c in harness.fake.calls if c.method.startswith("send")][1:]
+    # It only asked: getMe and getChatMember, nothing sent, no updates taken from the bot.
+    asked = {c.method for c in harness.fake.calls[calls_before:]} - {"getUpdates"}
+    assert asked == {"getMe", "getChatMember"}
 
 
 async def test_a_wrong_token_is_reported_with_the_fix(harness: Harness) -> None:

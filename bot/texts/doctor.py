@@ -135,8 +135,10 @@ BRANCH_READS_ALL = (
     "{chat_id}: replies reach the bot, and it sees members join and leave",
 )
 BRANCH_READS_REPLIES = (
-    "「{title}」：能收到成员的回复{privacy}，但看不到成员入群和退群（名单要靠成员发言或花名册来更新）",
-    "{chat_id}: replies reach the bot{privacy_en}, but it does not see members join or leave",
+    "「{title}」：能收到成员的回复{privacy}，但可能看不到成员入群和退群"
+    "（Telegram 只保证把这类通知发给管理员，名单要靠成员发言或花名册来更新）",
+    "{chat_id}: replies reach the bot{privacy_en}, but it may miss members joining or leaving "
+    "(Telegram only guarantees those to admins)",
 )
 BRANCH_PRIVACY_NOTE = (
     "（隐私模式开着，回复机器人的消息照样送到）",

@@ -69,6 +69,9 @@ def setup(level: str = "INFO", log_dir: Path | None = None) -> list[logging.Hand
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A handler that fails (a full disk) would otherwise print the record and the exception
+    # being handled, unformatted and so unredacted, to stderr.
+    logging.raiseExceptions = False
     return handlers
 
 

@@ -101,7 +101,7 @@ def test_a_proxy_password_is_never_shown() -> None:
 
 
 def settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, bot_token=TOKEN, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, bot_token=TOKEN, **values)
 
 
 def test_a_read_only_backups_folder_is_reported(

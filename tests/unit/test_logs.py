@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,6 +96,7 @@ def installed(log_dir: Path) -> Iterator[Path]:
             root.removeHandler(handler)
             handler.close()
         root.setLevel(level)
+        logging.raiseExceptions = True
 
 
 def test_the_token_never_reaches_the_log(
@@ -130,3 +132,20 @@ def test_lines_carry_the_time_level_and_source(tmp_path: Path) -> None:
     [line] = log_file.read_text(encoding="utf-8").splitlines()
     date, clock, level, source, *_ = line.split(" ")
     assert len(date) == 10 and len(clock) == 8 and level == "INFO" and source == "bot.polling:"
+
+
+def test_a_failing_handler_does_not_spill_the_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with installed(tmp_path):
+        stream_handler = next(
+            h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler
+        )
+        broken = io.StringIO()
+        broken.close()  # as a full disk or a closed pipe would
+        stream_handler.setStream(broken)
+        try:
+            raise httpx.ConnectError(f"https://api.telegram.org/bot{TOKEN}/getMe")
+        except httpx.ConnectError:
+            logging.getLogger("yinling.test").exception("failed")
+    assert "AAHfakeToken" not in capsys.readouterr().err

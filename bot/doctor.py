@@ -92,6 +92,7 @@ async def diagnose(settings: Settings) -> AsyncIterator[Check]:
     yield settings_read()
     for result in check_data_dir(settings):
         yield result
+    yield bot_running(settings.data_dir)
     db_check, branch_list = read_database(settings)
     yield db_check
     async for result in check_telegram(settings, branch_list):
@@ -144,6 +145,22 @@ def check_data_dir(settings: Settings) -> list[Check]:
             check(False, T.DISK_LOW, T.DISK_LOW_FIX, free=_size(free), backups=settings.backups_dir)
         )
     return results
+
+
+def bot_running(data_dir: Path) -> Check:
+    """Whether a bot holds this data dir, from the pid it wrote into its lock file.
+
+    Only reads the file: taking the lock, even briefly, could make a bot starting at that
+    moment believe another copy is running.
+    """
+    try:
+        pid = int((data_dir / "yinling.lock").read_text(encoding="utf-8").strip())
+        os.kill(pid, 0)
+    except PermissionError:  # alive, run by another user (the service's)
+        pass
+    except (OSError, ValueError):
+        return check(None, T.BOT_STOPPED)
+    return check(None, T.BOT_RUNNING, pid=pid)
 
 
 def _size(n: int) -> str:

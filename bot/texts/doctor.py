@@ -39,6 +39,12 @@ DISK_LOW_FIX = (
     "free some space, e.g. delete older backups in {backups}",
 )
 
+BOT_RUNNING = ("机器人正在运行（进程 {pid}）", "the bot is running (process {pid})")
+BOT_STOPPED = (
+    "机器人现在没有运行；作为服务安装的，用 sudo systemctl start yinling 启动",
+    "the bot is not running; as a service, start it with sudo systemctl start yinling",
+)
+
 DB_MISSING = ("数据库 {path} 还没有建立", "there is no database at {path} yet")
 DB_MISSING_FIX = (
     "运行 yinling migrate 建立数据库（yinling run 启动时也会自动建立）",

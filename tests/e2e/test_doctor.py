@@ -44,6 +44,7 @@ async def test_a_working_set_up_passes_while_the_bot_runs(harness: Harness) -> N
     assert "✓ 能连上 Telegram 服务器 127.0.0.1" in text
     assert "✓ 数据库结构是最新的" in text
     assert "可以写入" in text
+    assert f"ℹ 机器人正在运行（进程 {os.getpid()}）" in text
     assert "✓ 「老干之家」(-1001234567890)：机器人是管理员" in text
     assert "能收到成员的回复，也能看到成员入群和退群" in text
     assert "隐私模式开着" in text
@@ -82,6 +83,7 @@ async def test_an_unreachable_server_is_reported_with_the_proxy_fix(
     assert "YINLING_PROXY" in text and "YINLING_API_BASE_URL" in text
     # Without a database yet, the doctor says how to make one and creates nothing itself.
     assert "✗ 数据库" in text and "yinling migrate" in text
+    assert "ℹ 机器人现在没有运行" in text
     assert not harness.data_dir.exists()
 
 

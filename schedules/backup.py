@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -56,7 +57,7 @@ async def run_due(services: Services, now: datetime) -> None:
         info = await asyncio.to_thread(
             _take, db_path, settings.archive_dir, backup.free_name(folder, local), local
         )
-    except (backup.BackupError, OSError) as exc:
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:
         state.retry_at = now + RETRY_AFTER
         log.error("backup: the daily backup failed (%s); trying again in an hour", exc)
         return

@@ -149,3 +149,22 @@ async def test_keep_zero_turns_the_daily_backup_off(harness: Harness) -> None:
     await harness.start(backup_keep=0)
     await harness.tick()
     assert backup.backups_in(harness.settings().backups_dir) == []
+
+
+async def test_a_failed_daily_backup_is_tried_again_an_hour_later(harness: Harness) -> None:
+    clock = harness.clock
+    clock.set(datetime(2026, 11, 26, 3, 30, tzinfo=SHANGHAI))
+    folder = harness.settings().backups_dir
+    folder.parent.mkdir(parents=True)
+    folder.write_text("in the way")  # as if the disk refused: the folder cannot be made
+    await harness.start()
+    await harness.tick()
+
+    folder.unlink()
+    clock.advance(timedelta(minutes=59))
+    await harness.tick()
+    assert backup.backups_in(folder) == []  # not hammering the disk every tick
+
+    clock.advance(timedelta(minutes=1))
+    await harness.tick()
+    assert [p.name for p in backup.backups_in(folder)] == ["yinling-backup-2026-11-26-0430.tar.gz"]

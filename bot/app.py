@@ -32,6 +32,7 @@ from bot.roles import Roles
 from bot.sending import Outbox, Sender
 from bot.settings import Settings
 from handlers import export, materials, members, reflections, start, themeday
+from schedules import backup
 from schedules import reflections as reflections_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [export, materials, themeday, reflections]
 # Feature schedule modules (each has `async def run_due(services, now)`).
-SCHEDULES: list[ModuleType] = [themeday_schedule, reflections_schedule]
+SCHEDULES: list[ModuleType] = [themeday_schedule, reflections_schedule, backup]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]
 

@@ -23,6 +23,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CURRENT, BotContext, Services, UpdateState
+from bot.logs import describe_raw
 from bot.loops import wait_any
 from bot.texts import common as T
 from storage import inbox
@@ -175,10 +176,15 @@ class Processor:
                 if state.error is None:
                     savepoint.commit()
                     done.append(row.id)
+                    log.info("update %s %s: done", row.update_id, describe_raw(row.payload))
                 else:
                     savepoint.rollback()
                     log.error(
-                        "update %s failed: %s", row.update_id, state.error, exc_info=state.error
+                        "update %s %s failed: %s",
+                        row.update_id,
+                        describe_raw(row.payload),
+                        state.error,
+                        exc_info=state.error,
                     )
                     inbox.mark_failed(
                         session, row.id, now=self.services.now(), error=repr(state.error)

@@ -333,6 +333,7 @@ class Sender:
     async def _done(self, row: OutboxMessage, result: Any) -> None:
         assert row.id is not None
         message_id, poll_id = _ids(result)
+        log.info("sent %s to chat %s kind=%s row=%s", row.method, row.chat_id, row.kind, row.id)
         async with self.db.write() as session:
             outbox.mark_sent(
                 session,

@@ -6,12 +6,15 @@ Nothing else reads `os.environ`; the parsed `Settings` object is passed down.
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.monthly_rule import RuleError, parse_time
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
@@ -42,6 +45,9 @@ class Settings(BaseSettings):
     tick_seconds: float = 20.0
     # Long-poll timeout for getUpdates.
     poll_timeout: int = 30
+    # The daily automatic backup: local time (branch time zone) and how many to keep (0: none).
+    backup_time: str = "03:30"
+    backup_keep: int = Field(default=14, ge=0)
 
     @field_validator("bot_token")
     @classmethod
@@ -80,6 +86,14 @@ class Settings(BaseSettings):
             raise ValueError("proxy must start with http://, https://, socks5:// or socks5h://")
         return value
 
+    @field_validator("backup_time")
+    @classmethod
+    def _backup_clock(cls, value: str) -> str:
+        try:
+            return parse_time(value).strftime("%H:%M")
+        except RuleError as exc:
+            raise ValueError("backup time must look like 03:30 (24-hour clock)") from exc
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -95,3 +109,11 @@ class Settings(BaseSettings):
     @property
     def exports_dir(self) -> Path:
         return self.data_dir / "exports"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def backup_at(self) -> time:
+        return parse_time(self.backup_time)

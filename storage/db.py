@@ -28,6 +28,7 @@ from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
+BEGIN_OPTION = "yinling_begin"
 
 
 def sqlite_url(path: Path) -> str:
@@ -51,7 +52,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers take the write lock up front (BEGIN IMMEDIATE) so that a competing writer in
+        # another process makes them wait out the busy timeout; a deferred transaction that
+        # later upgrades its lock gets "database is locked" at once instead.
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 class Database:
@@ -62,6 +67,7 @@ class Database:
         self.engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
+        self._writer = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         self._lock: asyncio.Lock | None = None
         self._after_commit: list[Callable[[Session], None]] = []
 
@@ -85,7 +91,7 @@ class Database:
     async def write(self) -> AsyncIterator[Session]:
         """One transaction in the event loop: committed on success, rolled back on error."""
         async with self.lock:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with Session(self._writer, expire_on_commit=False) as session:
                 try:
                     yield session
                     session.commit()

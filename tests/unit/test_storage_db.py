@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 import storage.models  # noqa: F401
 from storage.db import Database, sqlite_url
@@ -78,3 +78,28 @@ def test_times_come_back_aware_in_utc(tmp_path: Path) -> None:
     with Session(db.engine) as s:
         branch = s.get_one(Branch, 1)
         assert branch.created_at == NOW and branch.created_at.tzinfo is not None
+
+
+async def test_a_writer_waits_for_another_process_holding_the_write_lock(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+
+    from storage.models import Branch
+
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    db.migrate()
+    other = sqlite3.connect(tmp_path / "y.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "INSERT INTO branch (chat_id, title, active, created_at, options)"
+        " VALUES (-2, 'other', 1, '2026-01-01 00:00:00', '{}')"
+    )
+    release = threading.Timer(1.0, other.commit)
+    release.start()
+    # Reads first, then writes: with a deferred BEGIN this fails at once with "locked".
+    async with db.write() as s:
+        s.exec(select(Branch)).all()
+        s.add(Branch(chat_id=-3, title="ours", created_at=NOW))
+    release.join()
+    with db.session() as s:
+        assert {b.title for b in s.exec(select(Branch))} == {"other", "ours"}

@@ -220,7 +220,9 @@ async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness:
     assert "只有支部书记和支委" in refused
 
     harness.fake.message(
-        GROUP_ID, SECRETARY, "/greetings 修改 生日 🎂 祝<b>{name}</b>同志{age}岁生日快乐！\n福寿安康"
+        GROUP_ID,
+        SECRETARY,
+        "/greetings 修改 生日 🎂 祝<b>{name}</b>同志{age}岁生日快乐！\n福寿安康",
     )
     await harness.settle()
     saved = harness.texts(GROUP_ID)[-1]
@@ -247,7 +249,13 @@ async def test_round_age_and_fifty_years_in_the_party_on_1_july(harness: Harness
     await branch_with(harness, july1, 7)
     await started(harness, WANG, LI)
     put(harness, "王建国", user_id=WANG, joined=date(1976, 7, 1))
-    put(harness, "李秀英", user_id=LI, joined=date(1986, 7, 1), birth=BirthDate(Calendar.SOLAR, 1936, 7, 1))
+    put(
+        harness,
+        "李秀英",
+        user_id=LI,
+        joined=date(1986, 7, 1),
+        birth=BirthDate(Calendar.SOLAR, 1936, 7, 1),
+    )
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 开 政治生日群发")
     await harness.settle()
     harness.clock.set(at(july1, 8, 30))

@@ -167,7 +167,7 @@ def step(parts: list[str], today_year: int) -> tuple[str, InlineKeyboardMarkup] 
     )
     if len(parts) == 1:
         decades = range(FIRST_DECADE, today_year + 1, 10)
-        buttons = [_button(fmt(T.BUTTON_DECADE, decade=d), f"{base}:{d // 10}") for d in decades]
+        buttons = [_button(T.BUTTON_DECADE.format(decade=d), f"{base}:{d // 10}") for d in decades]
         return fmt(T.BIRTHDAY_CHOOSE_DECADE, calendar=name), InlineKeyboardMarkup(
             [*_rows_of(buttons, 3), [back]]
         )

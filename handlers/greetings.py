@@ -119,7 +119,7 @@ def overview(branch: Branch) -> tuple[str, InlineKeyboardMarkup]:
     )
     buttons = [
         InlineKeyboardButton(
-            fmt(T.TOGGLE_BUTTON, mark=T.ON if s.enabled(k) else T.OFF, label=label(k)),
+            T.TOGGLE_BUTTON.format(mark=T.ON if s.enabled(k) else T.OFF, label=label(k)),
             callback_data=f"care:sw:{branch.id}:{k}",
         )
         for k in SWITCHES

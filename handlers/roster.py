@@ -260,12 +260,10 @@ async def claim_keyboard(
     context: BotContext, user: User
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """What to tell an account about linking itself to the roster, with "这是我" buttons."""
-    for branch in await branches_of_user(context, user):
-        assert branch.id is not None
-        care_db.link_known_usernames(context.db, branch.id)
     buttons: list[list[InlineKeyboardButton]] = []
     for branch in await branches_of_user(context, user):
         assert branch.id is not None
+        care_db.link_known_usernames(context.db, branch.id)
         mine = branches.member(context.db, branch.id, user.id)
         if mine is not None and mine.on_roster:
             return fmt(T.CLAIM_ALREADY_LINKED, name=mine.name), None
@@ -274,7 +272,7 @@ async def claim_keyboard(
                 buttons.append(
                     [
                         InlineKeyboardButton(
-                            fmt(T.BUTTON_CLAIM, name=m.name)[:64],
+                            T.BUTTON_CLAIM.format(name=m.name)[:64],
                             callback_data=f"care:claim:{m.id}",
                         )
                     ]

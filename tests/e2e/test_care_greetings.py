@@ -194,13 +194,21 @@ async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Ha
     harness.fake.press(WANG, GROUP_ID, page["message_id"], "care:sw:1:mid_autumn")
     await harness.settle()
 
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 关 国庆")
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 关 火锅节")
+    await harness.settle()
+    switched, unknown = harness.texts(GROUP_ID)[-2:]
+    assert "已关闭：国庆节" in switched
+    assert "没有叫“火锅节”的开关" in unknown and "重阳节" in unknown
+
     harness.clock.set(at(DOUBLE_NINTH, 8, 30))
     await harness.tick()
     assert greetings_in(harness, GROUP_ID, "九九重阳") == []
     assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
     with harness.session() as s:
         options = s.exec(select(Branch)).one().options
-    assert "double_ninth" in options and "mid_autumn" not in options
+    assert "double_ninth" in options and "national_day" in options
+    assert "mid_autumn" not in options
 
 
 async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness: Harness) -> None:

@@ -277,3 +277,46 @@ async def test_a_stranger_cannot_register_a_birthday(harness: Harness) -> None:
     harness.fake.message(OUTSIDER, OUTSIDER, "/birthday 1950-03-12")
     await harness.settle()
     assert "属于哪个支部" in harness.texts(OUTSIDER)[-1]
+
+
+async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await send_roster(harness, xlsx(GOOD), "名单.xlsx")
+    chen_row = members(harness)["陈桂兰"]
+    harness.fake.message(CHEN, CHEN, "/birthday")
+    await harness.settle()
+    offer = harness.fake.sent(CHEN)[-1]
+    assert "这是我" in str(offer["reply_markup"]) and "周<老>&师" in str(offer["reply_markup"])
+    harness.fake.press(CHEN, CHEN, offer["message_id"], f"care:claim:{chen_row.id}")
+    await harness.settle()
+
+    # Someone else trying the same name is told it is being confirmed.
+    harness.fake.message(GROUP_ID, LI, "大家好")
+    harness.fake.message(LI, LI, "/roster 认领")
+    await harness.settle()
+    li_offer = harness.fake.sent(LI)[-1]
+    assert "陈桂兰" not in str(li_offer.get("reply_markup"))
+    harness.fake.press(LI, LI, li_offer["message_id"], f"care:claim:{chen_row.id}", force=True)
+    await harness.settle()
+    assert "正在确认" in harness.texts(LI)[-1]
+
+    ask = harness.fake.sent(SECRETARY)[-1]
+    harness.fake.press(
+        WANG, SECRETARY, ask["message_id"], f"care:no:{chen_row.id}:{CHEN}", force=True
+    )
+    await harness.settle()
+    assert members(harness)["陈桂兰"].claimed_by == CHEN
+    harness.fake.press(SECRETARY, SECRETARY, ask["message_id"], f"care:no:{chen_row.id}:{CHEN}")
+    await harness.settle()
+    assert "没有确认" in harness.texts(CHEN)[-1]
+    after = members(harness)["陈桂兰"]
+    assert after.user_id is None and after.claimed_by is None
+    assert harness.fake.unanswered_callbacks() == []
+    # Pressing again after it was decided changes nothing.
+    harness.fake.press(
+        SECRETARY, SECRETARY, ask["message_id"], f"care:ok:{chen_row.id}:{CHEN}", force=True
+    )
+    await harness.settle()
+    assert members(harness)["陈桂兰"].user_id is None

@@ -38,7 +38,7 @@ from bot.texts import common as C
 from handlers.common import (
     admin_branches,
     admin_only,
-    current_branch,
+    is_private,
     reply,
     staff_only,
 )
@@ -271,11 +271,12 @@ async def upcoming(update: Update, context: BotContext) -> None:
             reply(update, context, T.UPCOMING_BAD_DAYS)
             return
         days = int(args[0])
-    here = current_branch(update, context)
+    if not is_private(update.effective_chat):
+        # Private-only members' birthdays must not be listed in the group.
+        reply(update, context, T.UPCOMING_PRIVATE_ONLY)
+        return
     user = update.effective_user
-    if here is not None:
-        found = [here]
-    elif user is not None and context.services.roles.is_staff(user.id):
+    if user is not None and context.services.roles.is_staff(user.id):
         found = branches.active(context.db)
     else:
         found = await admin_branches(update, context)

@@ -273,6 +273,9 @@ DIGEST_NONE = "这段时间没有同志过生日或政治生日。"
 DIGEST_PRIVATE_ONLY = "（🔒 表示只私下祝福）"
 DIGEST_PRIVATE_MARK = " 🔒"
 UPCOMING_BAD_DAYS = "天数请写1到366之间的数字，例如 <code>/upcoming 30</code>。"
+UPCOMING_PRIVATE_ONLY = (
+    "为保护大家的信息，近期生日只在私聊中查看。请点我的头像，和我私聊后再发送 /upcoming。"
+)
 UPCOMING_NO_BRANCH = "还没有支部。请书记先在群里发送 /setup。"
 
 MEDAL_LIST = (

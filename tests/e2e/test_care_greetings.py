@@ -334,9 +334,14 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
 
     harness.fake.message(STAFF, STAFF, "/upcoming 40")
     harness.fake.message(GROUP_ID, WANG, "/upcoming")
+    harness.fake.message(SECRETARY, SECRETARY, "/upcoming 3")
     await harness.settle()
     assert "张<伟>　76岁生日" in harness.texts(STAFF)[-1]
     assert "老干科" in harness.texts(GROUP_ID)[-1]
+    assert "没有同志" in harness.texts(SECRETARY)[-1]
+    harness.fake.message(GROUP_ID, STAFF, "/upcoming")
+    await harness.settle()
+    assert "私聊" in harness.texts(GROUP_ID)[-1] and "王建国" not in harness.texts(GROUP_ID)[-1]
     harness.fake.message(STAFF, STAFF, "/upcoming 1000")
     await harness.settle()
     assert "1到366" in harness.texts(STAFF)[-1]

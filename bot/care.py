@@ -56,8 +56,7 @@ DIGEST_WEEKDAY = 0  # Monday
 MAX_TEMPLATE = 1000
 MAX_UPCOMING_DAYS = 366
 
-# Switches that are on unless the admin turned them off, and those off unless turned on.
-DEFAULT_ON = ("birthday", "anniversary", *[f.value for f in Festival], "digest", "medal")
+# Every switch is on unless the admin turned it off, except these: off unless turned on.
 DEFAULT_OFF = ("anniversary_group",)
 SWITCHES = (
     "birthday",
@@ -476,20 +475,3 @@ def digest(
 def _end_label(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
-
-__all__ = [
-    "DEFAULT_TIME",
-    "DIGEST_DAYS",
-    "CarePerson",
-    "CareSettings",
-    "Occasion",
-    "TemplateError",
-    "check_template",
-    "digest",
-    "find",
-    "label",
-    "medal_list",
-    "occasions_on",
-    "render",
-    "upcoming",
-]

@@ -474,4 +474,3 @@ def digest(
 
 def _end_label(day: date) -> str:
     return f"{day.month}月{day.day}日"
-

@@ -31,8 +31,19 @@ from bot.polling import Poller, Processor, record_error
 from bot.roles import Roles
 from bot.sending import Outbox, Sender
 from bot.settings import Settings
-from handlers import export, materials, members, reflections, start, themeday
+from handlers import (
+    birthday,
+    export,
+    greetings,
+    materials,
+    members,
+    reflections,
+    roster,
+    start,
+    themeday,
+)
 from schedules import backup
+from schedules import greetings as daily_greetings
 from schedules import reflections as reflections_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
@@ -41,9 +52,18 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
-FEATURES: list[ModuleType] = [export, materials, themeday, reflections]
+FEATURES: list[ModuleType] = [
+    export,
+    materials,
+    themeday,
+    roster,
+    birthday,
+    greetings,
+    # Last: it takes replies to the theme-day posts, whatever they hold.
+    reflections,
+]
 # Feature schedule modules (each has `async def run_due(services, now)`).
-SCHEDULES: list[ModuleType] = [themeday_schedule, reflections_schedule, backup]
+SCHEDULES: list[ModuleType] = [themeday_schedule, reflections_schedule, daily_greetings, backup]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]
 

@@ -11,7 +11,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    false,
+    true,
+)
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -88,6 +100,24 @@ class Member(SQLModel, table=True):
     party_member: bool = False
     active: bool = True
     joined_at: datetime = Field(sa_column=utc_column())
+    # --- the roster and care (migration 0005_care) ---
+    # Listed on the branch's roster (imported with /roster); rows only seen in the group are not.
+    on_roster: bool = Field(
+        default=False, sa_column=Column(Boolean(), nullable=False, server_default=false())
+    )
+    # Telegram username from the roster (without @), to link the row when that account appears.
+    username: str | None = None
+    gender: str | None = None  # "男" / "女"
+    # storage.dates.BirthDate.to_storage(): "S1948-03-12", "L1948-02-08", "L1941-06-10-leap".
+    birth: str | None = None
+    joined_party: date | None = None
+    note: str = Field(default="", sa_column=Column(Text(), nullable=False, server_default=""))
+    # False: birthday greeted privately only, never named in the group (/birthday 不公开).
+    public_birthday: bool = Field(
+        default=True, sa_column=Column(Boolean(), nullable=False, server_default=true())
+    )
+    # The account that tapped "这是我" on this unlinked roster row, until an admin confirms.
+    claimed_by: int | None = Field(default=None, sa_column=big_id(nullable=True))
 
 
 class InboxUpdate(SQLModel, table=True):

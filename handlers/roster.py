@@ -1,0 +1,413 @@
+"""/roster: import the branch's roster from a spreadsheet, list it, send the template; and
+linking roster people to their Telegram accounts ("这是我", confirmed by an admin).
+
+A roster import is all or nothing: the file is checked first and every problem is listed;
+nothing changes unless the whole file is good. Importing updates members in place (see
+`storage.care.import_roster`), so what members already submitted stays theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import (
+    ChatMember,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+    User,
+)
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import BotContext, Command
+from bot.recipients import branch_admins
+from bot.texts import SafeHtml, fmt
+from bot.texts import care as T
+from bot.texts import common as C
+from handlers.common import (
+    admin_branches,
+    display_name,
+    is_admin,
+    is_group,
+    is_private,
+    refuse_unless,
+    reply,
+)
+from storage import branches
+from storage import care as care_db
+from storage.models import Branch, Member
+from storage.spreadsheets import RosterError, parse_roster, roster_template
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    Command("roster", "支部名单：回复表格文件导入，/roster 查看，/roster template 要模板", "admin"),
+]
+
+MAX_FILE = 5 * 1024 * 1024
+CLAIM_WORDS = {"认领", "claim", "这是我"}
+TEMPLATE_WORDS = {"template", "模板"}
+IN_CHAT = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER, ChatMember.RESTRICTED}
+MAX_MESSAGE = 3500
+
+
+# --- branches --------------------------------------------------------------------------------
+
+
+async def one_admin_branch(update: Update, context: BotContext) -> Branch | None:
+    """The one branch an admin command is about; replies and returns None if unclear."""
+    found = await admin_branches(update, context)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        reply(
+            update,
+            context,
+            C.NOT_A_BRANCH if is_group(update.effective_chat) else C.NO_BRANCH_PRIVATE,
+        )
+    else:
+        reply(update, context, T.ROSTER_PRIVATE_BRANCH)
+    return None
+
+
+async def branches_of_user(context: BotContext, user: User) -> list[Branch]:
+    """The branches this person belongs to: registered there, or in the group per Telegram."""
+    found = branches.branches_of(context.db, user.id)
+    if found:
+        return found
+    result = []
+    for branch in branches.active(context.db):
+        if await context.services.roles.status(branch.chat_id, user.id) in IN_CHAT:
+            assert branch.id is not None
+            branches.ensure_member(
+                context.db,
+                branch_id=branch.id,
+                user_id=user.id,
+                name=display_name(user),
+                now=context.now(),
+            )
+            result.append(branch)
+    return result
+
+
+# --- /roster ---------------------------------------------------------------------------------
+
+
+async def roster_command(update: Update, context: BotContext) -> None:
+    """/roster: import (as a reply to a file), list, template; `/roster 认领` for members."""
+    message = update.effective_message
+    if message is None:
+        return
+    args = context.args or []
+    if args and args[0] in CLAIM_WORDS:
+        await show_claim_list(update, context)
+        return
+    if not await refuse_unless(update, context, allowed=is_admin, refusal=C.NOT_ADMIN):
+        return
+    replied = message.reply_to_message
+    if args and args[0].lower() in TEMPLATE_WORDS:
+        send_template(update, context)
+    elif args:
+        reply(update, context, fmt(T.ROSTER_UNKNOWN, arg=" ".join(args)))
+    elif replied is not None and replied.document is not None:
+        await import_file(update, context, replied.document)
+    elif replied is not None:
+        reply(update, context, T.ROSTER_NOT_A_FILE)
+    else:
+        await list_roster(update, context)
+
+
+async def roster_caption(update: Update, context: BotContext) -> None:
+    """A file sent with the caption /roster: import it."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    if not await refuse_unless(update, context, allowed=is_admin, refusal=C.NOT_ADMIN):
+        return
+    await import_file(update, context, message.document)
+
+
+async def import_file(update: Update, context: BotContext, document: Document) -> None:
+    """Check the roster file and import it, or list every problem and change nothing."""
+    branch = await one_admin_branch(update, context)
+    if branch is None or branch.id is None:
+        return
+    if document.file_size is not None and document.file_size > MAX_FILE:
+        reply(update, context, T.ROSTER_TOO_BIG)
+        return
+    try:
+        telegram_file = await context.bot.get_file(document.file_id)
+        data = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("roster: could not download %s: %s", document.file_id, exc)
+        reply(update, context, T.ROSTER_DOWNLOAD_FAILED)
+        return
+    today = context.services.local_now().date()
+    try:
+        rows = parse_roster(data, document.file_name or "名单.xlsx", today=today)
+        result = care_db.import_roster(context.db, branch.id, rows, now=context.now())
+    except RosterError as exc:
+        reply(update, context, fmt(T.ROSTER_REFUSED, problems=exc.describe()))
+        return
+    text = fmt(
+        T.ROSTER_IMPORTED,
+        total=len(rows),
+        added=len(result.added),
+        updated=len(result.updated),
+        linked=result.linked,
+        unlinked=result.unlinked,
+    )
+    if result.dropped:
+        text += fmt(
+            T.ROSTER_IMPORT_DROPPED, count=len(result.dropped), names="、".join(result.dropped)
+        )
+    if result.unlinked:
+        text += T.ROSTER_IMPORT_UNLINKED_HINT
+    reply(update, context, text)
+
+
+def send_template(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    folder = context.settings.exports_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "roster_template.xlsx"
+    path.write_bytes(roster_template())
+    context.outbox.document(
+        context.db,
+        chat.id,
+        path,
+        filename=T.ROSTER_TEMPLATE_FILE,
+        caption=T.ROSTER_TEMPLATE_CAPTION,
+        kind="care.roster_template",
+    )
+
+
+async def list_roster(update: Update, context: BotContext) -> None:
+    """The roster with who is linked; details (birthdays) only in a private chat."""
+    branch = await one_admin_branch(update, context)
+    if branch is None or branch.id is None:
+        return
+    people = care_db.roster(context.db, branch.id)
+    if not people:
+        reply(update, context, T.ROSTER_EMPTY)
+        return
+    private = is_private(update.effective_chat)
+    linked = sum(1 for m in people if m.user_id is not None)
+    lines = [fmt(T.ROSTER_HEADER, count=len(people), linked=linked)]
+    for m in people:
+        lines.append(
+            fmt(
+                T.ROSTER_LINE,
+                mark=SafeHtml(_mark(m)),
+                name=m.name,
+                details=_details(m) if private else "",
+            )
+        )
+    others = sum(1 for m in branches.members(context.db, branch.id) if not m.on_roster)
+    lines.append(fmt(T.ROSTER_FOOTER, others=others) if others else T.ROSTER_FOOTER_NO_OTHERS)
+    if not private:
+        lines.append(T.ROSTER_GROUP_NOTE)
+    for chunk in chunks(lines):
+        reply(update, context, chunk)
+
+
+def _mark(m: Member) -> str:
+    if m.user_id is not None:
+        return T.ROSTER_LINKED
+    return T.ROSTER_CLAIMED if m.claimed_by is not None else T.ROSTER_UNLINKED
+
+
+def _details(m: Member) -> str:
+    parts = []
+    birth = care_db.birth_of(m)
+    if birth is not None:
+        parts.append(f"生日 {birth}")
+    if m.party_member:
+        parts.append(
+            f"{m.joined_party.year}年{m.joined_party.month}月{m.joined_party.day}日入党"
+            if m.joined_party
+            else "党员"
+        )
+    if not m.public_birthday:
+        parts.append("只私下祝福")
+    if m.username:
+        parts.append("@" + m.username)
+    return ("　" + "，".join(parts)) if parts else ""
+
+
+def chunks(lines: list[str]) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > MAX_MESSAGE:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+# --- linking: "这是我" and the admin's confirmation -------------------------------------------
+
+
+async def claim_keyboard(
+    context: BotContext, user: User
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What to tell an account about linking itself to the roster, with "这是我" buttons."""
+    buttons: list[list[InlineKeyboardButton]] = []
+    for branch in await branches_of_user(context, user):
+        assert branch.id is not None
+        care_db.link_known_usernames(context.db, branch.id)
+        mine = branches.member(context.db, branch.id, user.id)
+        if mine is not None and mine.on_roster:
+            return fmt(T.CLAIM_ALREADY_LINKED, name=mine.name), None
+        for m in care_db.unlinked(context.db, branch.id):
+            if m.claimed_by in (None, user.id):
+                buttons.append(
+                    [
+                        InlineKeyboardButton(
+                            T.BUTTON_CLAIM.format(name=m.name)[:64],
+                            callback_data=f"care:claim:{m.id}",
+                        )
+                    ]
+                )
+    if not buttons:
+        return T.CLAIM_NONE_LEFT, None
+    return T.CLAIM_LIST, InlineKeyboardMarkup(buttons)
+
+
+async def show_claim_list(update: Update, context: BotContext) -> None:
+    """/roster 认领: show the unlinked roster people to tap "这是我" on (private chat)."""
+    user = update.effective_user
+    if user is None:
+        return
+    if not is_private(update.effective_chat):
+        reply(update, context, T.CLAIM_PRIVATE_ONLY)
+        return
+    if not await branches_of_user(context, user):
+        reply(update, context, C.NO_BRANCH_PRIVATE)
+        return
+    text, keyboard = await claim_keyboard(context, user)
+    reply(update, context, text, keyboard=keyboard)
+
+
+async def claim_pressed(update: Update, context: BotContext) -> None:
+    """A member tapped "这是我": ask the branch's admins to confirm."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None or query.data is None:
+        return
+    member_id = _int(query.data.split(":")[2])
+    target = care_db.get(context.db, member_id) if member_id is not None else None
+    mine = [b.id for b in await branches_of_user(context, user)]
+    if (
+        target is None
+        or target.branch_id not in mine
+        or not target.on_roster
+        or not target.active
+        or target.user_id is not None
+        or target.claimed_by not in (None, user.id)
+    ):
+        name = target.name if target is not None else ""
+        context.outbox.answer_callback(context.db, chat.id, query.id)
+        context.outbox.message(context.db, chat.id, fmt(T.CLAIM_TAKEN, name=name))
+        return
+    own = branches.member(context.db, target.branch_id, user.id)
+    if own is not None and own.on_roster:
+        context.outbox.answer_callback(context.db, chat.id, query.id)
+        context.outbox.message(context.db, chat.id, fmt(T.CLAIM_ALREADY_LINKED, name=own.name))
+        return
+    target.claimed_by = user.id
+    branch = branches.get(context.db, target.branch_id)
+    assert branch is not None
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    if query.message is not None:
+        context.outbox.edit_text(
+            context.db, chat.id, query.message.message_id, fmt(T.CLAIM_SENT, name=target.name)
+        )
+    account = f"@{user.username}" if user.username else f"ID {user.id}"
+    text = fmt(T.CLAIM_ASK_ADMIN, who=display_name(user), account=account, name=target.name)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    T.BUTTON_CONFIRM, callback_data=f"care:ok:{target.id}:{user.id}"
+                ),
+                InlineKeyboardButton(
+                    T.BUTTON_REJECT, callback_data=f"care:no:{target.id}:{user.id}"
+                ),
+            ]
+        ]
+    )
+    admins = await branch_admins(context.services, branch.chat_id)
+    reachable = sorted(branches.reachable_privately(context.db, admins))
+    # With no admin reachable privately the question goes to the group, where admins see it.
+    for chat_id in reachable or [branch.chat_id]:
+        context.outbox.message(
+            context.db, chat_id, text, keyboard=keyboard, kind="care.claim", ref=target.id
+        )
+
+
+async def claim_decided(update: Update, context: BotContext) -> None:
+    """An admin confirmed or rejected a "这是我"."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None or query.data is None:
+        return
+    _, verb, raw_member, raw_user = ([*query.data.split(":"), "", ""])[:4]
+    member_id, claimant = _int(raw_member), _int(raw_user)
+    target = care_db.get(context.db, member_id) if member_id is not None else None
+    message_id = query.message.message_id if query.message is not None else None
+    if target is None:  # already confirmed by another admin (the roster-only row merged)
+        context.outbox.answer_callback(context.db, chat.id, query.id, T.CLAIM_STALE)
+        return
+    branch = branches.get(context.db, target.branch_id)
+    if branch is None or not await context.services.roles.is_admin(user.id, branch.chat_id):
+        context.outbox.answer_callback(context.db, chat.id, query.id, C.NOT_ADMIN)
+        return
+    if target.user_id is not None or target.claimed_by != claimant or claimant is None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, T.CLAIM_STALE)
+        if message_id is not None:
+            context.outbox.edit_text(context.db, chat.id, message_id, T.CLAIM_STALE)
+        return
+    person = branches.person(context.db, claimant)
+    who = (
+        " ".join(p for p in (person.first_name, person.last_name) if p) if person else str(claimant)
+    )
+    name = target.name
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    if verb == "ok":
+        care_db.link(context.db, target, claimant)
+        admin_text, member_text = T.CLAIM_CONFIRMED_ADMIN, T.CLAIM_CONFIRMED_MEMBER
+    else:
+        target.claimed_by = None
+        admin_text, member_text = T.CLAIM_REJECTED_ADMIN, T.CLAIM_REJECTED_MEMBER
+    if message_id is not None:
+        context.outbox.edit_text(
+            context.db, chat.id, message_id, fmt(admin_text, who=who, name=name)
+        )
+    if branches.reachable_privately(context.db, [claimant]):
+        context.outbox.message(context.db, claimant, fmt(member_text, name=name))
+
+
+def _int(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"\d{1,18}", text) else None
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        CommandHandler("roster", roster_command),
+        MessageHandler(
+            filters.Document.ALL & filters.CaptionRegex(r"^/roster(@\w+)?(\s|$)"), roster_caption
+        ),
+        CallbackQueryHandler(claim_pressed, pattern=r"^care:claim:"),
+        CallbackQueryHandler(claim_decided, pattern=r"^care:(ok|no):"),
+    ]

@@ -1,0 +1,229 @@
+"""Data access for care: the roster on `member` rows, linking roster people to accounts.
+
+A roster person is a `member` row with `on_roster` set; it may have no Telegram account yet
+(`user_id` NULL) until it is linked by the roster's id or username, or by "这是我" and an
+admin's confirmation. Importing a roster never deletes a row that anything may refer to: rows
+are matched and updated in place, and rows left out of a new roster are only taken off it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.dates import BirthDate, DateError
+from storage.models import Member, Person
+from storage.spreadsheets import Problem, RosterError, RosterRow
+
+
+def name_key(name: str) -> str:
+    """Names compare ignoring width, spaces and case (as the roster reader does)."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def birth_of(member: Member) -> BirthDate | None:
+    """The member's birth date, or None if none (or an unreadable one) is stored."""
+    if not member.birth:
+        return None
+    try:
+        return BirthDate.from_storage(member.birth)
+    except DateError:
+        return None
+
+
+def all_members(session: Session, branch_id: int) -> list[Member]:
+    return list(
+        session.exec(select(Member).where(Member.branch_id == branch_id).order_by(col(Member.id)))
+    )
+
+
+def roster(session: Session, branch_id: int) -> list[Member]:
+    """The branch's roster (active rows on it), in roster order."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(Member.branch_id == branch_id, col(Member.on_roster), col(Member.active))
+            .order_by(col(Member.id))
+        )
+    )
+
+
+def unlinked(session: Session, branch_id: int) -> list[Member]:
+    """Roster rows not yet tied to a Telegram account."""
+    return [m for m in roster(session, branch_id) if m.user_id is None]
+
+
+def get(session: Session, member_id: int) -> Member | None:
+    return session.get(Member, member_id)
+
+
+def user_by_username(session: Session, username: str) -> int | None:
+    """The account with this username (Telegram compares usernames ignoring case)."""
+    return session.exec(
+        select(Person.user_id).where(func.lower(Person.username) == username.casefold())
+    ).first()
+
+
+def set_birth(member: Member, birth: BirthDate) -> None:
+    member.birth = birth.to_storage()
+
+
+@dataclass
+class ImportResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    linked: int = 0
+    unlinked: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+
+def import_roster(
+    session: Session, branch_id: int, rows: Sequence[RosterRow], *, now: datetime
+) -> ImportResult:
+    """Make the branch's roster what `rows` say; RosterError (nothing changed) if it can't.
+
+    Each row is matched to an existing member by Telegram id (given, or found from the
+    username), then by the username the last roster gave, then by name among roster rows;
+    otherwise a new row is added. Empty cells leave what is recorded as it is.
+    """
+    members = all_members(session, branch_id)
+    resolved: dict[int, int | None] = {}
+    seen_ids: dict[int, int] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        user_id = row.telegram_id
+        if user_id is None and row.username is not None:
+            user_id = user_by_username(session, row.username)
+        if user_id is not None:
+            if user_id in seen_ids:
+                problems.append(
+                    Problem(
+                        row.row,
+                        f"和第{seen_ids[user_id]}行是同一个 Telegram 账号，请核对用户名和 ID。",
+                    )
+                )
+            seen_ids.setdefault(user_id, row.row)
+        resolved[row.row] = user_id
+    if problems:
+        raise RosterError(problems)
+
+    by_user = {m.user_id: m for m in members if m.user_id is not None}
+    used: set[int] = set()
+    result = ImportResult()
+    for row in rows:
+        user_id = resolved[row.row]
+        target = by_user.get(user_id) if user_id is not None else None
+        if target is None:
+            target = _match_unlinked(members, row, user_id, used)
+        if target is not None and target.id in used:
+            target = None
+        if target is None:
+            target = Member(branch_id=branch_id, user_id=user_id, name=row.name, joined_at=now)
+            session.add(target)
+            result.added.append(row.name)
+        else:
+            if target.user_id is None and user_id is not None:
+                target.user_id = user_id
+            result.updated.append(row.name)
+        _apply(target, row)
+        session.flush()
+        assert target.id is not None
+        used.add(target.id)
+        if target.user_id is None:
+            result.unlinked += 1
+        else:
+            result.linked += 1
+    for m in members:
+        if m.on_roster and m.id not in used:
+            m.on_roster = False
+            result.dropped.append(m.name)
+            if m.user_id is None:
+                # Known only from the old roster: nothing else refers to it, and it must not
+                # keep being greeted (the person may have moved away or passed away).
+                m.active = False
+    session.flush()
+    return result
+
+
+def _match_unlinked(
+    members: list[Member], row: RosterRow, user_id: int | None, used: set[int]
+) -> Member | None:
+    def free(m: Member) -> bool:
+        return m.id not in used and (m.user_id is None or user_id is None or m.user_id == user_id)
+
+    if row.username is not None:
+        wanted = row.username.casefold()
+        for m in members:
+            if m.username and m.username.casefold() == wanted and free(m):
+                return m
+    key = name_key(row.name)
+    same_name = [m for m in members if m.on_roster and name_key(m.name) == key and free(m)]
+    if user_id is not None or row.username is not None:
+        # A row that names an account only takes over a same-named row not tied to another.
+        same_name = [m for m in same_name if m.user_id is None]
+    return same_name[0] if same_name else None
+
+
+def _apply(member: Member, row: RosterRow) -> None:
+    member.name = row.name
+    member.on_roster = True
+    member.active = True
+    member.party_member = row.party_member
+    if row.username is not None:
+        member.username = row.username
+    if row.gender is not None:
+        member.gender = row.gender
+    if row.birth is not None:
+        member.birth = row.birth.to_storage()
+    if row.joined_party is not None:
+        member.joined_party = row.joined_party
+    if row.note:
+        member.note = row.note
+
+
+def link(session: Session, roster_row: Member, user_id: int) -> Member:
+    """Tie an unlinked roster row to an account; returns the member row that now holds both.
+
+    If the account already has its own row in the branch (seen in the group before the roster
+    came), that row is kept, since submissions and answers may refer to it; it takes the
+    roster's details, and the roster-only row (which nothing can refer to) is removed.
+    """
+    assert roster_row.user_id is None
+    existing = session.exec(
+        select(Member).where(Member.branch_id == roster_row.branch_id, Member.user_id == user_id)
+    ).first()
+    roster_row.claimed_by = None
+    if existing is None:
+        roster_row.user_id = user_id
+        return roster_row
+    existing.name = roster_row.name
+    existing.on_roster = True
+    existing.active = True
+    existing.party_member = roster_row.party_member or existing.party_member
+    for attr in ("username", "gender", "birth", "joined_party"):
+        value = getattr(roster_row, attr)
+        if value is not None:
+            setattr(existing, attr, value)
+    if roster_row.note:
+        existing.note = roster_row.note
+    if not roster_row.public_birthday:
+        existing.public_birthday = False
+    session.delete(roster_row)
+    session.flush()
+    return existing
+
+
+def link_known_usernames(session: Session, branch_id: int) -> list[Member]:
+    """Link unlinked roster rows whose username belongs to an account the bot has now seen."""
+    linked = []
+    for m in unlinked(session, branch_id):
+        if m.username:
+            user_id = user_by_username(session, m.username)
+            if user_id is not None:
+                linked.append(link(session, m, user_id))
+    return linked

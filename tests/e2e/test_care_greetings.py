@@ -1,0 +1,359 @@
+"""Greetings as the branch meets them: the Double Ninth and birthdays at 08:30, once; festivals
+switched off; templates edited; round ages, 50 years in the party; the Monday digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import select
+
+from bot.calendar import LeapRule, next_birthday
+from storage.dates import BirthDate, Calendar
+from storage.models import Branch, Member, OutboxMessage
+from tests.e2e.conftest import SHANGHAI
+from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
+
+WANG, LI, ZHANG, CHEN = RETIREES
+DOUBLE_NINTH = date(2026, 10, 18)  # 农历九月初九, 2026
+LUNAR_80 = BirthDate(Calendar.LUNAR, 1946, 9, 9)  # 80 on the Double Ninth of 2026
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+async def branch_with(harness: Harness, day: date, hour: int = 8, minute: int = 0) -> None:
+    harness.clock.set(at(day, hour, minute))
+    await harness.start()
+    await harness.setup_branch()
+
+
+def put(
+    harness: Harness,
+    name: str,
+    *,
+    user_id: int | None = None,
+    birth: BirthDate | None = None,
+    joined: date | None = None,
+    public: bool = True,
+) -> int:
+    """A roster member with these details (the row of `user_id` if the bot has one)."""
+    with harness.session() as s:
+        branch = s.exec(select(Branch)).one()
+        assert branch.id is not None
+        row = None
+        if user_id is not None:
+            row = s.exec(select(Member).where(Member.user_id == user_id)).first()
+        if row is None:
+            row = Member(
+                branch_id=branch.id, user_id=user_id, name=name, joined_at=harness.clock.now()
+            )
+        row.name = name
+        row.on_roster = True
+        row.birth = birth.to_storage() if birth else None
+        row.joined_party = joined
+        row.party_member = joined is not None
+        row.public_birthday = public
+        s.add(row)
+        s.commit()
+        assert row.id is not None
+        return row.id
+
+
+async def started(harness: Harness, *user_ids: int) -> None:
+    """These people open a private chat with the bot (so private greetings can reach them)."""
+    for user_id in user_ids:
+        harness.fake.message(user_id, user_id, "/start")
+    await harness.settle()
+
+
+def greetings_in(harness: Harness, chat_id: int, word: str) -> list[str]:
+    return [t for t in harness.texts(chat_id) if word in t]
+
+
+async def test_double_ninth_and_a_lunar_birthday_arrive_at_0830_once_across_a_restart(
+    harness: Harness,
+) -> None:
+    await branch_with(harness, DOUBLE_NINTH, 8, 29)
+    await started(harness, WANG)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "重阳") == []
+    assert greetings_in(harness, WANG, "生日") == []
+
+    harness.clock.set(at(DOUBLE_NINTH, 8, 30))
+    await harness.tick()
+    [festival] = greetings_in(harness, GROUP_ID, "重阳节")
+    assert "老年人自己的节日" in festival and "农历九月初九" in festival
+    [group_birthday] = greetings_in(harness, GROUP_ID, "80岁")
+    assert "王建国" in group_birthday and "寿辰" in group_birthday  # round age: special words
+    [private] = greetings_in(harness, WANG, "生日")
+    assert "80岁" in private
+    # The festival comes first, then the birthday.
+    texts = harness.texts(GROUP_ID)
+    assert texts.index(festival) < texts.index(group_birthday)
+
+    await harness.tick()
+    await harness.restart()
+    harness.clock.set(at(DOUBLE_NINTH, 8, 45))
+    await harness.tick()
+    assert len(greetings_in(harness, GROUP_ID, "重阳节")) == 1
+    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+    assert len(greetings_in(harness, WANG, "生日")) == 1
+
+
+async def test_a_bot_down_at_0830_greets_when_back_the_same_day_but_not_the_next(
+    harness: Harness,
+) -> None:
+    await branch_with(harness, DOUBLE_NINTH, 7)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    await harness.stop()
+    harness.clock.set(at(DOUBLE_NINTH, 14))
+    await harness.start()
+    await harness.tick()
+    assert len(greetings_in(harness, GROUP_ID, "重阳节")) == 1
+    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+
+
+async def test_yesterdays_greetings_are_never_sent_late(harness: Harness) -> None:
+    await branch_with(harness, DOUBLE_NINTH, 7)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    await harness.stop()
+    harness.clock.set(at(DOUBLE_NINTH + timedelta(days=1), 9))
+    await harness.start()
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "重阳") == []
+    assert greetings_in(harness, GROUP_ID, "生日") == []
+
+
+async def test_a_private_only_member_is_greeted_privately_and_not_named_in_the_group(
+    harness: Harness,
+) -> None:
+    day = date(2027, 3, 12)
+    await branch_with(harness, day)
+    await started(harness, LI)
+    put(harness, "李秀英", user_id=LI, birth=BirthDate(Calendar.SOLAR, 1950, 3, 12), public=False)
+    put(harness, "陈桂兰", user_id=CHEN, birth=BirthDate(Calendar.SOLAR, 1951, 3, 12))
+    harness.clock.set(at(day, 8, 30))
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "李秀英") == []
+    [private] = greetings_in(harness, LI, "77岁")
+    assert "李秀英" in private
+    # 陈桂兰 never opened a private chat: greeted in the group only.
+    assert len(greetings_in(harness, GROUP_ID, "陈桂兰")) == 1
+    assert harness.fake.sent(CHEN) == []
+
+
+async def test_born_on_29_february_is_greeted_on_28_february_2027(harness: Harness) -> None:
+    await branch_with(harness, date(2027, 2, 28))
+    put(harness, "王建国", user_id=WANG, birth=BirthDate(Calendar.SOLAR, 1948, 2, 29))
+    harness.clock.set(at(date(2027, 2, 28), 8, 30))
+    await harness.tick()
+    assert len(greetings_in(harness, GROUP_ID, "79岁")) == 1
+    harness.clock.set(at(date(2027, 3, 1), 8, 30))
+    await harness.tick()
+    assert len(greetings_in(harness, GROUP_ID, "生日")) == 1
+
+
+async def test_a_member_born_in_a_leap_month_follows_the_branchs_rule(harness: Harness) -> None:
+    # 农历1941年闰六月初十. 2025 has a leap sixth month again; 2026 does not.
+    birth = BirthDate(Calendar.LUNAR, 1941, 6, 10, leap=True)
+    ordinary_2025, age = next_birthday(birth, date(2025, 1, 1))
+    leap_2025, _ = next_birthday(birth, date(2025, 1, 1), leap_rule=LeapRule.LEAP)
+    assert (ordinary_2025, leap_2025, age) == (date(2025, 7, 4), date(2025, 8, 3), 84)
+
+    await branch_with(harness, ordinary_2025)
+    put(harness, "王建国", user_id=WANG, birth=birth)
+    harness.clock.set(at(ordinary_2025, 8, 30))
+    await harness.tick()
+    [greeting] = greetings_in(harness, GROUP_ID, "84岁")
+    assert "农历六月初十" in greeting
+
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 闰月 按闰月")
+    await harness.settle()
+    assert "闰月" in harness.texts(GROUP_ID)[-1]
+    harness.clock.set(at(leap_2025, 8, 30))
+    await harness.tick()
+    [greeting] = greetings_in(harness, GROUP_ID, "农历闰六月初十")
+    assert "84岁" in greeting
+
+
+async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Harness) -> None:
+    await branch_with(harness, DOUBLE_NINTH, 7)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings")
+    await harness.settle()
+    page = harness.fake.sent(GROUP_ID)[-1]
+    assert "✅ 重阳节" in page["text"]
+    query = harness.fake.press(SECRETARY, GROUP_ID, page["message_id"], "care:sw:1:double_ninth")
+    await harness.settle()
+    assert query not in harness.fake.unanswered_callbacks()
+    edited = harness.fake.message_by_id(GROUP_ID, page["message_id"])
+    assert edited is not None and "⛔ 重阳节" in edited["text"]
+    # A retiree pressing the same button changes nothing.
+    harness.fake.press(WANG, GROUP_ID, page["message_id"], "care:sw:1:mid_autumn")
+    await harness.settle()
+
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 关 国庆")
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 关 火锅节")
+    await harness.settle()
+    switched, unknown = harness.texts(GROUP_ID)[-2:]
+    assert "已关闭：国庆节" in switched
+    assert "没有叫“火锅节”的开关" in unknown and "重阳节" in unknown
+
+    harness.clock.set(at(DOUBLE_NINTH, 8, 30))
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "九九重阳") == []
+    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+    with harness.session() as s:
+        options = s.exec(select(Branch)).one().options
+    assert "double_ninth" in options and "national_day" in options
+    assert "mid_autumn" not in options
+
+
+async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness: Harness) -> None:
+    day = date(2027, 3, 12)
+    await branch_with(harness, day)
+    put(harness, "张<伟>&🌸", user_id=ZHANG, birth=BirthDate(Calendar.SOLAR, 1950, 3, 12))
+
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 修改 生日 祝{nme}同志生日快乐")
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 修改 生日 祝<b>{name}同志生日快乐")
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 修改 生日 祝{name:>9}同志")
+    harness.fake.message(GROUP_ID, WANG, "/greetings 修改 生日 随便写")
+    await harness.settle()
+    unknown, unclosed, braces, refused = harness.texts(GROUP_ID)[-4:]
+    assert "没有保存" in unknown and "{nme}" in unknown and "{name}" in unknown
+    assert "没有保存" in unclosed and "<b>" in unclosed
+    assert "没有保存" in braces
+    assert "只有支部书记和支委" in refused
+
+    harness.fake.message(
+        GROUP_ID,
+        SECRETARY,
+        "/greetings 修改 生日 🎂 祝<b>{name}</b>同志{age}岁生日快乐！\n福寿安康",
+    )
+    await harness.settle()
+    saved = harness.texts(GROUP_ID)[-1]
+    assert "已保存" in saved and "祝王建国同志76岁生日快乐！\n福寿安康" in saved
+
+    harness.fake.message(GROUP_ID, COMMITTEE, "/greetings 预览 重阳节")
+    await harness.settle()
+    preview = harness.texts(GROUP_ID)[-1]
+    assert "农历九月初九" in preview and "{date}" in preview
+
+    harness.clock.set(at(day, 8, 30))
+    await harness.tick()
+    [greeting] = greetings_in(harness, GROUP_ID, "77岁生日快乐")
+    assert "祝张<伟>&🌸同志77岁" in greeting
+    assert "<b>张&lt;伟&gt;&amp;🌸</b>" in harness.fake.sent(GROUP_ID)[-1]["_html"]
+
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 恢复 生日")
+    await harness.settle()
+    assert "恢复为默认" in harness.texts(GROUP_ID)[-1]
+
+
+async def test_round_age_and_fifty_years_in_the_party_on_1_july(harness: Harness) -> None:
+    july1 = date(2026, 7, 1)
+    await branch_with(harness, july1, 7)
+    await started(harness, WANG, LI)
+    put(harness, "王建国", user_id=WANG, joined=date(1976, 7, 1))
+    put(
+        harness,
+        "李秀英",
+        user_id=LI,
+        joined=date(1986, 7, 1),
+        birth=BirthDate(Calendar.SOLAR, 1936, 7, 1),
+    )
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 开 政治生日群发")
+    await harness.settle()
+    harness.clock.set(at(july1, 8, 30))
+    await harness.tick()
+
+    assert len(greetings_in(harness, GROUP_ID, "七一")) == 1
+    [medal] = greetings_in(harness, GROUP_ID, "光荣在党50年")
+    assert "王建国" in medal
+    assert len(greetings_in(harness, WANG, "光荣在党50年")) == 1
+    [forty] = greetings_in(harness, GROUP_ID, "入党40周年")
+    assert "李秀英" in forty
+    assert len(greetings_in(harness, LI, "入党40周年")) == 1
+    [ninety] = greetings_in(harness, GROUP_ID, "90岁")
+    assert "李秀英" in ninety and "寿辰" in ninety
+
+
+async def test_anniversaries_are_private_unless_the_admin_enables_the_group(
+    harness: Harness,
+) -> None:
+    day = date(2026, 9, 5)
+    await branch_with(harness, day)
+    await started(harness, WANG)
+    put(harness, "王建国", user_id=WANG, joined=date(1976, 9, 5))
+    harness.clock.set(at(day, 8, 30))
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "王建国") == []
+    assert len(greetings_in(harness, WANG, "50周年")) == 1
+
+
+async def test_admins_get_the_fifty_years_list_on_1_june(harness: Harness) -> None:
+    june1 = date(2026, 6, 1)
+    await branch_with(harness, june1, 7)
+    await started(harness, SECRETARY, STAFF)
+    put(harness, "王建国", user_id=WANG, joined=date(1976, 3, 5))
+    put(harness, "李秀英", user_id=LI, joined=date(1975, 3, 5))  # fifty years last year
+    put(harness, "陈桂兰", user_id=CHEN, joined=date(1976, 8, 1))  # after 1 July
+    harness.clock.set(at(june1, 8, 30))
+    await harness.tick()
+    [notice] = greetings_in(harness, SECRETARY, "光荣在党50年")
+    assert "王建国" in notice and "李秀英" not in notice and "陈桂兰" not in notice
+    assert greetings_in(harness, STAFF, "光荣在党50年") == []
+    await harness.restart()
+    harness.clock.set(at(date(2026, 6, 2), 8, 30))
+    await harness.tick()
+    assert len(greetings_in(harness, SECRETARY, "光荣在党50年")) == 1
+
+
+async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harness) -> None:
+    monday = date(2026, 11, 30)
+    await branch_with(harness, monday, 7)
+    await started(harness, SECRETARY, STAFF)
+    put(harness, "王建国", user_id=WANG, birth=BirthDate(Calendar.SOLAR, 1946, 12, 5))
+    put(harness, "李秀英", user_id=LI, birth=BirthDate(Calendar.LUNAR, 1950, 10, 28))
+    put(harness, "陈桂兰", user_id=CHEN, joined=date(1976, 12, 10))
+    put(harness, "张<伟>", user_id=ZHANG, birth=BirthDate(Calendar.SOLAR, 1950, 12, 31))
+    harness.clock.set(at(monday, 8, 30))
+    await harness.tick()
+
+    for reader in (SECRETARY, STAFF):
+        [digest] = greetings_in(harness, reader, "每周走访提示")
+        assert "王建国　80岁生日（整寿）" in digest
+        assert "12月5日周六" in digest
+        assert "李秀英　76岁生日（农历十月廿八）" in digest
+        assert "陈桂兰　入党50周年（光荣在党50年）" in digest
+        assert "张<伟>" not in digest  # 31 December is beyond two weeks
+    await harness.tick()
+    assert len(greetings_in(harness, SECRETARY, "每周走访提示")) == 1
+
+    harness.fake.message(STAFF, STAFF, "/upcoming 40")
+    harness.fake.message(GROUP_ID, WANG, "/upcoming")
+    harness.fake.message(SECRETARY, SECRETARY, "/upcoming 3")
+    await harness.settle()
+    assert "张<伟>　76岁生日" in harness.texts(STAFF)[-1]
+    assert "老干科" in harness.texts(GROUP_ID)[-1]
+    assert "没有同志" in harness.texts(SECRETARY)[-1]
+    harness.fake.message(GROUP_ID, STAFF, "/upcoming")
+    await harness.settle()
+    assert "私聊" in harness.texts(GROUP_ID)[-1] and "王建国" not in harness.texts(GROUP_ID)[-1]
+    harness.fake.message(STAFF, STAFF, "/upcoming 1000")
+    await harness.settle()
+    assert "1到366" in harness.texts(STAFF)[-1]
+
+
+async def test_no_digest_on_other_days_and_each_greeting_row_is_unique(harness: Harness) -> None:
+    await branch_with(harness, date(2026, 12, 1))
+    await started(harness, SECRETARY)
+    put(harness, "王建国", user_id=WANG, birth=BirthDate(Calendar.SOLAR, 1946, 12, 5))
+    harness.clock.set(at(date(2026, 12, 1), 9))
+    await harness.tick()
+    assert greetings_in(harness, SECRETARY, "每周走访提示") == []
+    with harness.session() as s:
+        keys = [r.dedupe_key for r in s.exec(select(OutboxMessage)).all() if r.dedupe_key]
+    assert len(keys) == len(set(keys))

@@ -12,7 +12,7 @@ from types import ModuleType
 
 from pydantic import ValidationError
 
-from bot import logs
+from bot import logs, quiz_cli
 from bot.app import AlreadyRunning, BotRunner
 from bot.polling import FatalPollingError
 from bot.settings import Settings
@@ -95,7 +95,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 # Feature modules that add `yinling export <what>`: each has add_cli(subparsers), registering
 # a parser whose `func(args) -> int` does the export.
-EXPORTERS: list[ModuleType] = []
+EXPORTERS: list[ModuleType] = [quiz_cli]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -31,16 +31,17 @@ from bot.polling import Poller, Processor, record_error
 from bot.roles import Roles
 from bot.sending import Outbox, Sender
 from bot.settings import Settings
-from handlers import export, members, start
+from handlers import export, members, quiz, start
+from schedules import quiz as quiz_schedule
 from schedules.planner import Planner
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
-FEATURES: list[ModuleType] = [export]
+FEATURES: list[ModuleType] = [export, quiz]
 # Feature schedule modules (each has `async def run_due(services, now)`).
-SCHEDULES: list[ModuleType] = []
+SCHEDULES: list[ModuleType] = [quiz_schedule]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]
 

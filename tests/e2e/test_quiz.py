@@ -15,7 +15,6 @@ from tests.e2e.quiz_helpers import (
     HEADER,
     buttons,
     csv_bytes,
-    deep_link_payload,
     last_with_button,
     poll_ids,
     press,

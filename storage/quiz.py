@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, update
+from sqlalchemy import and_, bindparam, exists, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import aliased
@@ -250,87 +250,96 @@ class Voter:
         return self.status == "open" and self.closes_at is not None and now < self.closes_at
 
 
+# Built once: a poll answer runs this for every vote, and building the statement (not running
+# it) was most of the cost.
+_SHEET = aliased(QuizAttempt)
+_VOTER = (
+    # More columns than sqlmodel's select() is typed for.
+    sa_select(
+        col(Quiz.status),
+        col(Quiz.closes_at),
+        col(Member.id),
+        col(Member.active),
+        col(_SHEET.id),
+    )
+    .select_from(Quiz)
+    .outerjoin(
+        Member,
+        and_(
+            col(Member.branch_id) == bindparam("branch_id"),
+            col(Member.user_id) == bindparam("user_id"),
+        ),
+    )
+    .outerjoin(
+        _SHEET,
+        and_(
+            col(_SHEET.quiz_id) == col(Quiz.id),
+            col(_SHEET.member_id) == col(Member.id),
+            col(_SHEET.number) == 1,
+        ),
+    )
+    .where(col(Quiz.id) == bindparam("quiz_id"))
+)
+_RECORD = insert(QuizAnswer).on_conflict_do_nothing(index_elements=["attempt_id", "question_id"])
+
+
 def voter(session: Session, *, quiz_id: int, branch_id: int, user_id: int) -> Voter | None:
     """The quiz's state, the member (if the voter is one) and their answer sheet, at once."""
-    attempt = aliased(QuizAttempt)
-    row = session.execute(
-        # More columns than sqlmodel's select() is typed for.
-        sa_select(
-            col(Quiz.status),
-            col(Quiz.closes_at),
-            col(Member.id),
-            col(Member.active),
-            col(attempt.id),
-        )
-        .select_from(Quiz)
-        .outerjoin(
-            Member,
-            and_(col(Member.branch_id) == branch_id, col(Member.user_id) == user_id),
-        )
-        .outerjoin(
-            attempt,
-            and_(
-                col(attempt.quiz_id) == col(Quiz.id),
-                col(attempt.member_id) == col(Member.id),
-                col(attempt.number) == 1,
-            ),
-        )
-        .where(col(Quiz.id) == quiz_id)
-    ).first()
+    # Core, not ORM: nothing here needs the unit of work, and this runs for every vote.
+    row = (
+        session.connection()
+        .execute(_VOTER, {"quiz_id": quiz_id, "branch_id": branch_id, "user_id": user_id})
+        .first()
+    )
     if row is None:
         return None
     status, closes_at, member_id, active, attempt_id = row
     return Voter(status, closes_at, member_id, bool(active), attempt_id)
 
 
+_NEW_SHEET = (
+    insert(QuizAttempt)
+    .on_conflict_do_nothing(index_elements=["quiz_id", "member_id", "number"])
+    .returning(col(QuizAttempt.id))
+)
+_FIND_SHEET = sa_select(col(QuizAttempt.id)).where(
+    col(QuizAttempt.quiz_id) == bindparam("quiz_id"),
+    col(QuizAttempt.member_id) == bindparam("member_id"),
+    col(QuizAttempt.number) == bindparam("number"),
+)
+
+
 def new_attempt(
     session: Session, *, quiz_id: int, member_id: int, user_id: int, number: int, now: datetime
 ) -> int:
     """A new answer sheet (or the existing one with this number); returns its id."""
-    statement = (
-        insert(QuizAttempt)
-        .values(
-            quiz_id=quiz_id,
-            member_id=member_id,
-            user_id=user_id,
-            number=number,
-            position=0,
-            pending="",
-            started_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["quiz_id", "member_id", "number"])
-        .returning(col(QuizAttempt.id))
-    )
-    new_id = session.execute(statement).scalar_one_or_none()
-    if new_id is not None:
-        return int(new_id)
-    return int(
-        session.exec(
-            select(QuizAttempt.id).where(
-                QuizAttempt.quiz_id == quiz_id,
-                QuizAttempt.member_id == member_id,
-                QuizAttempt.number == number,
-            )
-        ).one()
-        or 0
-    )
+    connection = session.connection()
+    values = {
+        "quiz_id": quiz_id,
+        "member_id": member_id,
+        "user_id": user_id,
+        "number": number,
+        "position": 0,
+        "pending": "",
+        "started_at": now,
+    }
+    new_id = connection.execute(_NEW_SHEET, values).scalar_one_or_none()
+    if new_id is None:
+        new_id = connection.execute(_FIND_SHEET, values).scalar_one()
+    return int(new_id)
 
 
 def record_answer(
     session: Session, *, attempt_id: int, question_id: int, chosen: Sequence[int], now: datetime
 ) -> bool:
     """Keep the member's first answer to a question; returns False if one was kept before."""
-    statement = (
-        insert(QuizAnswer)
-        .values(
-            attempt_id=attempt_id,
-            question_id=question_id,
-            chosen=encode_choice(chosen),
-            answered_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["attempt_id", "question_id"])
-    )
-    return bool(session.connection().execute(statement).rowcount)
+    values = {
+        "attempt_id": attempt_id,
+        "question_id": question_id,
+        "chosen": encode_choice(chosen),
+        "answered_at": now,
+    }
+    return bool(session.connection().execute(_RECORD, values).rowcount)
 
 
 def cancel_unsent_polls(session: Session, question_ids: Sequence[int]) -> None:

@@ -225,8 +225,11 @@ def card(
         hours=quizzes.DEFAULT_HOURS,
     )
     if not quiz.poll_ok:
-        problems = "\n".join(str(p) for p in (poll_problems.problems if poll_problems else []))
-        text += fmt(T.POLL_TOO_LONG, problems=problems)
+        if poll_problems is None:
+            text += T.POLL_TOO_LONG_SHORT
+        else:
+            problems = "\n".join(str(p) for p in poll_problems.problems)
+            text += fmt(T.POLL_TOO_LONG, problems=problems)
     if quiz.status != "draft":
         return text, None
     buttons = []
@@ -347,9 +350,15 @@ async def start_button(update: Update, context: BotContext) -> None:
         return
     assert quiz.id is not None
     mode = "group" if m[2] == "g" else "private"
+    if quiz.status != "draft":  # pressed twice, or started meanwhile by command
+        context.outbox.answer_callback(
+            context.db, chat.id, query.id, open_quiz(context, quiz, StartArgs(quiz.id, mode))
+        )
+        return
     text = open_quiz(context, quiz, StartArgs(quiz.id, mode))
     context.outbox.answer_callback(context.db, chat.id, query.id)
     if query.message is not None and quiz.status == "open":
+        # The started quiz's card loses its buttons, so nobody starts it twice.
         card_text, _ = card(context, quiz)
         context.outbox.edit_text(context.db, chat.id, query.message.message_id, card_text)
     context.outbox.message(

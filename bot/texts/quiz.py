@@ -32,6 +32,9 @@ POLL_TOO_LONG = (
     "\n\n⚠️ 有的题目或选项超过了群投票的长度限制（题目300字、选项100字），"
     "这份题库只能“私聊答题”：\n{problems}"
 )
+POLL_TOO_LONG_SHORT = (
+    "\n\n⚠️ 有的题目或选项超过了群投票的长度限制（题目300字、选项100字），这份题库只能“私聊答题”。"
+)
 BUTTON_START_GROUP = "👥 在群里答题"
 BUTTON_START_PRIVATE = "💬 私聊答题"
 CHOOSE_BRANCH = "题库“{title}”检查无误，共{count}题。您管理着几个支部，这份测试是哪个支部的？"

@@ -15,6 +15,7 @@ from tests.e2e.quiz_helpers import (
     HEADER,
     buttons,
     csv_bytes,
+    deep_link_payload,
     last_with_button,
     poll_ids,
     press,
@@ -260,3 +261,40 @@ async def test_results_show_participation_and_accuracy_to_staff_only(harness: Ha
     assert "2. 1927年党领导的武装起义有哪些？：100%（1/1）" in text
     assert "还没有人作答" in text
     assert quiz.id is not None
+
+
+async def test_a_bank_too_long_for_polls_runs_only_privately(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    rows = [HEADER, ["问" * 301, "甲", "乙", "", "", "A", "", ""], *BANK[1:2]]
+    send_bank(harness, xlsx_bytes(rows), "长题库.xlsx")
+    await harness.settle()
+    quiz = the_quiz(harness)
+    card = last_with_button(harness, GROUP_ID, "quiz:go:")
+    assert "只能“私聊答题”" in card["text"] and "第2行：题目太长了" in card["text"]
+    assert [data for _, data in buttons(card)] == [f"quiz:go:{quiz.id}:p"]
+    harness.fake.message(GROUP_ID, SECRETARY, f"/quiz start {quiz.id} group")
+    await harness.settle()
+    assert "只能私聊答题" in harness.texts(GROUP_ID)[-1]
+    assert the_quiz(harness).status == "draft"
+
+
+async def test_pressing_start_twice_starts_once(harness: Harness) -> None:
+    quiz = await imported(harness)
+    card = last_with_button(harness, GROUP_ID, "quiz:go:")
+    press(harness, SECRETARY, GROUP_ID, card, f"quiz:go:{quiz.id}:p")
+    await harness.settle()
+    again = harness.fake.press(
+        COMMITTEE, GROUP_ID, card["message_id"], f"quiz:go:{quiz.id}:g", force=True
+    )
+    await harness.settle()
+    assert "已经在进行中" in harness.fake.answered_callbacks[again]["text"]
+    edited = harness.fake.message_by_id(GROUP_ID, card["message_id"])
+    assert edited is not None and "reply_markup" not in edited
+    assert the_quiz(harness).mode == "private"
+    assert harness.fake.sent(GROUP_ID, method="sendPoll") == []
+    assert [
+        deep_link_payload(m)
+        for m in harness.fake.sent(GROUP_ID)
+        if "开始答题" in m.get("text", "") and m.get("reply_markup")
+    ] == [f"quiz_{quiz.id}"]

@@ -324,8 +324,9 @@ def new_attempt(
         "started_at": now,
     }
     new_id = connection.execute(_NEW_SHEET, values).scalar_one_or_none()
-    if new_id is None:
+    if new_id is None:  # it exists already (the same person's vote seen twice)
         new_id = connection.execute(_FIND_SHEET, values).scalar_one()
+    assert new_id is not None
     return int(new_id)
 
 

@@ -13,6 +13,7 @@ to one person) and every press is answered.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -207,6 +208,11 @@ async def import_bank(
     context.outbox.message(context.db, chat.id, text, reply_to=source.message_id, keyboard=keyboard)
 
 
+def plain(html_text: str) -> str:
+    """An HTML text for a place that shows plain text (a button press's notice)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
 def card(
     context: BotContext, quiz: Quiz, poll_problems: BankError | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -266,7 +272,7 @@ async def choose_branch(update: Update, context: BotContext) -> None:
     quiz.branch_id = branch.id
     context.db.flush()
     context.outbox.answer_callback(
-        context.db, chat.id, query.id, fmt(T.BRANCH_CHOSEN, title=quiz.title, branch=branch.title)
+        context.db, chat.id, query.id, T.BRANCH_CHOSEN.format(title=quiz.title, branch=branch.title)
     )
     text, keyboard = card(context, quiz)
     if query.message is not None:
@@ -352,7 +358,7 @@ async def start_button(update: Update, context: BotContext) -> None:
     mode = "group" if m[2] == "g" else "private"
     if quiz.status != "draft":  # pressed twice, or started meanwhile by command
         context.outbox.answer_callback(
-            context.db, chat.id, query.id, open_quiz(context, quiz, StartArgs(quiz.id, mode))
+            context.db, chat.id, query.id, plain(open_quiz(context, quiz, StartArgs(quiz.id, mode)))
         )
         return
     text = open_quiz(context, quiz, StartArgs(quiz.id, mode))
@@ -878,7 +884,8 @@ async def export_menu(update: Update, context: BotContext) -> None:
         [
             [
                 InlineKeyboardButton(
-                    fmt(T.EXPORT_BUTTON, title=q.title, date=local_time(q.opens_at, tz)),
+                    # Button labels are plain text: no escaping.
+                    T.EXPORT_BUTTON.format(title=q.title, date=local_time(q.opens_at, tz)),
                     callback_data=f"quiz:x:{q.id}",
                 )
             ]

@@ -38,6 +38,7 @@ POLL_TOO_LONG_SHORT = (
 BUTTON_START_GROUP = "👥 在群里答题"
 BUTTON_START_PRIVATE = "💬 私聊答题"
 CHOOSE_BRANCH = "题库“{title}”检查无误，共{count}题。您管理着几个支部，这份测试是哪个支部的？"
+# Plain text (a button notice, not HTML).
 BRANCH_CHOSEN = "好的，题库“{title}”归入“{branch}”。"
 TEMPLATE_CAPTION = (
     "📄 题库模板：第一行是表头，从第二行起每行一道题。\n"
@@ -132,12 +133,12 @@ CLOSED = "测试“{title}”已经结束了，感谢您的关心！"
 IN_THE_GROUP = "测试“{title}”在群里以投票的方式进行，请到群里点选项作答。"
 ALREADY_DONE = "您已经完成了测试“{title}”，得分{points}分（满分{full}分）。谢谢您的参与！"
 WELCOME = (
-    "{name}，您好！欢迎参加知识测试“{title}”。\n"
+    "{name}同志，您好！欢迎参加知识测试“{title}”。\n"
     "共{count}题，满分{full}分。一题一题地答，不限时间；中途离开也没关系，"
     "再点一次群里的“开始答题”就能接着答。"
 )
-WELCOME_BACK = "{name}，欢迎回来！我们接着答测试“{title}”，从第{number}题开始。"
-WELCOME_AGAIN = "{name}，您好！这是您第{number}次作答测试“{title}”，成绩按最好的一次计算。"
+WELCOME_BACK = "{name}同志，欢迎回来！我们接着答测试“{title}”，从第{number}题开始。"
+WELCOME_AGAIN = "{name}同志，您好！这是您第{number}次作答测试“{title}”，成绩按最好的一次计算。"
 QUESTION = "<b>第{number}题</b>（共{count}题 · {kind} · {points}分）\n\n{text}"
 QUESTION_OPTION = "\n{letter}. {option}"
 KIND_SINGLE = "单选"
@@ -187,4 +188,5 @@ EXPORT_XLSX_CAPTION = (
 )
 EXPORT_CSV_CAPTION = "同样的每人成绩（CSV 格式，Excel 可以直接打开）。"
 EXPORT_FAILED = "抱歉，成绩表没能生成，请稍后再试。"
+# A button label: plain text, not HTML.
 EXPORT_BUTTON = "{title}（{date}）"

@@ -335,7 +335,7 @@ async def start_command(update: Update, context: BotContext, words: list[str]) -
         return
     quiz = await quiz_for_admin(update, context, args.quiz_id)
     if quiz is not None:
-        reply(update, context, open_quiz(context, quiz, args))
+        reply(update, context, open_quiz(context, quiz, args, starter(update, context)))
 
 
 async def start_button(update: Update, context: BotContext) -> None:
@@ -358,10 +358,13 @@ async def start_button(update: Update, context: BotContext) -> None:
     mode = "group" if m[2] == "g" else "private"
     if quiz.status != "draft":  # pressed twice, or started meanwhile by command
         context.outbox.answer_callback(
-            context.db, chat.id, query.id, plain(open_quiz(context, quiz, StartArgs(quiz.id, mode)))
+            context.db,
+            chat.id,
+            query.id,
+            plain(open_quiz(context, quiz, StartArgs(quiz.id, mode), None)),
         )
         return
-    text = open_quiz(context, quiz, StartArgs(quiz.id, mode))
+    text = open_quiz(context, quiz, StartArgs(quiz.id, mode), starter(update, context))
     context.outbox.answer_callback(context.db, chat.id, query.id)
     if query.message is not None and quiz.status == "open":
         # The started quiz's card loses its buttons, so nobody starts it twice.
@@ -375,7 +378,15 @@ async def start_button(update: Update, context: BotContext) -> None:
     )
 
 
-def open_quiz(context: BotContext, quiz: Quiz, args: StartArgs) -> str:
+def starter(update: Update, context: BotContext) -> int | None:
+    """Whom to tell privately if a poll cannot be sent: the admin starting it, if reachable."""
+    user = update.effective_user
+    if user is None or not branches.reachable_privately(context.db, [user.id]):
+        return None
+    return user.id
+
+
+def open_quiz(context: BotContext, quiz: Quiz, args: StartArgs, notify: int | None) -> str:
     """Start the quiz and queue what the group gets; returns the answer for the admin."""
     tz = context.settings.tz
     if quiz.status == "open":
@@ -424,6 +435,8 @@ def open_quiz(context: BotContext, quiz: Quiz, args: StartArgs) -> str:
                 dedupe_key=f"quiz:poll:{question.id}",
                 kind=quizzes.POLL_KIND,
                 ref=question.id,
+                describe=T.POLL_DESCRIBE.format(title=quiz.title, number=question.position),
+                notify_chat_id=notify,
             )
     else:
         button = InlineKeyboardButton(

@@ -111,6 +111,8 @@ PRIVATE_INTRO = (
 )
 START_BUTTON = "✅ 开始答题"
 POLL_MULTI = "（多选）"
+# What a failed poll was, in the notice to the admin (escaped by the sender).
+POLL_DESCRIBE = "测试“{title}”第{number}题的投票"
 SUMMARY = (
     "📊 <b>知识测试“{title}”结束了</b>\n"
     "共有{participants}位同志参加，平均得分{average}分（满分{full}分）。\n"

@@ -298,3 +298,16 @@ async def test_pressing_start_twice_starts_once(harness: Harness) -> None:
         for m in harness.fake.sent(GROUP_ID)
         if "开始答题" in m.get("text", "") and m.get("reply_markup")
     ] == [f"quiz_{quiz.id}"]
+
+
+async def test_the_secretary_hears_when_a_poll_cannot_be_sent(harness: Harness) -> None:
+    quiz = await imported(harness)
+    harness.fake.message(SECRETARY, SECRETARY, "/start")
+    harness.fake.fail(
+        "sendPoll", status=400, times=1, description="Bad Request: not enough rights to send polls"
+    )
+    harness.fake.message(GROUP_ID, SECRETARY, f"/quiz start {quiz.id} group")
+    await harness.settle()
+    notice = harness.texts(SECRETARY)[-1]
+    assert "没能发出" in notice and "党史知识测试”第1题的投票" in notice
+    assert len(harness.fake.sent(GROUP_ID, method="sendPoll")) == 2

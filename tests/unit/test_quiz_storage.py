@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage import quiz as quizzes
 from storage.db import Database, sqlite_url
@@ -181,3 +181,42 @@ def test_a_large_branch_is_exported_row_by_row(db: Database, tmp_path: Path) -> 
     assert len(list(book["未参加"].iter_rows(values_only=True))) == 11
     book.close()
     assert len((tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()) == members + 1
+
+
+def test_polls_to_stop_are_the_sent_ones_without_a_stop_and_unsent_ones_are_cancelled(
+    db: Database,
+) -> None:
+    from storage import outbox
+    from storage.models import OutboxMessage
+
+    def row(ref: int, status: str, message_id: int | None, key: str | None = None) -> None:
+        new_id = outbox.add(
+            s,
+            OutboxMessage(
+                chat_id=-100,
+                method="sendPoll" if key is None else "stopPoll",
+                payload="{}",
+                kind=quizzes.POLL_KIND if key is None else "quiz.stop",
+                ref=str(ref),
+                dedupe_key=key,
+                not_before=NOW,
+                created_at=NOW,
+            ),
+        )
+        assert new_id is not None
+        found = s.get_one(OutboxMessage, new_id)
+        found.status, found.message_id = status, message_id
+
+    with db.session() as s:
+        row(1, "sent", 11)
+        row(2, "sent", 12)
+        row(2, "pending", None, key=quizzes.stop_key(2))  # already being stopped
+        row(3, "pending", None)  # not sent yet when the quiz closed
+        row(4, "sent", 14)  # another quiz's poll
+        s.flush()
+        assert quizzes.unstopped_polls(s, [1, 2, 3]) == [(1, -100, 11)]
+        quizzes.cancel_unsent_polls(s, [1, 2, 3])
+        statuses = {(r.ref, r.kind): r.status for r in s.exec(select(OutboxMessage)).all()}
+    assert statuses[("3", quizzes.POLL_KIND)] == "failed"
+    assert statuses[("1", quizzes.POLL_KIND)] == "sent"
+    assert statuses[("2", "quiz.stop")] == "pending"

@@ -667,12 +667,10 @@ class Shown:
     keyboard: InlineKeyboardMarkup
 
 
-def show(attempt: QuizAttempt, question: QuizQuestion, count: int, ticked: frozenset[int]) -> Shown:
-    assert attempt.id is not None
-    options = quizzes.options_of(question)
+def question_head(question: QuizQuestion, count: int) -> str:
+    """ "第2题（共3题 · 多选 · 2分）" and the question itself."""
     multiple = len(decode_choice(question.answer)) > 1
-    laid = layout(options, ticked)
-    text = fmt(
+    return fmt(
         T.QUESTION,
         number=question.position,
         count=count,
@@ -680,6 +678,14 @@ def show(attempt: QuizAttempt, question: QuizQuestion, count: int, ticked: froze
         points=question.points,
         text=question.text,
     )
+
+
+def show(attempt: QuizAttempt, question: QuizQuestion, count: int, ticked: frozenset[int]) -> Shown:
+    assert attempt.id is not None
+    options = quizzes.options_of(question)
+    multiple = len(decode_choice(question.answer)) > 1
+    laid = layout(options, ticked)
+    text = question_head(question, count)
     if laid.options_in_text:
         text += "\n" + "".join(
             fmt(T.QUESTION_OPTION, letter=letters([i]), option=o) for i, o in enumerate(options)
@@ -703,6 +709,26 @@ def show(attempt: QuizAttempt, question: QuizQuestion, count: int, ticked: froze
             ]
         )
     return Shown(text, InlineKeyboardMarkup(rows))
+
+
+def feedback_text(question: QuizQuestion, count: int, chosen: frozenset[int]) -> str:
+    """The answered question: every option marked (right ones, the member's wrong picks),
+    whether the answer was right, and the explanation."""
+    correct = decode_choice(question.answer)
+    lines = []
+    for index, option in enumerate(quizzes.options_of(question)):
+        mark = T.MARK_RIGHT if index in correct else ""
+        if index in chosen and index not in correct:
+            mark = T.MARK_CHOSEN_WRONG
+        lines.append(fmt(T.QUESTION_OPTION, letter=letters([index]), option=option) + mark)
+    text = question_head(question, count) + "\n" + "".join(lines)
+    if is_correct(chosen, correct):
+        text += T.RIGHT
+    else:
+        text += fmt(T.WRONG, chosen=letters(chosen), answer=letters(correct))
+    if question.explanation.strip():
+        text += fmt(T.EXPLANATION, explanation=question.explanation.strip())
+    return text
 
 
 def send_question(
@@ -792,16 +818,9 @@ async def answer_button(update: Update, context: BotContext) -> None:
     attempt.position += 1
     attempt.pending = ""
     answer(T.TAP_RECORDED)
-    shown = show(attempt, question, len(questions), chosen)
-    feedback = (
-        T.RIGHT
-        if is_correct(chosen, correct)
-        else fmt(T.WRONG, chosen=letters(chosen), answer=letters(correct))
+    context.outbox.edit_text(
+        context.db, chat.id, message_id, feedback_text(question, len(questions), chosen)
     )
-    if question.explanation.strip():
-        feedback += fmt(T.EXPLANATION, explanation=question.explanation.strip())
-    question_text = shown.text.removesuffix(T.MULTI_HINT)
-    context.outbox.edit_text(context.db, chat.id, message_id, question_text + feedback)
     if attempt.position < len(questions):
         send_question(context, chat.id, attempt, questions)
         return

@@ -143,6 +143,8 @@ WELCOME_BACK = "{name}同志，欢迎回来！我们接着答测试“{title}”
 WELCOME_AGAIN = "{name}同志，您好！这是您第{number}次作答测试“{title}”，成绩按最好的一次计算。"
 QUESTION = "<b>第{number}题</b>（共{count}题 · {kind} · {points}分）\n\n{text}"
 QUESTION_OPTION = "\n{letter}. {option}"
+MARK_RIGHT = " ✅"
+MARK_CHOSEN_WRONG = " ←您选的"
 KIND_SINGLE = "单选"
 KIND_MULTI = "多选"
 MULTI_HINT = "\n\n（多选题：点选所有正确的选项，选好后点“✅ 确认提交”）"
@@ -170,7 +172,8 @@ TAP_NOT_ADMIN = "抱歉，只有这个支部的书记和支委可以操作。"
 # --- results for staff -------------------------------------------------------------------------
 
 RESULTS = (
-    "📊 <b>{title}</b>（{state}）\n"
+    "📊 <b>{title}</b>\n"
+    "状态：{state}\n"
     "参加：{participants}人（支部共{members}人）\n"
     "平均得分：{average}分（满分{full}分）\n\n"
     "<b>各题正确率</b>\n{lines}"

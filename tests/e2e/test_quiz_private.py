@@ -70,6 +70,7 @@ async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Ha
     await harness.settle()
     edited = f.message_by_id(WANG, first["message_id"])
     assert edited is not None and "回答正确" in edited["text"] and "1921年建党" in edited["text"]
+    assert "A. 1919年\nB. 1921年 ✅\nC. 1927年" in edited["text"]  # the options stay readable
     assert "reply_markup" not in edited  # no second answer to the same question
     second = question(harness, WANG)
     assert "第2题" in second["text"] and "多选" in second["text"]
@@ -105,6 +106,7 @@ async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Ha
 
     fed_back = f.message_by_id(WANG, third["message_id"])
     assert fed_back is not None and "您选的是 B，正确答案是 A" in fed_back["text"]
+    assert "A. 建党纪念日 ✅\nB. 建军节 ←您选的\nC. 国庆节" in fed_back["text"]
     total = harness.texts(WANG)[-1]
     assert "全部答完了" in total and "3</b>分" not in total
     assert "您的得分：3分（满分4分），答对2题，共3题" in total

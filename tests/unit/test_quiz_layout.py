@@ -54,7 +54,15 @@ def test_button_data_round_trips_and_stays_within_64_bytes() -> None:
 
 @pytest.mark.parametrize(
     "forged",
-    ["", "quiz:a:1:0", "quiz:c:1:0:2", "quiz:x:1:0:1", "quiz:a:-1:0:1", "quiz:a:1:0:1:2", "a:1:0:1"],
+    [
+        "",
+        "quiz:a:1:0",
+        "quiz:c:1:0:2",
+        "quiz:x:1:0:1",
+        "quiz:a:-1:0:1",
+        "quiz:a:1:0:1:2",
+        "a:1:0:1",
+    ],
 )
 def test_forged_button_data_is_not_read(forged: str) -> None:
     assert parse_tap(forged) is None

@@ -100,5 +100,7 @@ def test_a_tie_between_wrong_answers_names_the_earlier_letter() -> None:
 def test_numbers_for_people() -> None:
     assert average([4, 1, 0]) == pytest.approx(5 / 3)
     assert average([]) is None
-    assert format_number(5 / 3) == "1.7" and format_number(2.0) == "2" and format_number(7.96) == "8"
+    assert (
+        format_number(5 / 3) == "1.7" and format_number(2.0) == "2" and format_number(7.96) == "8"
+    )
     assert percent(1, 3) == 33.3 and percent(0, 0) is None

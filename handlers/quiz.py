@@ -102,6 +102,8 @@ async def quiz_command(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if first in TEMPLATE_WORDS:
         send_template(update, context)
+    elif is_group(update.effective_chat) and current_branch(update, context) is None:
+        reply(update, context, C.NOT_A_BRANCH)
     elif first in START_WORDS:
         await start_command(update, context, args[1:])
     elif first in CLOSE_WORDS:

@@ -249,3 +249,14 @@ async def test_quiz_list_and_command_mistakes(harness: Harness) -> None:
     assert "已经在进行中" in texts[7]
     listing = harness.texts(GROUP_ID)[-1]
     assert f"{quiz.id}. 党史知识测试（3题）— 进行中（私聊答题" in listing
+
+
+async def test_quiz_commands_in_a_group_that_is_no_branch_say_so(harness: Harness) -> None:
+    harness.fake.add_group(GROUP_2, "闲聊群", creator_id=SECRETARY)
+    await harness.start()
+    await harness.setup_branch()
+    send_bank(harness, xlsx_bytes(BANK), "题库.xlsx", chat_id=GROUP_2)
+    harness.fake.message(GROUP_2, SECRETARY, "/quiz")
+    await harness.settle()
+    assert all("还不是支部群" in t for t in harness.texts(GROUP_2))
+    assert len(harness.texts(GROUP_2)) == 2

@@ -228,19 +228,24 @@ async def test_late_poll_answers_are_not_counted_and_the_member_is_told_privatel
 async def test_scores_are_published_only_when_asked_and_names_are_escaped(
     harness: Harness,
 ) -> None:
+    liu = 2005
+    harness.fake.add_user(liu, "刘&强")
+    harness.fake.set_member_status(GROUP_ID, liu, "member")
     quiz = await imported(harness)
     harness.fake.message(GROUP_ID, SECRETARY, f"/quiz start {quiz.id} group 2 公布成绩")
     await harness.settle()
     polls = poll_ids(harness)
     harness.fake.poll_answer(ZHANG, polls[0], [1])
     harness.fake.poll_answer(WANG, polls[0], [0])
+    harness.fake.poll_answer(liu, polls[2], [0])
     await harness.settle()
 
     harness.clock.set(harness.clock.now() + timedelta(hours=2))
     await harness.tick()
     summary = harness.fake.sent(GROUP_ID)[-1]
     assert "张<伟>：1分" in summary["text"] and "王建国：0分" in summary["text"]
-    assert "张&lt;伟&gt;" in summary["_html"]
+    assert "刘&强：1分" in summary["text"]
+    assert "张&lt;伟&gt;" in summary["_html"] and "刘&amp;强" in summary["_html"]
 
 
 async def test_results_show_participation_and_accuracy_to_staff_only(harness: Harness) -> None:

@@ -168,6 +168,8 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     f.poll_answer(WANG, polls[0], [1])
     f.poll_answer(WANG, polls[1], [0, 1, 2])
     f.poll_answer(WANG, polls[2], [0])
+    await harness.settle()
+    await harness.restart()  # the poll → question cache is rebuilt from the database
     f.poll_answer(LI, polls[0], [1])
     f.poll_answer(LI, polls[1], [0, 1])
     first = f.poll_answer(ZHANG, polls[0], [0])

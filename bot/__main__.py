@@ -15,7 +15,7 @@ from types import ModuleType
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
-from bot import cli_ledger, logs
+from bot import cli_ledger, logs, quiz_cli
 from bot.app import AlreadyRunning, BotRunner
 from bot.polling import FatalPollingError
 from bot.settings import Settings
@@ -167,7 +167,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 # Feature modules that add `yinling export <what>`: each has add_cli(subparsers), registering
 # a parser whose `func(args) -> int` does the export.
-EXPORTERS: list[ModuleType] = [cli_ledger]
+EXPORTERS: list[ModuleType] = [cli_ledger, quiz_cli]
 
 
 def parser() -> argparse.ArgumentParser:

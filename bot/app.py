@@ -37,6 +37,7 @@ from handlers import (
     greetings,
     materials,
     members,
+    quiz,
     reflections,
     roster,
     start,
@@ -44,6 +45,7 @@ from handlers import (
 )
 from schedules import backup
 from schedules import greetings as daily_greetings
+from schedules import quiz as quiz_schedule
 from schedules import reflections as reflections_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
@@ -59,11 +61,18 @@ FEATURES: list[ModuleType] = [
     roster,
     birthday,
     greetings,
+    quiz,
     # Last: it takes replies to the theme-day posts, whatever they hold.
     reflections,
 ]
 # Feature schedule modules (each has `async def run_due(services, now)`).
-SCHEDULES: list[ModuleType] = [themeday_schedule, reflections_schedule, daily_greetings, backup]
+SCHEDULES: list[ModuleType] = [
+    themeday_schedule,
+    reflections_schedule,
+    quiz_schedule,
+    daily_greetings,
+    backup,
+]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]
 

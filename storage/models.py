@@ -324,3 +324,85 @@ class ReflectionWait(SQLModel, table=True):
     source_chat_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
     source_message_id: int | None = Field(default=None, sa_column=big_id(nullable=True))
     expires_at: datetime = Field(sa_column=utc_column())
+
+
+# --- knowledge quizzes (知识测试) -------------------------------------------------------------
+
+
+class Quiz(SQLModel, table=True):
+    """A question bank imported by an admin, and its one run (draft → open → closed).
+
+    `branch_id` is empty only while an admin of several branches has not yet said which branch
+    a privately sent bank is for. `mode` is "group" (one Telegram quiz poll per question) or
+    "private" (one question at a time in the private chat), chosen when the quiz starts.
+    """
+
+    __tablename__ = "quiz"
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int | None = Field(default=None, foreign_key="branch.id", index=True)
+    title: str
+    status: str = "draft"  # draft | open | closed
+    mode: str | None = None  # group | private
+    question_count: int = Field(default=0, sa_column=Column(Integer(), nullable=False))
+    # False when some question is too long for a Telegram poll (then only private mode runs).
+    poll_ok: bool = True
+    show_scores: bool = False  # name every participant's score in the closing summary
+    allow_retry: bool = False  # private mode: members may answer again (the best attempt counts)
+    created_by: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    opens_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    closes_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class QuizQuestion(SQLModel, table=True):
+    """One question of a quiz; `options` is a JSON list, `answer` the correct indexes ("0,2")."""
+
+    __tablename__ = "quiz_question"
+    __table_args__ = (Index("ux_quiz_question_position", "quiz_id", "position", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quiz_id: int = Field(foreign_key="quiz.id")
+    position: int  # 1-based, the order of the bank
+    text: str = Field(sa_column=Column(Text(), nullable=False))
+    options: str = Field(sa_column=Column(Text(), nullable=False))
+    answer: str
+    explanation: str = Field(default="", sa_column=Column(Text(), nullable=False))
+    points: int = 1
+
+
+class QuizAttempt(SQLModel, table=True):
+    """A member's answer sheet for a quiz; `number` counts attempts when retries are allowed.
+
+    In private mode `position` is the next question to show (0-based) and `pending` the options
+    ticked so far on a multiple-answer question; group mode uses neither.
+    """
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        Index("ux_quiz_attempt_member", "quiz_id", "member_id", "number", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    quiz_id: int = Field(foreign_key="quiz.id")
+    member_id: int = Field(foreign_key="member.id")
+    user_id: int = Field(sa_column=big_id())
+    number: int = 1
+    position: int = 0
+    pending: str = ""
+    started_at: datetime = Field(sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class QuizAnswer(SQLModel, table=True):
+    """The options a member chose for one question ("0,2"); the first answer is the one kept."""
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (Index("ux_quiz_answer_question", "attempt_id", "question_id", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="quiz_attempt.id")
+    question_id: int = Field(foreign_key="quiz_question.id", index=True)
+    chosen: str
+    answered_at: datetime = Field(sa_column=utc_column())

@@ -40,7 +40,7 @@ def revisions(db: Database) -> list[str]:
     return [r.revision for r in reversed(list(script.walk_revisions()))]
 
 
-@pytest.mark.parametrize("start", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("start", ["0001", "0002", "0003", "0004"])
 def test_an_old_database_upgrades_in_place_keeping_its_rows(tmp_path: Path, start: str) -> None:
     db = Database(sqlite_url(tmp_path / "y.db"))
     db.migrate(start)

@@ -880,7 +880,7 @@ async def show_results(update: Update, context: BotContext) -> None:
     args = context.args or []
     if args:
         if not args[0].isdigit():
-            reply(update, context, T.USAGE)
+            reply(update, context, T.RESULTS_USAGE)
             return
         quiz = quizzes.get(context.db, int(args[0]))
         if quiz is None or quiz.branch_id not in {b.id for b in scope}:

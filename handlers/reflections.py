@@ -188,6 +188,11 @@ def read_message(message: Message) -> NewReflection | None:
     return None
 
 
+def branch_folder(context: BotContext, theme: ThemeSession) -> str:
+    branch = branches.get(context.db, theme.branch_id)
+    return branch.title if branch is not None else str(theme.branch_id)
+
+
 def submit(
     context: BotContext,
     *,
@@ -223,7 +228,9 @@ def submit(
             file_id=item.file_id,
             file_unique_id=item.file_unique_id,
             size=item.size,
-            folder=[f"{theme.local_date.isoformat()} 主题党日"],
+            # Per branch, like the study materials, so two branches meeting on the same
+            # day never share a folder.
+            folder=[branch_folder(context, theme), f"{theme.local_date.isoformat()} 主题党日"],
             name=[local_day, member.name, T.KIND_LABELS[item.kind]],
             ext=item.ext,
             kind="reflection",

@@ -8,7 +8,14 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import BotContext, Command
 from bot.texts import SafeHtml, fmt
 from bot.texts import common as T
-from handlers.common import admin_only, current_branch, display_name, is_group, reply
+from handlers.common import (
+    current_branch,
+    display_name,
+    is_admin,
+    is_group,
+    refuse_unless,
+    reply,
+)
 from storage import branches
 
 COMMANDS = [
@@ -82,12 +89,14 @@ async def show_help(update: Update, context: BotContext) -> None:
     reply(update, context, help_text(context, await role_of(update, context)))
 
 
-@admin_only
 async def setup(update: Update, context: BotContext) -> None:
-    """Make this group a branch."""
+    """Make this group a branch (admins, in the group)."""
     chat = update.effective_chat
     if not is_group(chat):
+        # Said to everyone: in a private chat nobody can be an admin of a group not yet set up.
         reply(update, context, T.SETUP_GROUP_ONLY)
+        return
+    if not await refuse_unless(update, context, allowed=is_admin, refusal=T.NOT_ADMIN):
         return
     assert chat is not None
     title = chat.title or str(chat.id)

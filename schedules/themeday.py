@@ -1,7 +1,8 @@
 """The monthly theme-day push: due when a branch's rule says so, caught up after downtime.
 
 Each tick recomputes, from the rules in the database, the latest theme day at or before now.
-If that day has no session yet the push is queued (one transaction, send-once keys), provided
+If that day has no session yet (and no /push earlier that month stood in for it) the push is
+queued (one transaction, send-once keys), provided
 it is still within the catch-up window (the same local day unless the branch set
 "catchup_hours"); otherwise the secretary is told once that it was missed. Material sends that
 Telegram refused as a whole media group are resent one by one, so one bad file never keeps the
@@ -50,8 +51,10 @@ def _run_branch(services: Services, session: Session, branch: Branch, now: datet
     key = f"rule:{day.isoformat()}"
     if themeday.by_key(session, branch.id, key) is not None:
         return  # pushed on time or caught up
-    if themeday.of_branch(session, branch.id, since=day, until=day):
-        return  # started by hand with /push that day
+    if themeday.of_branch(session, branch.id, since=day.replace(day=1), until=day):
+        # Started by hand with /push earlier this month (a branch meeting on another day
+        # this month): that was this month's theme day.
+        return
     notify = theme_day.notify_chat(
         session, branch, [rule.set_by], admins=list(services.settings.admin_ids)
     )

@@ -47,10 +47,12 @@ def pending(session: Session, *, limit: int = 100) -> list[InboxUpdate]:
 
 def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:
     if ids:
+        # The raw update is no longer needed once it took effect; keeping only its id (for
+        # de-duplication) means members' ordinary chat is not kept in the database or backups.
         session.execute(
             update(InboxUpdate)
             .where(col(InboxUpdate.id).in_(ids))
-            .values(status="done", processed_at=now)
+            .values(status="done", processed_at=now, payload="")
         )
 
 

@@ -16,7 +16,10 @@ DEFAULT_DEADLINE_DAYS = 7
 # Reminders by default: two days after the push, and the morning of the deadline.
 DEFAULT_REMINDER_DAYS_AFTER = 2
 DEFAULT_REMINDER_TIME = time(9, 0)
-SESSION_KINDS = ("themeday.header", "themeday.invitation")
+# Messages of a session that members may reply to with their reflection: the header, the
+# invitation, the materials and the group reminder (members most often answer the reminder).
+# Their outbox ref starts with the session id ("12", or "12:<material ids>" for materials).
+SESSION_KINDS = ("themeday.header", "themeday.invitation", "themeday.materials", "reflect.reminder")
 
 
 def default_schedule(
@@ -103,7 +106,7 @@ def for_message(session: Session, chat_id: int, message_id: int) -> ThemeSession
     row = outbox.find_by_message(session, chat_id, message_id)
     if row is None or row.kind not in SESSION_KINDS:
         return None
-    return get(session, int(row.ref))
+    return get(session, int(row.ref.split(":", 1)[0]))
 
 
 def of_branch(

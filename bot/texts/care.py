@@ -28,8 +28,8 @@ ANNIVERSARY_GROUP = (
     "让我们向这位老党员致以崇高的敬意和热烈的祝贺！"
 )
 ANNIVERSARY_50 = (
-    "🏅 今天是<b>{name}</b>同志入党50周年！光荣在党50年，"
-    "半个世纪初心不改。向您致以崇高的敬意，祝您健康长寿！"
+    "🏅 <b>{name}</b>同志，今天是您入党50周年的日子！光荣在党50年，"
+    "半个世纪初心不改。支部向您致以崇高的敬意，祝您健康长寿！"
 )
 
 FESTIVALS = {
@@ -64,7 +64,7 @@ TEMPLATE_LABELS = {
 }
 TEMPLATE_HELP = {
     "birthday": "群里的生日祝福",
-    "birthday_round": "群里的整寿祝福（70、80、90、100岁等）",
+    "birthday_round": "群里的整寿祝福（60、70、80、90、100岁等）",
     "birthday_private": "私信给寿星的生日祝福",
     "anniversary": "私信给党员的政治生日祝福",
     "anniversary_group": "群里的政治生日祝贺（逢十周年，需打开“政治生日群发”）",

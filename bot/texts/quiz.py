@@ -72,6 +72,9 @@ USAGE = (
     "/quiz start 编号 group 或 private [小时数] [公布成绩] [可重答]\n"
     "/quiz close 编号"
 )
+RESULTS_USAGE = (
+    "可以这样用：/results 查看最近一次测试；/results 编号 查看某一次测试（编号见 /quiz）。"
+)
 NO_SUCH_QUIZ = "没有找到编号为 {id} 的测试。发送 /quiz 可以查看本支部的测试。"
 BAD_MODE = (
     "请写明答题方式：group（在群里投票答题）或 private（私聊答题）。例如：/quiz start {id} private"
@@ -99,14 +102,14 @@ CLOSED_BY_ADMIN = (
 
 GROUP_INTRO = (
     "📝 <b>知识测试：{title}</b>\n"
-    "共{count}题，满分{full}分。下面每一题是一个投票，点选项就能作答，不限时间，慢慢来。\n"
+    "共{count}题，满分{full}分。下面每一题是一个投票，点选项就能作答，每题不限时，慢慢来。\n"
     "每题只能答一次，以第一次为准；多选题选好后点“投票”。\n"
     "{closes}截止。祝大家答题顺利！"
 )
 PRIVATE_INTRO = (
     "📝 <b>知识测试：{title}</b>\n"
     "共{count}题，满分{full}分。请点下面的“✅ 开始答题”，在和我的私聊里一题一题地作答，"
-    "不限时间，中途离开也能接着答。\n"
+    "每题不限时，中途离开也能接着答。\n"
     "{closes}截止。祝大家答题顺利！"
 )
 START_BUTTON = "✅ 开始答题"
@@ -136,7 +139,7 @@ IN_THE_GROUP = "测试“{title}”在群里以投票的方式进行，请到群
 ALREADY_DONE = "您已经完成了测试“{title}”，得分{points}分（满分{full}分）。谢谢您的参与！"
 WELCOME = (
     "{name}同志，您好！欢迎参加知识测试“{title}”。\n"
-    "共{count}题，满分{full}分。一题一题地答，不限时间；中途离开也没关系，"
+    "共{count}题，满分{full}分。一题一题地答，每题不限时；中途离开也没关系，"
     "再点一次群里的“开始答题”就能接着答。"
 )
 WELCOME_BACK = "{name}同志，欢迎回来！我们接着答测试“{title}”，从第{number}题开始。"

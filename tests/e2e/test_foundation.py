@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.app import AlreadyRunning, BotRunner
 from storage import branches, inbox
-from storage.models import Branch, Member, OutboxMessage, Person
+from storage.models import Branch, InboxUpdate, Member, OutboxMessage, Person
 from tests.e2e.harness import (
     COMMITTEE,
     GROUP_ID,
@@ -254,3 +254,20 @@ async def test_processed_updates_are_forgotten_after_a_week(harness: Harness) ->
     await harness.tick()
     with harness.session() as s:
         assert inbox.count(s) == 0
+
+
+async def test_processed_updates_keep_only_their_id(harness: Harness) -> None:
+    await harness.start()
+    harness.fake.message(GROUP_ID, WANG, "私人闲聊：明天去医院复查")
+    await harness.settle()
+    with harness.session() as s:
+        rows = s.exec(select(InboxUpdate)).all()
+        assert [r.status for r in rows] == ["done"]
+        assert all("医院" not in r.payload for r in rows)
+
+
+async def test_setup_sent_privately_explains_where_to_send_it(harness: Harness) -> None:
+    await harness.start(admin_ids=[SECRETARY])
+    harness.fake.message(SECRETARY, SECRETARY, "/setup")
+    await harness.settle()
+    assert "请在支部的群聊里发送 /setup" in harness.texts(SECRETARY)[-1]

@@ -260,3 +260,13 @@ async def test_quiz_commands_in_a_group_that_is_no_branch_say_so(harness: Harnes
     await harness.settle()
     assert all("还不是支部群" in t for t in harness.texts(GROUP_2))
     assert len(harness.texts(GROUP_2)) == 2
+
+
+async def test_results_with_a_word_instead_of_a_number_shows_how_to_use_it(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    harness.fake.message(GROUP_ID, SECRETARY, "/results 最新")
+    await harness.settle()
+    assert "/results 编号" in harness.texts(GROUP_ID)[-1]

@@ -107,8 +107,8 @@ async def test_members_reply_with_text_voice_photo_and_one_sends_privately(
 
     files = await archived(harness)
     assert [a.status for a in files] == ["done"] * 3
-    assert files[0].rel_path == "2026-11-26 主题党日/2026-11-26_李秀英_语音心得.ogg"
-    assert files[1].rel_path == "2026-11-26 主题党日/2026-11-26_张_伟_照片心得.jpg"
+    assert files[0].rel_path == "老干之家/2026-11-26 主题党日/2026-11-26_李秀英_语音心得.ogg"
+    assert files[1].rel_path == "老干之家/2026-11-26 主题党日/2026-11-26_张_伟_照片心得.jpg"
     root = harness.data_dir / "archive"
     contents = [(root / a.rel_path).read_bytes() for a in files]
     assert contents == [VOICE, PHOTO, CHEN_VOICE]
@@ -446,3 +446,22 @@ async def test_audio_video_notes_and_documents_count_too(harness: Harness) -> No
         "2026-11-26_张_伟_文件心得.pdf",
     ]
     assert (harness.data_dir / "archive" / files[2].rel_path).read_bytes() == b"%PDF-1.4 reflection"
+
+
+async def test_a_reply_to_the_reminder_counts_as_a_reflection(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    await push_session(harness)
+    f = harness.fake
+    f.message(GROUP_ID, LI, "大家好")
+    await harness.settle()
+    f.message(GROUP_ID, SECRETARY, "/remind")
+    await harness.settle()
+    reminder = next(m for m in f.sent(GROUP_ID) if "还没" in (m.get("text") or ""))
+
+    f.message(GROUP_ID, LI, "收到提醒，补交心得：坚定理想信念。", reply_to=reminder["message_id"])
+    await harness.settle()
+
+    assert [(r.kind, r.text) for r in stored(harness)] == [
+        ("text", "收到提醒，补交心得：坚定理想信念。")
+    ]

@@ -684,3 +684,19 @@ async def test_the_deadline_follows_the_branch_option(harness: Harness) -> None:
         session = s.exec(select(ThemeSession)).one()
     assert session.deadline.astimezone(SHANGHAI).day == 29
     assert "11月29日" in harness.texts(GROUP_ID)[-1]
+
+
+async def test_a_push_earlier_in_the_month_stands_for_that_months_theme_day(
+    harness: Harness,
+) -> None:
+    await ready(harness)
+    await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党史")
+    harness.clock.set(datetime(2026, 12, 10, 15, 0, tzinfo=SHANGHAI))
+    harness.fake.message(GROUP_ID, SECRETARY, "/push 本月提前学习")
+    await harness.settle()
+    before = len(posts(harness))
+
+    await at(harness, THEME_DAY)
+    assert posted_since(harness, before) == []  # December's theme day already happened
+    await at(harness, datetime(2027, 1, 15, 9, 0, tzinfo=SHANGHAI))
+    assert any("学习党史" in text_of(m) for m in posted_since(harness, before))

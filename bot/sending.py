@@ -407,9 +407,7 @@ def _ids(result: Any) -> tuple[int | None, str | None]:
 def _materialize(row: OutboxMessage) -> dict[str, Any]:
     """Turn a stored payload back into api_kwargs, opening the files it uploads."""
     kwargs: dict[str, Any] = json.loads(row.payload)
-    if not row.files:
-        return kwargs
-    files = {f"file:{spec['ref']}": spec for spec in json.loads(row.files)}
+    files = {f"file:{spec['ref']}": spec for spec in json.loads(row.files or "[]")}
 
     def opened(spec: dict[str, str], *, attach: bool) -> InputFile:
         data = Path(spec["path"]).read_bytes()
@@ -418,6 +416,8 @@ def _materialize(row: OutboxMessage) -> dict[str, Any]:
     for key, value in list(kwargs.items()):
         if isinstance(value, str) and value in files:
             kwargs[key] = opened(files[value], attach=False)
+    # A media group must reach PTB as InputMedia objects even when every item is a file_id
+    # already on Telegram (no upload): PTB cannot send plain dicts there.
     if isinstance(kwargs.get("media"), list):
         media = []
         for item in kwargs["media"]:

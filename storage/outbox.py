@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
@@ -31,11 +32,30 @@ def add(session: Session, row: OutboxMessage) -> int | None:
 def due(
     session: Session, *, now: datetime, busy_chats: Iterable[int], limit: int = 500
 ) -> list[OutboxMessage]:
-    """Pending rows whose time has come, oldest first, skipping chats already being served."""
+    """Pending rows whose time has come, oldest first, skipping chats already being served.
+
+    A row waiting out a retry holds back the rows queued after it for the same chat, so that a
+    429 on a theme-day push's materials cannot let the invitation overtake them.
+    """
     busy = list(busy_chats)
+    earlier = aliased(OutboxMessage)
+    waiting_before = (
+        select(earlier.id)
+        .where(
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.status == "pending",
+            col(earlier.id) < col(OutboxMessage.id),
+            col(earlier.not_before) > now,
+        )
+        .exists()
+    )
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", col(OutboxMessage.not_before) <= now)
+        .where(
+            OutboxMessage.status == "pending",
+            col(OutboxMessage.not_before) <= now,
+            ~waiting_before,
+        )
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )

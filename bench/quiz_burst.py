@@ -1,0 +1,3 @@
+async def measure(*a, **k):
+    raise NotImplementedError
+measure_all = measure

@@ -54,7 +54,7 @@ def median(values: Sequence[float]) -> float:
 
 
 def spread(values: Sequence[float], unit: str, digits: int = 0) -> str:
-    """"median (min–max, n runs)" for the details line."""
+    """ "median (min–max, n runs)" for the details line."""
     return (
         f"{median(values):.{digits}f} {unit} (min {min(values):.{digits}f}, "
         f"max {max(values):.{digits}f}, {len(values)} runs)"
@@ -105,7 +105,7 @@ async def spawn_bot(
     fake: FakeBotApi, data_dir: Path, *, profile: Path | None = None, **extra: str
 ) -> asyncio.subprocess.Process:
     """`python -m bot run` against the fake (optionally under cProfile)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
     args = ["-m", "bot", "run"]
     if profile is not None:
         args = ["-m", "cProfile", "-o", str(profile), *args]
@@ -135,13 +135,13 @@ async def spawn_bare(
     )
 
 
-async def stop_process(process: asyncio.subprocess.Process, *, timeout: float = 30) -> None:
+async def stop_process(process: asyncio.subprocess.Process, *, within: float = 30) -> None:
     """SIGTERM, then wait; SIGKILL if it will not go."""
     if process.returncode is not None:
         return
     process.send_signal(signal.SIGTERM)
     try:
-        await asyncio.wait_for(process.wait(), timeout)
+        await asyncio.wait_for(process.wait(), within)
     except TimeoutError:
         process.kill()
         await process.wait()
@@ -150,13 +150,13 @@ async def stop_process(process: asyncio.subprocess.Process, *, timeout: float = 
 async def wait_for(
     predicate: Callable[[], bool | Awaitable[bool]],
     *,
-    timeout: float,
+    within: float,
     what: str,
     every: float = 0.02,
     process: asyncio.subprocess.Process | None = None,
 ) -> None:
     """Poll until `predicate()` holds; fail with `what` after `timeout` or if `process` died."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         result = predicate()
         if not isinstance(result, bool):
@@ -184,7 +184,7 @@ def sqlite_count(db_path: Path, sql: str) -> int:
     """A read-only count from the bot's database (WAL lets it run beside the bot)."""
     if not db_path.exists():
         return -1
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=15)
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, within=15)
     try:
         return int(connection.execute(sql).fetchone()[0])
     except sqlite3.OperationalError:

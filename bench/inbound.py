@@ -71,7 +71,7 @@ async def run_reference(fake: FakeBotApi, members: list[int]) -> tuple[float, fl
         line = await asyncio.wait_for(bare.stdout.readline(), 30)
         assert line.strip() == b"ready", line
         for burst in (first_posts, posts_and_edits):
-            await wait_for(lambda: long_poll_waiting(fake), timeout=10, what="the reference poll")
+            await wait_for(lambda: long_poll_waiting(fake), within=10, what="the reference poll")
             count = burst(fake, members)
             started = datetime.now(UTC).timestamp()
             line = await asyncio.wait_for(bare.stdout.readline(), 300)
@@ -82,7 +82,7 @@ async def run_reference(fake: FakeBotApi, members: list[int]) -> tuple[float, fl
     finally:
         await stop_process(bare)
         # Whatever the reference did not confirm must not reach the next bot.
-        await wait_for(lambda: fake.unconfirmed() == 0, timeout=5, what="confirmation")
+        await wait_for(lambda: fake.unconfirmed() == 0, within=5, what="confirmation")
 
 
 async def run_bot(
@@ -98,20 +98,22 @@ async def run_bot(
     try:
         await wait_for(
             lambda: len(fake.sent(GROUP)) > replies_before,
-            timeout=60,
+            within=60,
             what="the /setup reply",
             process=bot,
         )
         for burst in (first_posts, posts_and_edits):
-            await wait_for(lambda: long_poll_waiting(fake), timeout=10, what="the bot's poll")
+            await wait_for(lambda: long_poll_waiting(fake), within=10, what="the bot's poll")
             count = burst(fake, members)
             started = datetime.now(UTC).timestamp()
             expect += count
             target = expect
             await wait_for(
-                lambda: sqlite_count(db, "SELECT count(*) FROM inbox WHERE status != 'pending'")
-                >= target,
-                timeout=600,
+                lambda target=target: (
+                    sqlite_count(db, "SELECT count(*) FROM inbox WHERE status != 'pending'")
+                    >= target
+                ),
+                within=600,
                 what="the burst to be processed",
                 process=bot,
                 every=0.05,

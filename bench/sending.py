@@ -30,9 +30,7 @@ PERMITTED = 30.0  # messages per second, Telegram's overall limit for a bot
 GOAL = 0.9
 
 
-def queue_push(
-    outbox: Outbox, session: Session, chat_id: int, documents: list[str], n: int
-) -> int:
+def queue_push(outbox: Outbox, session: Session, chat_id: int, documents: list[str], n: int) -> int:
     """What a theme-day push queues for one branch; returns how many messages that is."""
     outbox.message(
         session,
@@ -120,7 +118,7 @@ async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = Fals
         try:
             await wait_for(
                 lambda: delivered_messages(fake) >= total,
-                timeout=total / PERMITTED * 3 + 60,
+                within=total / PERMITTED * 3 + 60,
                 what="every message to be delivered",
                 process=bot,
                 every=0.25,

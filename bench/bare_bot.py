@@ -36,7 +36,7 @@ async def main(base_url: str, marks: set[int]) -> None:
     loop.add_signal_handler(signal.SIGTERM, finished.set)
     async with application:
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, within=10)
+        await application.updater.start_polling(poll_interval=0.0, timeout=10)
         await application.start()
         print("ready", flush=True)
         await finished.wait()

@@ -184,7 +184,7 @@ def sqlite_count(db_path: Path, sql: str) -> int:
     """A read-only count from the bot's database (WAL lets it run beside the bot)."""
     if not db_path.exists():
         return -1
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, within=15)
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=15)
     try:
         return int(connection.execute(sql).fetchone()[0])
     except sqlite3.OperationalError:

@@ -109,14 +109,16 @@ async def spawn_bot(
     args = ["-m", "bot", "run"]
     if profile is not None:
         args = ["-m", "cProfile", "-o", str(profile), *args]
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        *args,
-        env=bot_env(fake, data_dir, **extra),
-        cwd=data_dir.parent,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    # stderr to a file: a pipe nobody reads would fill up and block the bot's logging.
+    with (data_dir / "stderr.log").open("ab") as stderr:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            *args,
+            env=bot_env(fake, data_dir, **extra),
+            cwd=data_dir.parent,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=stderr,
+        )
 
 
 async def spawn_bare(
@@ -131,7 +133,7 @@ async def spawn_bare(
         *args,
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)},
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
 
 
@@ -164,10 +166,7 @@ async def wait_for(
         if result:
             return
         if process is not None and process.returncode is not None:
-            err = b""
-            if process.stderr is not None:
-                err = await process.stderr.read()
-            raise RuntimeError(f"the process died while waiting for {what}: {err.decode()[-2000:]}")
+            raise RuntimeError(f"the process died (exit {process.returncode}) waiting for {what}")
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         await asyncio.sleep(every)

@@ -40,3 +40,6 @@ def setup(level: str = "INFO", log_dir: Path | None = None) -> None:
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The sender handles every 429 itself (AIORateLimiter runs with max_retries=0) and logs a
+    # warning; PTB's limiter would add an ERROR with a traceback for each one.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

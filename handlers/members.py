@@ -192,9 +192,14 @@ async def member_changed(update: Update, context: BotContext) -> None:
 
 
 async def bot_membership_changed(update: Update, context: BotContext) -> None:
-    """The bot itself was removed from a branch group: stop sending there."""
+    """The bot was removed from a branch group (stop sending there), or someone blocked it in
+    their private chat (no more private messages to them until they write again)."""
     change = update.my_chat_member
-    if change is None or change.chat.id > 0:
+    if change is None:
+        return
+    if change.chat.id > 0:
+        if change.new_chat_member.status in LEFT:
+            branches.mark_unreachable(context.db, change.chat.id, when=context.now())
         return
     if change.new_chat_member.status in LEFT:
         seen_cache(context).forget_chat(change.chat.id)

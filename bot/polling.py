@@ -160,7 +160,6 @@ class Processor:
             for row in rows:
                 if stop is not None and stop.is_set():
                     break  # finish the update in hand, commit what is done, leave the rest
-                assert row.id is not None
                 state = UpdateState(session=session)
                 token = CURRENT.set(state)
                 savepoint = session.begin_nested()

@@ -140,9 +140,9 @@ def describe_raw(payload: str) -> str:
     """`describe_update` for a stored JSON payload (which may be malformed)."""
     try:
         data = json.loads(payload)
-    except ValueError:
+        return describe_update(data) if isinstance(data, dict) else "malformed"
+    except Exception:  # a log line must never break processing, whatever Telegram sent
         return "malformed"
-    return describe_update(data) if isinstance(data, dict) else "malformed"
 
 
 def _message_kind(message: dict[str, Any]) -> str:

@@ -163,7 +163,6 @@ class Processor:
             for row in rows:
                 if stop is not None and stop.is_set():
                     break  # finish the update in hand, commit what is done, leave the rest
-                assert row.id is not None
                 state = UpdateState(session=session)
                 token = CURRENT.set(state)
                 savepoint = session.begin_nested()
@@ -197,14 +196,26 @@ class Processor:
         return handled
 
     def _apologise(self, session: Any, payload: str) -> None:
-        """Tell the person whose message broke something that we noticed (no details)."""
+        """Tell the person whose message broke something that we noticed (no details).
+
+        The payload may be malformed in any way (that can be why it failed): anything but a
+        text message with a proper chat gets no apology, and nothing here may raise, or one
+        poisonous update would stop the processor for good.
+        """
         data = json.loads(payload)
-        message = data.get("message") or {}
-        chat = message.get("chat") or {}
-        if chat.get("id") is None or "text" not in message:
+        message = data.get("message") if isinstance(data, dict) else None
+        if not isinstance(message, dict) or not isinstance(message.get("text"), str):
             return
+        chat = message.get("chat")
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if not isinstance(chat_id, int) or isinstance(chat_id, bool):
+            return
+        reply_to = message.get("message_id")
         self.services.outbox.message(
-            session, chat["id"], T.INTERNAL_ERROR, reply_to=message.get("message_id")
+            session,
+            chat_id,
+            T.INTERNAL_ERROR,
+            reply_to=reply_to if isinstance(reply_to, int) else None,
         )
 
     async def prune(self) -> None:

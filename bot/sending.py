@@ -17,7 +17,7 @@ import json
 import logging
 import random
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +34,7 @@ from telegram import (
     InputMediaPhoto,
     InputMediaVideo,
 )
+from telegram._utils.types import JSONDict
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -44,6 +45,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
@@ -71,6 +73,9 @@ POSTING = frozenset(
         "forwardMessage",
     }
 )
+# What Telegram's flood limits count: posting, and changing what was posted. Reads
+# (getChatMember, getFile, getUpdates) and callback answers are not paced.
+RATE_LIMITED = POSTING | {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
 MEDIA_TYPES: dict[str, Any] = {
     "document": InputMediaDocument,
     "photo": InputMediaPhoto,
@@ -96,6 +101,30 @@ class Upload:
     ref: str
     path: Path
     filename: str
+
+
+class SendRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter (30 messages/s overall, 20 per minute per group), for sends only.
+
+    The stock limiter paces every call that names a chat, so the 21st getChatMember in a group
+    within a minute (a role check for each member saying /start) would wait up to a minute,
+    while the update processor holds the database. Telegram limits messages, not reads.
+    """
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        if endpoint not in RATE_LIMITED:
+            return await callback(*args, **kwargs)
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
 
 
 def keyboard_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
@@ -418,6 +447,8 @@ def _materialize(row: OutboxMessage) -> dict[str, Any]:
     for key, value in list(kwargs.items()):
         if isinstance(value, str) and value in files:
             kwargs[key] = opened(files[value], attach=False)
+    # A media group must reach PTB as InputMedia objects even when every item is a file_id
+    # already on Telegram (no upload): PTB cannot send plain dicts there.
     if isinstance(kwargs.get("media"), list):
         media = []
         for item in kwargs["media"]:

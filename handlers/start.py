@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Command
 from bot.texts import SafeHtml, fmt
@@ -116,9 +116,21 @@ async def setup(update: Update, context: BotContext) -> None:
     reply(update, context, fmt(T.SETUP_DONE, title=title))
 
 
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button no feature handles (an old message, forged data): say so, so the client stops
+    waiting; registered after every feature's buttons."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None:
+        return
+    chat_id = chat.id if chat is not None else query.from_user.id
+    context.outbox.answer_callback(context.db, chat_id, query.id, T.BUTTON_STALE)
+
+
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("start", start),
         CommandHandler("help", show_help),
         CommandHandler("setup", setup),
+        CallbackQueryHandler(stale_button),
     ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.sqlite import insert
@@ -34,15 +35,24 @@ def store(session: Session, updates: Sequence[dict[str, Any]], *, now: datetime)
     return int(result.rowcount)
 
 
-def pending(session: Session, *, limit: int = 100) -> list[InboxUpdate]:
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An update waiting to be processed (plain values: no ORM object per update)."""
+
+    id: int
+    update_id: int
+    payload: str
+
+
+def pending(session: Session, *, limit: int = 100) -> list[Pending]:
     """Unprocessed updates in the order they arrived."""
     query = (
-        select(InboxUpdate)
+        select(InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.payload)
         .where(InboxUpdate.status == "pending")
         .order_by(col(InboxUpdate.id))
         .limit(limit)
     )
-    return list(session.exec(query))
+    return [Pending(cast(int, i), u, p) for i, u, p in session.exec(query)]
 
 
 def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:

@@ -37,6 +37,7 @@ NOT_A_BRANCH = "这个群还不是支部群。请支部书记先在群里发送 
 NO_BRANCH_PRIVATE = (
     "我还不知道您属于哪个支部。请先在支部群里发一条消息，或请书记在群里发送 /setup。"
 )
+BUTTON_STALE = "这个按钮已经失效了。如需帮助，请发送 /help。"
 UNKNOWN_COMMAND = "没听懂这个命令。发 /help 可以看看能用哪些命令。"
 INTERNAL_ERROR = "抱歉，刚才处理时出了点问题，已经记下来了。请稍后再试一次。"
 SEND_FAILED = "⚠️ 有一条消息没能发出：{describe}\n原因：{reason}"

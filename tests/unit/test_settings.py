@@ -87,3 +87,10 @@ def test_an_unreachable_telegram_is_explained(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "连接不上 Telegram" in result.stderr and "YINLING_PROXY" in result.stderr
     assert TOKEN not in result.stderr
+
+
+def test_describing_a_malformed_update_never_raises() -> None:
+    from bot.logs import describe_raw
+
+    for payload in ['{"message": {"chat": "x", "from": 5}}', '{"message": []}', "[1]", "{", ""]:
+        assert isinstance(describe_raw(payload), str)

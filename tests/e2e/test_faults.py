@@ -1,0 +1,220 @@
+"""When Telegram or the disk push back: 5xx, timeouts, 429 for a while, members who blocked the
+bot, getUpdates failing, and the database locked by another process. The bot waits, backs off
+and carries on, and nothing it was sending is lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, func, select
+
+from storage.models import InboxUpdate, OutboxMessage, Person
+from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.fakes.botapi import FakeBotApi
+
+WANG, LI, ZHANG, CHEN = RETIREES
+
+
+@pytest.fixture(autouse=True)
+def no_exports_in_groups(fake: FakeBotApi) -> Iterator[None]:
+    """Whatever these tests make the bot do, no spreadsheet ever goes to a group."""
+    yield
+    assert_no_exports_in_groups(fake)
+
+
+def assert_no_exports_in_groups(fake: FakeBotApi) -> None:
+    for call in fake.calls:
+        if call.method != "sendDocument" or int(call.params.get("chat_id", 0)) >= 0:
+            continue
+        names = [str(n) for n in call.files] + [str(call.params.get("document", ""))]
+        assert not any(n.endswith((".xlsx", ".csv")) for n in names), call.summary()
+
+
+async def queue(harness: Harness, chat_id: int, text: str, **meta: object) -> None:
+    assert harness.runner is not None
+    async with harness.runner.db.write() as s:
+        harness.services.outbox.message(s, chat_id, text, **meta)
+
+
+def posts(fake: FakeBotApi, method: str, chat_id: int) -> list[int]:
+    """HTTP statuses of the bot's calls of `method` to `chat_id`, in order."""
+    return [
+        c.status for c in fake.calls if c.method == method and c.params.get("chat_id") == chat_id
+    ]
+
+
+async def test_get_updates_failing_for_a_while_is_retried_with_back_off(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.settle()
+    harness.fake.fail("getUpdates", status=500, times=1)
+    harness.fake.fail("getUpdates", status=502, times=1, description="Bad Gateway")
+    harness.fake.message(GROUP_ID, SECRETARY, "/setup")
+    await harness.settle(limit=20)
+
+    assert len(harness.fake.sent(GROUP_ID)) == 1  # answered once, after the outage
+    polls = [c for c in harness.fake.calls if c.method == "getUpdates"]
+    failed = [i for i, c in enumerate(polls) if c.status >= 500]
+    assert len(failed) == 2
+    first, second = failed
+    # Back-off: the wait after the second failure is longer than after the first.
+    gap_1 = polls[first + 1].at - polls[first].at
+    gap_2 = polls[second + 1].at - polls[second].at
+    assert 1.0 <= gap_1 < gap_2
+
+
+async def test_a_send_that_times_out_is_retried_and_arrives(harness: Harness) -> None:
+    await harness.start()
+    # PTB's read timeout is 5 s; Telegram still delivers what it was sent after a timeout, so the
+    # one message in flight may arrive twice, never zero times, and the queue behind it goes on.
+    harness.fake.hang("sendMessage", 5.5)
+    await queue(harness, GROUP_ID, "第一条通知")
+    await queue(harness, GROUP_ID, "第二条通知")
+    await harness.settle(limit=30)
+
+    texts = harness.texts(GROUP_ID)
+    assert texts.count("第二条通知") == 1
+    assert 1 <= texts.count("第一条通知") <= 2
+    assert texts.index("第一条通知") < texts.index("第二条通知")
+    with harness.session() as s:
+        rows = s.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+        assert [r.status for r in rows] == ["sent", "sent"]
+        assert "Timed out" in (rows[0].error or "") or rows[0].attempts == 2
+
+
+async def test_a_stretch_of_429s_across_chats_delivers_everything_once_in_order(
+    harness: Harness,
+) -> None:
+    for uid in (WANG, LI):
+        harness.fake.start_private(uid)
+    await harness.start()
+    harness.fake.fail("sendMessage", status=429, retry_after=1, times=4)
+    for n in range(3):
+        await queue(harness, GROUP_ID, f"群通知{n}")
+        await queue(harness, WANG, f"王老师提醒{n}")
+        await queue(harness, LI, f"李老师提醒{n}")
+    await harness.settle(limit=30)
+
+    assert harness.texts(GROUP_ID) == ["群通知0", "群通知1", "群通知2"]
+    assert harness.texts(WANG) == ["王老师提醒0", "王老师提醒1", "王老师提醒2"]
+    assert harness.texts(LI) == ["李老师提醒0", "李老师提醒1", "李老师提醒2"]
+    assert sum(1 for c in harness.fake.calls if c.status == 429) == 4
+
+
+async def test_materials_held_back_by_a_429_keep_their_place_before_the_invitation(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    documents = [
+        harness.fake.file(b"%PDF-1.4", file_name=name, mime_type="application/pdf")["file_id"]
+        for name in ("党章.pdf", "学习提纲.pdf")
+    ]
+    harness.fake.fail("sendMediaGroup", status=429, retry_after=1)
+    assert harness.runner is not None
+    async with harness.runner.db.write() as s:
+        outbox = harness.services.outbox
+        outbox.message(s, GROUP_ID, "<b>主题党日</b>", dedupe_key="t:header")
+        media = [{"type": "document", "media": f} for f in documents]
+        outbox.call(
+            s, GROUP_ID, "sendMediaGroup", {"chat_id": GROUP_ID, "media": media}, dedupe_key="t:m"
+        )
+        outbox.message(s, GROUP_ID, "请回复这条消息提交心得", dedupe_key="t:invitation")
+    await harness.settle(limit=20)
+
+    sent = harness.fake.sent(GROUP_ID)
+    assert [m["_method"] for m in sent] == [
+        "sendMessage",
+        "sendMediaGroup",
+        "sendMediaGroup",
+        "sendMessage",
+    ]
+    assert [m["document"]["file_name"] for m in sent[1:3]] == ["党章.pdf", "学习提纲.pdf"]
+
+
+async def test_members_who_blocked_the_bot_cause_no_retry_storm_and_others_are_served(
+    harness: Harness,
+) -> None:
+    for uid in RETIREES:
+        harness.fake.message(uid, uid, "/start")
+    await harness.start()
+    await harness.settle()
+    harness.fake.block(WANG)  # Telegram tells the bot at once (my_chat_member)
+    await harness.settle()
+    with harness.session() as s:
+        wang = s.get(Person, WANG)
+        assert wang is not None and wang.unreachable_at is not None
+    harness.fake.block(ZHANG)  # told too late: the reminders are already queued
+    for uid in RETIREES:
+        for n in range(3):
+            await queue(harness, uid, f"提醒{n}")
+    await harness.settle()
+
+    for uid in (LI, CHEN):
+        assert harness.texts(uid)[1:] == ["提醒0", "提醒1", "提醒2"]  # after the /start reply
+    for uid in (WANG, ZHANG):
+        # The /start reply went out; of the reminders one try, then the queue is dropped.
+        assert posts(harness.fake, "sendMessage", uid) == [200, 403]
+    with harness.session() as s:
+        unreachable = s.exec(select(Person.user_id).where(col(Person.unreachable_at).is_not(None)))
+        assert sorted(unreachable) == sorted([WANG, ZHANG])
+        statuses = s.exec(
+            select(OutboxMessage.status, func.count())
+            .where(col(OutboxMessage.chat_id).in_([WANG, ZHANG]))
+            .group_by(col(OutboxMessage.status))
+        ).all()
+        assert dict(statuses) == {"sent": 2, "failed": 6}
+
+    # Writing to the bot again makes them reachable, and new messages go out.
+    harness.fake.message(WANG, WANG, "/help")
+    await harness.settle()
+    assert len(harness.fake.sent(WANG)) == 2
+    with harness.session() as s:
+        wang = s.get(Person, WANG)
+        assert wang is not None and wang.unreachable_at is None
+
+
+LOCKER = textwrap.dedent(
+    """
+    import sqlite3, sys, time
+    connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+    connection.execute("BEGIN EXCLUSIVE")
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    connection.execute("COMMIT")
+    """
+)
+
+
+async def test_the_database_locked_by_another_process_makes_the_bot_wait_not_fail(
+    harness: Harness, tmp_path: Path
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    db_path = harness.data_dir / "yinling.db"
+    locker = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", LOCKER, str(db_path), "3", stdout=asyncio.subprocess.PIPE
+    )
+    assert locker.stdout is not None
+    assert (await locker.stdout.readline()).strip() == b"locked"
+    loop = asyncio.get_running_loop()
+    locked_at = loop.time()
+    # While the lock is held: members speak, someone asks for help, a reminder is due.
+    for uid in RETIREES:
+        harness.fake.message(GROUP_ID, uid, "大家好")
+    harness.fake.message(LI, LI, "/help")
+    await harness.settle(limit=30)
+    assert await locker.wait() == 0
+
+    assert loop.time() - locked_at >= 2.5  # it really had to wait
+    assert len(harness.fake.sent(LI)) == 1
+    with harness.session() as s:
+        statuses = s.exec(select(InboxUpdate.status, func.count()).group_by(InboxUpdate.status))
+        assert dict(statuses.all()) == {"done": 1 + len(RETIREES) + 1}
+    assert harness.runner is not None
+    assert all(not t.done() for t in harness.runner._tasks)

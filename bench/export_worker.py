@@ -72,6 +72,22 @@ def ledger_sheets(members: int, months: int) -> list[SheetSpec]:
     return [SheetSpec("学习台账", header, ledger_rows(members, months))]
 
 
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory.
+
+    VmHWM belongs to the process's address space, which exec starts afresh; ru_maxrss would
+    also count the parent's size at fork time (Linux keeps it across exec), and the parent has
+    just seeded a large database.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main(argv: list[str]) -> None:
     kind, out, *args = argv
     path = Path(out)
@@ -98,7 +114,7 @@ def main(argv: list[str]) -> None:
     else:
         raise SystemExit(f"unknown kind {kind!r}")
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_rss_kb()
     print(
         json.dumps(
             {

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import seed_exports
 from bench.common import ROOT, Figure, median
 
 GOAL_SECONDS = 10.0
@@ -38,14 +39,16 @@ class FeatureExport:
 
 FEATURES: dict[str, FeatureExport] = {
     "quiz": FeatureExport(
-        "storage.quiz_export",
-        "build_quiz_export",
-        "the quiz feature (storage/quiz_export.py build_quiz_export) and its seeder",
+        "bench.seed_exports",
+        "quiz_results",
+        "the quiz feature (storage/quiz_export.py build_quiz_export)",
+        seed=seed_exports.seed_quiz,
     ),
     "ledger": FeatureExport(
-        "storage.ledger_export",
-        "build_ledger",
-        "the reflections feature (storage/ledger_export.py build_ledger) and its seeder",
+        "bench.seed_exports",
+        "ledger",
+        "the reflections feature (storage/ledger_export.py build_ledger)",
+        seed=seed_exports.seed_ledger,
     ),
 }
 

@@ -62,12 +62,20 @@ def bank(questions: int) -> bytes:
 async def start_group_quiz(fake: FakeBotApi, bot_process: object, questions: int) -> list[str]:
     """The secretary starts a group quiz from a bank; returns the ids of the polls the bot sent.
 
-    The obvious flow: send the bank to the group with the caption "/quiz"; the bot posts the
-    questions as polls in the group.
+    As the secretary does it: send the bank to the group with the caption "/quiz 名称", then
+    "/quiz start <id> group"; the bot posts the questions as polls in the group.
     """
     before = len(fake.sent(GROUP, method="sendPoll"))
+    imported = len(fake.sent(GROUP))
     document = fake.file(bank(questions), file_name="题库.xlsx")
-    fake.message(GROUP, SECRETARY, caption="/quiz", document=document)
+    fake.message(GROUP, SECRETARY, caption="/quiz 党史知识测试", document=document)
+    await wait_for(
+        lambda: len(fake.sent(GROUP)) > imported,
+        within=60,
+        what="the bank to be imported",
+        process=bot_process,  # type: ignore[arg-type]
+    )
+    fake.message(GROUP, SECRETARY, "/quiz start 1 group")
     await wait_for(
         lambda: len(fake.sent(GROUP, method="sendPoll")) >= before + questions,
         within=120,

@@ -27,6 +27,9 @@ from storage.spreadsheets import safe_filename
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# safe_filename's limits: 80 characters before the extension, 250 bytes in all.
+MAX_STEM_CHARS = 80
+MAX_NAME_BYTES = 250
 
 
 class Archive:
@@ -51,11 +54,11 @@ class Archive:
     ) -> ArchiveFile:
         """Queue a download into root/folder/name.ext (each part sanitised, made unique)."""
         folders = [safe_filename(part, ext="d")[: -len(".d")] for part in folder]
-        base = "/".join([*folders, safe_filename(*name, ext=ext)])
-        rel_path, n = base, 1
+        file_name = safe_filename(*name, ext=ext)
+        rel_path, n = "/".join([*folders, file_name]), 1
         while archive.path_taken(session, rel_path):
             n += 1
-            rel_path = "/".join([*folders, safe_filename(*name, str(n), ext=ext)])
+            rel_path = "/".join([*folders, numbered(file_name, n)])
         return archive.add(
             session,
             file_id=file_id,
@@ -72,6 +75,18 @@ class Archive:
         if not resolved.is_relative_to(self.root.resolve()):  # defence in depth
             raise ValueError(f"archive path escapes the archive: {row.rel_path!r}")
         return resolved
+
+
+def numbered(file_name: str, n: int) -> str:
+    """`file_name` (from safe_filename) with "_n" before the extension; the stem is shortened
+    if need be, so that the number always shows (else a long name could never be made unique).
+    """
+    stem, _, ext = file_name.rpartition(".")
+    suffix = f"_{n}"
+    stem = stem[: MAX_STEM_CHARS - len(suffix)]
+    while len(f"{stem}{suffix}.{ext}".encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem}{suffix}.{ext}"
 
 
 class Downloader:

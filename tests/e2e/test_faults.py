@@ -218,3 +218,19 @@ async def test_the_database_locked_by_another_process_makes_the_bot_wait_not_fai
         assert dict(statuses.all()) == {"done": 1 + len(RETIREES) + 1}
     assert harness.runner is not None
     assert all(not t.done() for t in harness.runner._tasks)
+
+
+async def test_role_checks_are_not_held_to_the_group_send_limit(harness: Harness) -> None:
+    # Telegram allows a bot 20 messages a minute in a group; reading who is an admin is not
+    # limited. Paced like sends, the 21st check in a minute would stall every update behind it.
+    await harness.start()
+    people = range(970_000, 970_030)
+    for uid in people:
+        harness.fake.add_user(uid, f"成员{uid}")
+    harness.fake.add_group(-1001777000111, "另一个支部", creator_id=SECRETARY, members=people)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    roles = harness.services.roles
+    for uid in people:
+        assert not await roles.is_admin(uid, -1001777000111)
+    assert loop.time() - started < 5

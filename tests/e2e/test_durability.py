@@ -39,7 +39,7 @@ async def spawn(fake: FakeBotApi, data_dir: Path) -> asyncio.subprocess.Process:
         env=env,
         cwd=data_dir.parent,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,  # never read: a full pipe would stall the bot
     )
 
 

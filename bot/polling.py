@@ -176,7 +176,8 @@ class Processor:
                 if state.error is None:
                     savepoint.commit()
                     done.append(row.id)
-                    log.info("update %s %s: done", row.update_id, describe_raw(row.payload))
+                    if log.isEnabledFor(logging.INFO):  # describing costs a JSON parse
+                        log.info("update %s %s: done", row.update_id, describe_raw(row.payload))
                 else:
                     savepoint.rollback()
                     log.error(

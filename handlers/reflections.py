@@ -109,6 +109,15 @@ class _Recorded(filters.MessageFilter):
         state = CURRENT.get(None)
         if state is None:
             return False
+        # Only three kinds of message can be a reflection: one sent privately, a reply (to a
+        # session's post) and /reflect. Ordinary group chat being edited costs no query.
+        words = message.text or message.caption or ""
+        if not (
+            is_private(message.chat)
+            or message.reply_to_message is not None
+            or words.startswith("/reflect")
+        ):
+            return False
         return (
             reflections.by_message(state.session, message.chat.id, message.message_id) is not None
         )

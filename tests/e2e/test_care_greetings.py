@@ -357,3 +357,27 @@ async def test_no_digest_on_other_days_and_each_greeting_row_is_unique(harness: 
     with harness.session() as s:
         keys = [r.dedupe_key for r in s.exec(select(OutboxMessage)).all() if r.dedupe_key]
     assert len(keys) == len(set(keys))
+
+
+async def test_a_restart_while_the_greetings_go_out_sends_each_exactly_once(
+    harness: Harness,
+) -> None:
+    await branch_with(harness, DOUBLE_NINTH, 8, 29)
+    await started(harness, WANG, LI)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    put(harness, "李秀英", user_id=LI, birth=LUNAR_80)
+    # Telegram pushes back on the first greeting; the bot is restarted while it waits.
+    harness.fake.fail("sendMessage", status=429, retry_after=1, times=1)
+    harness.clock.set(at(DOUBLE_NINTH, 8, 30))
+    assert harness.runner is not None
+    await harness.runner.planner.tick()
+    await harness.fake.wait_until(lambda: any(c.status == 429 for c in harness.fake.calls))
+    await harness.restart()
+    await harness.tick()
+
+    assert len(greetings_in(harness, GROUP_ID, "重阳节")) == 1
+    group_birthdays = greetings_in(harness, GROUP_ID, "80岁")
+    assert sum("王建国" in t for t in group_birthdays) == 1
+    assert sum("李秀英" in t for t in group_birthdays) == 1
+    assert len(greetings_in(harness, WANG, "生日")) == 1
+    assert len(greetings_in(harness, LI, "生日")) == 1

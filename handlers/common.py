@@ -151,3 +151,41 @@ async def admin_branches(update: Update, context: BotContext) -> list[Branch]:
 def stop_here() -> None:
     """End processing of this update in later handler groups."""
     raise ApplicationHandlerStop
+
+
+async def viewable_branches(update: Update, context: BotContext) -> list[Branch]:
+    """Branches whose reports the sender may see here: this group's, or (privately) theirs:
+    every branch for staff and configured admins, else those they administer."""
+    if is_group(update.effective_chat):
+        here = current_branch(update, context)
+        return [here] if here is not None else []
+    user = update.effective_user
+    if user is None:
+        return []
+    roles = context.services.roles
+    if roles.is_staff(user.id) or roles.is_configured_admin(user.id):
+        return branches.active(context.db)
+    return await admin_branches(update, context)
+
+
+def send_generated_file(
+    update: Update,
+    context: BotContext,
+    data: bytes,
+    *,
+    stored_as: str,
+    filename: str,
+    caption: str,
+    kind: str,
+) -> None:
+    """Queue a file the bot made (a template) as a document in the chat of the update."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    folder = context.settings.exports_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / stored_as
+    path.write_bytes(data)
+    context.outbox.document(
+        context.db, chat.id, path, filename=filename, caption=caption, kind=kind
+    )

@@ -51,7 +51,9 @@ from handlers.common import (
     is_group,
     is_private,
     reply,
+    send_generated_file,
     staff_only,
+    viewable_branches,
 )
 from handlers.quiz_layout import (
     ArgsError,
@@ -65,7 +67,7 @@ from handlers.quiz_layout import (
 )
 from storage import branches
 from storage import quiz as quizzes
-from storage.models import Branch, Member, Quiz, QuizAttempt, QuizQuestion
+from storage.models import Member, Quiz, QuizAttempt, QuizQuestion
 from storage.quiz_export import build_quiz_export
 from storage.quiz_scoring import decode_choice, is_correct, letters
 from storage.spreadsheets import BankError, parse_quiz_bank, quiz_template, safe_filename
@@ -127,17 +129,11 @@ async def quiz_caption(update: Update, context: BotContext) -> None:
 
 
 def send_template(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    folder = context.settings.exports_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "quiz-template.xlsx"
-    path.write_bytes(quiz_template())
-    context.outbox.document(
-        context.db,
-        chat.id,
-        path,
+    send_generated_file(
+        update,
+        context,
+        quiz_template(),
+        stored_as="quiz-template.xlsx",
         filename="知识测试题库模板.xlsx",
         caption=T.TEMPLATE_CAPTION,
         kind="quiz.template",
@@ -849,20 +845,6 @@ async def answer_button(update: Update, context: BotContext) -> None:
 
 
 # --- results for staff ---------------------------------------------------------------------
-
-
-async def viewable_branches(update: Update, context: BotContext) -> list[Branch]:
-    """Branches whose results the sender may see here: this group's, or (privately) theirs."""
-    if is_group(update.effective_chat):
-        here = current_branch(update, context)
-        return [here] if here is not None else []
-    user = update.effective_user
-    if user is None:
-        return []
-    roles = context.services.roles
-    if roles.is_staff(user.id) or roles.is_configured_admin(user.id):
-        return branches.active(context.db)
-    return await admin_branches(update, context)
 
 
 @staff_only

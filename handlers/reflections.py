@@ -52,6 +52,7 @@ from handlers.common import (
     refuse_unless,
     reply,
     staff_only,
+    viewable_branches,
 )
 from storage import branches, reflections, themeday
 from storage.ledger_export import LedgerSummary, build_ledger
@@ -583,19 +584,6 @@ def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
             chat.id,
             fmt(T.REMIND_DONE, names=shared.names_html(named, branch)),
         )
-
-
-async def viewable_branches(update: Update, context: BotContext) -> list[Branch]:
-    """Branches whose ledger the sender may see: staff all, admins theirs."""
-    user = update.effective_user
-    if user is None:
-        return []
-    here = current_branch(update, context)
-    if here is not None:
-        return [here]
-    if context.services.roles.is_staff(user.id):
-        return branches.active(context.db)
-    return await admin_branches(update, context)
 
 
 async def may_view(context: BotContext, user_id: int, branch: Branch) -> bool:

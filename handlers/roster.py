@@ -35,6 +35,7 @@ from handlers.common import (
     is_private,
     refuse_unless,
     reply,
+    send_generated_file,
 )
 from storage import branches
 from storage import care as care_db
@@ -170,17 +171,11 @@ async def import_file(update: Update, context: BotContext, document: Document) -
 
 
 def send_template(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    folder = context.settings.exports_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "roster_template.xlsx"
-    path.write_bytes(roster_template())
-    context.outbox.document(
-        context.db,
-        chat.id,
-        path,
+    send_generated_file(
+        update,
+        context,
+        roster_template(),
+        stored_as="roster_template.xlsx",
         filename=T.ROSTER_TEMPLATE_FILE,
         caption=T.ROSTER_TEMPLATE_CAPTION,
         kind="care.roster_template",

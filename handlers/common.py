@@ -130,6 +130,26 @@ def staff_only(callback: Callback) -> Callback:
     return wrapper
 
 
+def download_button(callback: Callback) -> Callback:
+    """A button that leads to a download: admins and staff only, and only in a private chat,
+    so that no export ever reaches a group (callback data can be forged, so checked here)."""
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        if not await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=T.NOT_STAFF):
+            return
+        if not is_private(chat):
+            context.outbox.answer_callback(context.db, chat.id, query.id, T.EXPORT_PRIVATE_ONLY)
+            return
+        await callback(update, context)
+
+    return wrapper
+
+
 async def admin_branches(update: Update, context: BotContext) -> list[Branch]:
     """Branches the sender may administer: the current group, or (privately) all theirs."""
     user = update.effective_user

@@ -48,6 +48,7 @@ from handlers.common import (
     admin_only,
     current_branch,
     display_name,
+    download_button,
     is_group,
     is_private,
     reply,
@@ -879,16 +880,12 @@ async def show_results(update: Update, context: BotContext) -> None:
             reply(update, context, results_text(results(context.db, latest), tz))
 
 
-@staff_only
+@download_button
 async def export_menu(update: Update, context: BotContext) -> None:
     """The /export menu's quiz button: choose which quiz to download."""
     query = update.callback_query
     chat = update.effective_chat
-    if query is None or chat is None:
-        return
-    if not is_private(chat):
-        context.outbox.answer_callback(context.db, chat.id, query.id, C.EXPORT_PRIVATE_ONLY)
-        return
+    assert query is not None and chat is not None
     scope = [b.id for b in await viewable_branches(update, context) if b.id is not None]
     found = quizzes.started_of(context.db, scope)
     context.outbox.answer_callback(context.db, chat.id, query.id)
@@ -911,16 +908,12 @@ async def export_menu(update: Update, context: BotContext) -> None:
     context.outbox.message(context.db, chat.id, T.EXPORT_CHOOSE, keyboard=keyboard)
 
 
-@staff_only
+@download_button
 async def export_quiz(update: Update, context: BotContext) -> None:
     """Build the chosen quiz's .xlsx and .csv in a worker thread and send them privately."""
     query = update.callback_query
     chat = update.effective_chat
-    if query is None or chat is None:
-        return
-    if not is_private(chat):
-        context.outbox.answer_callback(context.db, chat.id, query.id, C.EXPORT_PRIVATE_ONLY)
-        return
+    assert query is not None and chat is not None
     m = re.fullmatch(r"quiz:x:(\d{1,12})", query.data or "")
     quiz = quizzes.get(context.db, int(m[1])) if m else None
     scope = {b.id for b in await viewable_branches(update, context)}

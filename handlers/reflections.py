@@ -46,10 +46,9 @@ from handlers.common import (
     anonymous_admin,
     current_branch,
     display_name,
+    download_button,
     is_group,
     is_private,
-    is_staff_or_admin,
-    refuse_unless,
     reply,
     staff_only,
     viewable_branches,
@@ -716,17 +715,12 @@ async def button(update: Update, context: BotContext) -> None:
 # --- the ledger download ------------------------------------------------------------------
 
 
+@download_button
 async def ledger_menu(update: Update, context: BotContext) -> None:
     """export:ledger from the /export menu: which branch, then which sessions."""
-    if not await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=TC.NOT_STAFF):
-        return
     query = update.callback_query
     chat = update.effective_chat
-    if query is None or chat is None:
-        return
-    if not is_private(chat):
-        context.outbox.answer_callback(context.db, chat.id, query.id, T.LEDGER_PRIVATE_ONLY)
-        return
+    assert query is not None and chat is not None
     context.outbox.answer_callback(context.db, chat.id, query.id)
     found = await viewable_branches(update, context)
     if not found:
@@ -766,15 +760,13 @@ def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
     )
 
 
+@download_button
 async def ledger_choice(update: Update, context: BotContext) -> None:
     """lx:… buttons: a branch, a session or a period; the files follow privately."""
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
     if query is None or user is None or chat is None or not query.data:
-        return
-    if not is_private(chat):
-        await _refuse_button(update, context, T.LEDGER_PRIVATE_ONLY)
         return
     _, what, ident = query.data.split(":")
     theme = themeday.get(context.db, int(ident)) if what == "s" else None

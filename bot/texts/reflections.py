@@ -100,4 +100,3 @@ LEDGER_FAILED = "抱歉，整理台账时出了点问题，已经记下来了。
 LEDGER_WHAT_SESSION = "{date} 主题党日"
 LEDGER_WHAT_RANGE = "{since} 至 {until}"
 LEDGER_WHAT_ALL = "全部记录"
-LEDGER_PRIVATE_ONLY = "为保护大家的信息，台账只在私聊中下载。"

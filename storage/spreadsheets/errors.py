@@ -53,7 +53,7 @@ class SpreadsheetError(Exception):
     """Base of every error raised for an uploaded spreadsheet; ``describe()`` is the chat text."""
 
     def describe(self) -> str:
-        raise NotImplementedError
+        return str(self)
 
 
 class SheetError(SpreadsheetError):

@@ -220,7 +220,7 @@ def _duplicates(table: Table, columns: dict[str, int]) -> list[Problem]:
         return "" if index is None else cell_text(cells[index])
 
     def ignore(message: str) -> None:
-        pass
+        """Bad ids and usernames are reported by the row check; here they are just skipped."""
 
     for table_row in table.rows:
         row = table_row.row

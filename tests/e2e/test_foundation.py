@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import select
 
 from bot.app import AlreadyRunning, BotRunner
+from bot.texts import common as T
 from storage import branches, inbox
 from storage.models import Branch, InboxUpdate, Member, OutboxMessage, Person
 from tests.e2e.harness import (
@@ -271,3 +272,21 @@ async def test_setup_sent_privately_explains_where_to_send_it(harness: Harness) 
     harness.fake.message(SECRETARY, SECRETARY, "/setup")
     await harness.settle()
     assert "请在支部的群聊里发送 /setup" in harness.texts(SECRETARY)[-1]
+
+
+async def test_download_buttons_pressed_in_a_group_send_nothing_there(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    harness.fake.message(GROUP_ID, STAFF, "/help")
+    await harness.settle()
+    post = harness.fake.sent(GROUP_ID)[-1]
+    for data in ("export:quiz", "export:ledger", "quiz:x:1", "lx:y:1"):
+        harness.fake.press(STAFF, GROUP_ID, post["message_id"], data, force=True)
+    await harness.settle()
+
+    assert harness.fake.unanswered_callbacks() == []
+    answers = [
+        c.params.get("text") for c in harness.fake.calls if c.method == "answerCallbackQuery"
+    ]
+    assert answers == [T.EXPORT_PRIVATE_ONLY] * 4
+    assert all(m["_method"] == "sendMessage" for m in harness.fake.sent(GROUP_ID))

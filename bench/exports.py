@@ -3,7 +3,7 @@ members) to .xlsx, each in a fresh process: time and peak memory (ru_maxrss).
 
 The reference writes the same number of rows of plain values with
 `storage.spreadsheets.write_xlsx` (streaming, write-only openpyxl). The features' own exports
-(`storage/quiz_export.py` `build_quiz_export`, `storage/ledger_export.py` `build_ledger`) read a
+(`storage/exports/quiz.py` `build_quiz_export`, `storage/exports/ledger.py` `build_ledger`) read a
 database seeded with that much data; until a feature is merged and its seeder is filled in
 below, its figure shows "needs …".
 """
@@ -41,13 +41,13 @@ FEATURES: dict[str, FeatureExport] = {
     "quiz": FeatureExport(
         "bench.seed_exports",
         "quiz_results",
-        "the quiz feature (storage/quiz_export.py build_quiz_export)",
+        "the quiz feature (storage/exports/quiz.py build_quiz_export)",
         seed=seed_exports.seed_quiz,
     ),
     "ledger": FeatureExport(
         "bench.seed_exports",
         "ledger",
-        "the reflections feature (storage/ledger_export.py build_ledger)",
+        "the reflections feature (storage/exports/ledger.py build_ledger)",
         seed=seed_exports.seed_ledger,
     ),
 }

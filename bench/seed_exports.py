@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from storage import branches, quiz_export, themeday
+from storage import branches, themeday
 from storage import quiz as quizzes
 from storage.db import Database, sqlite_url
-from storage.ledger_export import build_ledger
+from storage.exports import quiz as quiz_export
+from storage.exports.ledger import build_ledger
 from storage.models import Member, Person, QuizAnswer, QuizAttempt, Reflection
 from storage.spreadsheets import Question
 

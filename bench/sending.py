@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from bench.common import Figure, spawn_bot, stop_process, wait_for
 from bot.clock import SystemClock
-from bot.sending import POSTING, Outbox
+from bot.runtime.outbox import Outbox
+from bot.runtime.sender import POSTING
 from storage.db import Database, sqlite_url
 from tests.fakes.botapi import FakeBotApi
 

@@ -15,9 +15,11 @@ from types import ModuleType
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
-from bot import cli_ledger, logs, quiz_cli
+from bot import logs
 from bot.app import AlreadyRunning, BotRunner
-from bot.polling import FatalPollingError
+from bot.cli import ledger as cli_ledger
+from bot.cli import quiz as quiz_cli
+from bot.runtime.inbox import FatalPollingError
 from bot.settings import Settings
 
 TOKEN_REFUSED = (
@@ -115,7 +117,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from bot import doctor
+    from bot.cli import doctor
 
     try:
         settings = Settings()

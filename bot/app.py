@@ -24,12 +24,13 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.archive import Archive, Downloader
 from bot.clock import Clock, SystemClock
 from bot.context import BotContext, Command, Services
-from bot.polling import Poller, Processor, record_error
-from bot.roles import Roles
-from bot.sending import Outbox, Sender, SendRateLimiter
+from bot.runtime.archive import Archive, Downloader
+from bot.runtime.inbox import Poller, Processor, record_error
+from bot.runtime.outbox import Outbox
+from bot.runtime.roles import Roles
+from bot.runtime.sender import Sender, SendRateLimiter
 from bot.settings import Settings
 from handlers import (
     birthday,
@@ -113,7 +114,7 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .updater(None)  # we poll ourselves, durably (bot/polling.py)
+        .updater(None)  # we poll ourselves, durably (bot/runtime/inbox.py)
         .rate_limiter(SendRateLimiter(max_retries=0))  # the sender handles 429 per chat
         .context_types(ContextTypes(context=BotContext))
         .connection_pool_size(128)

@@ -20,9 +20,10 @@ from bot.settings import Settings
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.archive import Archive
-    from bot.roles import Roles
-    from bot.sending import Outbox, Sender
+    from bot.runtime.archive import Archive
+    from bot.runtime.outbox import Outbox
+    from bot.runtime.roles import Roles
+    from bot.runtime.sender import Sender
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Logging for operators: one line per event, rotated, and never the bot token.
 
-A line reads `2026-11-26 08:30:01 INFO bot.polling: update 700000123 message/voice
+A line reads `2026-11-26 08:30:01 INFO bot.runtime.inbox: update 700000123 message/voice
 chat=-1001234567890 user=2001 done`: the time, what happened, the branch (its group's chat id)
 and the member's Telegram id. Members' own words never go into the log at INFO level (only at
 DEBUG, which an operator turns on for a while to chase a bug); the token is blanked out of

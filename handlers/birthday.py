@@ -8,9 +8,9 @@ import calendar as solar_calendar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.calendar import LeapRule, next_birthday
-from bot.care import CareSettings, day_text
 from bot.context import BotContext, Command
+from bot.core.calendar import LeapRule, next_birthday
+from bot.core.care import CareSettings, day_text
 from bot.texts import care as T
 from bot.texts import fmt
 from handlers.common import current_branch, is_private, reply

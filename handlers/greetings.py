@@ -10,8 +10,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.calendar import LeapRule
-from bot.care import (
+from bot.context import BotContext, Command
+from bot.core.calendar import LeapRule
+from bot.core.care import (
     DIGEST_DAYS,
     MAX_UPCOMING_DAYS,
     OPT_LEAP,
@@ -31,7 +32,6 @@ from bot.care import (
     sample_values,
     switch_options,
 )
-from bot.context import BotContext, Command
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C

@@ -17,8 +17,8 @@ from pathlib import PurePosixPath
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import themeday as theme_day
 from bot.context import BotContext, Command
+from bot.services import themeday as theme_day
 from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import themeday as T

@@ -39,7 +39,18 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext, Command, Services
-from bot.quiz import close_quiz, local_time, mode_name, results, results_text, state_text
+from bot.core.quiz_layout import (
+    ArgsError,
+    StartArgs,
+    layout,
+    parse_start,
+    parse_tap,
+    poll_explanation,
+    poll_question,
+    tap_data,
+)
+from bot.runtime.outbox import SendPoll
+from bot.services.quiz import close_quiz, local_time, mode_name, results, results_text, state_text
 from bot.texts import SafeHtml, fmt
 from bot.texts import common as C
 from bot.texts import quiz as T
@@ -56,20 +67,10 @@ from handlers.common import (
     staff_only,
     viewable_branches,
 )
-from handlers.quiz_layout import (
-    ArgsError,
-    StartArgs,
-    layout,
-    parse_start,
-    parse_tap,
-    poll_explanation,
-    poll_question,
-    tap_data,
-)
 from storage import branches
 from storage import quiz as quizzes
+from storage.exports.quiz import build_quiz_export
 from storage.models import Member, Quiz, QuizAttempt, QuizQuestion
-from storage.quiz_export import build_quiz_export
 from storage.quiz_scoring import decode_choice, is_correct, letters
 from storage.spreadsheets import BankError, parse_quiz_bank, quiz_template, safe_filename
 
@@ -426,10 +427,8 @@ def open_quiz(context: BotContext, quiz: Quiz, args: StartArgs, notify: int | No
         )
         for question in questions:
             assert question.id is not None
-            context.outbox.call(
+            context.outbox.poll(
                 context.db,
-                branch.chat_id,
-                "sendPoll",
                 poll_payload(branch.chat_id, question),
                 dedupe_key=f"quiz:poll:{question.id}",
                 kind=quizzes.POLL_KIND,
@@ -460,11 +459,11 @@ def open_quiz(context: BotContext, quiz: Quiz, args: StartArgs, notify: int | No
     )
 
 
-def poll_payload(chat_id: int, question: QuizQuestion) -> dict[str, Any]:
+def poll_payload(chat_id: int, question: QuizQuestion) -> SendPoll:
     """A non-anonymous Telegram quiz poll for one question (each vote reaches the bot)."""
     answer = sorted(decode_choice(question.answer))
     multiple = len(answer) > 1
-    payload: dict[str, Any] = {
+    payload: SendPoll = {
         "chat_id": chat_id,
         "question": poll_question(question.position, question.text, multiple),
         "options": [{"text": option} for option in quizzes.options_of(question)],

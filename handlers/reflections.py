@@ -34,9 +34,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import reflection_rules as rules
-from bot import reflections as shared
 from bot.context import CURRENT, BotContext, Command, Services
+from bot.core import reflections as rules
+from bot.services import reflections as shared
 from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import reflections as T
@@ -54,7 +54,7 @@ from handlers.common import (
     viewable_branches,
 )
 from storage import branches, reflections, themeday
-from storage.ledger_export import LedgerSummary, build_ledger
+from storage.exports.ledger import LedgerSummary, build_ledger
 from storage.models import Branch, Member, Reflection, ThemeSession
 from storage.reflections import NewReflection
 

@@ -23,7 +23,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command
-from bot.recipients import branch_admins
+from bot.runtime.recipients import branch_admins
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
@@ -346,7 +346,7 @@ async def claim_pressed(update: Update, context: BotContext) -> None:
     # With no admin reachable privately the question goes to the group, where admins see it.
     for chat_id in reachable or [branch.chat_id]:
         context.outbox.message(
-            context.db, chat_id, text, keyboard=keyboard, kind="care.claim", ref=target.id
+            context.db, chat_id, text, keyboard=keyboard, kind="care.claim", ref=target.id or ""
         )
 
 

@@ -4,7 +4,7 @@
 1–28, `last`, or a weekday rule such as `first-fri`); `/themeday off` stops it; `/themeday
 补发 6` sets how many hours after its time a missed push may still go out (0: the same day).
 A bad rule gets a Chinese explanation with an example and leaves the old rule as it was.
-`/push [主题]` starts a theme-day session now. The push itself lives in `bot.themeday`.
+`/push [主题]` starts a theme-day session now. The push itself lives in `bot.services.themeday`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import themeday as theme_day
 from bot.context import BotContext, Command
-from bot.monthly_rule import MonthlyRule, RuleError, parse_rule, parse_time
+from bot.core.monthly_rule import MonthlyRule, RuleError, parse_rule, parse_time
+from bot.services import themeday as theme_day
 from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import themeday as T

@@ -16,8 +16,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.calendar import FESTIVAL_NAMES, festivals_on, is_medal_anniversary, is_round_age
-from bot.care import (
+from bot.context import Services
+from bot.core.calendar import FESTIVAL_NAMES, festivals_on, is_medal_anniversary, is_round_age
+from bot.core.care import (
     DIGEST_DAYS,
     DIGEST_WEEKDAY,
     MEDAL_NOTICE,
@@ -34,8 +35,7 @@ from bot.care import (
     person_of,
     render,
 )
-from bot.context import Services
-from bot.recipients import admins_and_staff, branch_admins
+from bot.runtime.recipients import admins_and_staff, branch_admins
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from storage import branches

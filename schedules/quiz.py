@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.context import Services
-from bot.quiz import close_quiz, stop_polls
+from bot.services.quiz import close_quiz, stop_polls
 from storage import quiz as quizzes
 
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from bot import reflection_rules as rules
-from bot import reflections as shared
 from bot.context import Services
+from bot.core import reflections as rules
+from bot.services import reflections as shared
 from storage import outbox, reflections, themeday
 from storage.models import ThemeSession
 

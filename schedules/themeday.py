@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot import themeday as theme_day
 from bot.context import Services
-from bot.material_batches import Item, single
-from bot.monthly_rule import latest_occurrence
+from bot.core.material_batches import Item, single
+from bot.core.monthly_rule import latest_occurrence
+from bot.services import themeday as theme_day
 from bot.texts import fmt
 from bot.texts import themeday as T
 from storage import branches, materials, outbox, themeday

@@ -6,7 +6,7 @@ what a roster cell holds ("1948-03-12", "农历1948年二月初八", "腊月廿�
 gives it a Chinese display form and a compact storage form, and converts between calendars.
 
 The lunar calendar comes from lunar_python, read once per lunar year into ``lunar_year_months``
-(cached), which every other lunar computation here and in ``bot/calendar.py`` uses.
+(cached), which every other lunar computation here and in ``bot/core/calendar.py`` uses.
 
 This module must stay pure: no I/O, no clock (callers pass ``today``), no database, no Telegram;
 it imports only the standard library and lunar_python.

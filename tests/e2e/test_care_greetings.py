@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.calendar import LeapRule, next_birthday
+from bot.core.calendar import LeapRule, next_birthday
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, OutboxMessage
 from tests.e2e.conftest import SHANGHAI

@@ -8,7 +8,7 @@ import socket
 import sys
 from pathlib import Path
 
-from bot import doctor
+from bot.cli import doctor
 from bot.settings import Settings
 from storage.db import Database
 from tests.e2e.harness import GROUP_ID, SECRETARY, Harness

@@ -42,11 +42,13 @@ async def test_the_log_names_events_but_not_words_or_the_token(
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
     assert "<token>" in text  # httpx's request lines were there, redacted
     assert "要把身体养好" not in text and "13800000000" not in text
-    line = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO bot\.polling: update \d+ (.*): done$")
+    line = re.compile(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO bot\.runtime\.inbox: update \d+ (.*): done$"
+    )
     events = [m[1] for m in map(line.match, text.splitlines()) if m]
     assert f"message/command /setup chat={GROUP_ID} user={SECRETARY}" in events
     assert f"message/text chat={GROUP_ID} user={WANG}" in events
     assert f"message/command /reflect chat={GROUP_ID} user={WANG}" in events
-    sent = rf"INFO bot\.sending: sent sendMessage to chat {GROUP_ID} kind= row=\d+$"
+    sent = rf"INFO bot\.runtime\.sender: sent sendMessage to chat {GROUP_ID} kind= row=\d+$"
     assert re.search(sent, text, re.MULTILINE)
     assert re.search(r"retries in .* \(NetworkError: Bad Gateway\)", text)

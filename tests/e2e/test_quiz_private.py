@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot import sending
+from bot.runtime import sender as sending
 from storage.models import Quiz, QuizAnswer, QuizAttempt
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import (

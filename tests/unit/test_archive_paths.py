@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.archive import Archive
 from bot.clock import FakeClock
+from bot.runtime.archive import Archive
 from storage.db import Database, sqlite_url
 
 HOSTILE = st.sampled_from(

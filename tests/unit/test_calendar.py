@@ -12,7 +12,7 @@ from borax.calendars.lunardate import LunarDate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.calendar import (
+from bot.core.calendar import (
     FESTIVAL_NAMES,
     MEDAL_YEARS,
     Festival,

@@ -6,8 +6,8 @@ from datetime import date, time
 
 import pytest
 
-from bot.calendar import Festival, LeapRule
-from bot.care import (
+from bot.core.calendar import Festival, LeapRule
+from bot.core.care import (
     DEFAULT_TIME,
     OPT_OFF,
     OPT_ON,

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 from telegram import ChatMember, ChatMemberRestricted
 
-from bot.doctor import Check, branch_checks, check_data_dir, settings_failed, shown_proxy
+from bot.cli.doctor import Check, branch_checks, check_data_dir, settings_failed, shown_proxy
 from bot.settings import Settings
 from bot.texts import doctor as T
 
@@ -112,7 +112,8 @@ def test_a_read_only_backups_folder_is_reported(
     real_access = os.access
     # As if a backup run as root had left the folder owned by root (tests may run as root).
     monkeypatch.setattr(
-        "bot.doctor.os.access", lambda p, mode: Path(p).name != "backups" and real_access(p, mode)
+        "bot.cli.doctor.os.access",
+        lambda p, mode: Path(p).name != "backups" and real_access(p, mode),
     )
     [result] = check_data_dir(settings(data_dir=data))
     assert result.ok is False and "backups" in result.zh and "chown" in result.fix_zh

@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from storage.db import Database, sqlite_url
-from storage.ledger_export import build_ledger
+from storage.exports.ledger import build_ledger
 from storage.models import ArchiveFile, Branch, Member, Reflection, ThemeSession
 
 TZ = ZoneInfo("Asia/Shanghai")

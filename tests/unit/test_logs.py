@@ -128,10 +128,14 @@ def test_the_token_never_reaches_the_log(
 
 def test_lines_carry_the_time_level_and_source(tmp_path: Path) -> None:
     with installed(tmp_path) as log_file:
-        logging.getLogger("bot.polling").info("update 7 message/voice chat=-100 user=2001: done")
+        logging.getLogger("bot.runtime.inbox").info(
+            "update 7 message/voice chat=-100 user=2001: done"
+        )
     [line] = log_file.read_text(encoding="utf-8").splitlines()
     date, clock, level, source, *_ = line.split(" ")
-    assert len(date) == 10 and len(clock) == 8 and level == "INFO" and source == "bot.polling:"
+    assert (
+        len(date) == 10 and len(clock) == 8 and level == "INFO" and source == "bot.runtime.inbox:"
+    )
 
 
 def test_a_failing_handler_does_not_spill_the_token(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.monthly_rule import (
+from bot.core.monthly_rule import (
     MonthlyRule,
     RuleError,
     latest_occurrence,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.quiz_layout import (
+from bot.core.quiz_layout import (
     ArgsError,
     StartArgs,
     Tap,

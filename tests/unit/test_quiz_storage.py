@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from storage import quiz as quizzes
 from storage.db import Database, sqlite_url
+from storage.exports.quiz import QuizNotFound, build_quiz_export
 from storage.models import Branch, Member, QuizAnswer, QuizAttempt
-from storage.quiz_export import QuizNotFound, build_quiz_export
 from storage.spreadsheets import Question
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reflection_rules import (
+from bot.core.reflections import (
     ack_ready,
     describe,
     due_reminder,

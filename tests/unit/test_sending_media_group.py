@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import InputMediaDocument, InputMediaPhoto
 
-from bot.sending import _materialize
+from bot.runtime.sender import _materialize
 from storage.models import OutboxMessage
 
 

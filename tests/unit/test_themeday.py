@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import themeday as theme_day
-from bot.material_batches import MAX_GROUP, Batch, Item, message_count, plan
-from bot.monthly_rule import MonthlyRule, latest_occurrence, parse_rule
+from bot.core.material_batches import MAX_GROUP, Batch, Item, message_count, plan
+from bot.core.monthly_rule import MonthlyRule, latest_occurrence, parse_rule
+from bot.services import themeday as theme_day
 from storage.models import Branch
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

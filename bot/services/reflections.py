@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import reflection_rules as rules
 from bot.context import Services
+from bot.core import reflections as rules
 from bot.texts import SafeHtml, fmt
 from bot.texts import reflections as T
-from storage import branches, ledger_export, reflections
+from storage import branches, reflections
+from storage.exports import ledger as ledger_export
 from storage.models import Branch, Member, Reflection, ThemeSession
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from bot.calendar import (
+from bot.core.calendar import (
     FESTIVAL_NAMES,
     Festival,
     LeapRule,

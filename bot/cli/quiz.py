@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.db import Database
-from storage.quiz_export import QuizNotFound, build_quiz_export
+from storage.exports.quiz import QuizNotFound, build_quiz_export
 
 EXIT_NOT_FOUND = 4
 

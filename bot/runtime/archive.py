@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.clock import Clock
-from bot.loops import wait_any
+from bot.runtime.loops import wait_any
 from storage import archive
 from storage.db import Database
 from storage.models import ArchiveFile

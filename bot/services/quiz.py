@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.sending import Outbox
+from bot.runtime.outbox import Outbox
 from bot.texts import SafeHtml, fmt
 from bot.texts import quiz as T
 from storage import branches
@@ -148,11 +148,10 @@ def stop_polls(session: Session, outbox: Outbox, quiz: Quiz) -> None:
     question_ids = [q.id for q in quizzes.questions(session, quiz.id) if q.id is not None]
     quizzes.cancel_unsent_polls(session, question_ids)
     for question_id, chat_id, message_id in quizzes.unstopped_polls(session, question_ids):
-        outbox.call(
+        outbox.stop_poll(
             session,
             chat_id,
-            "stopPoll",
-            {"chat_id": chat_id, "message_id": message_id},
+            message_id,
             dedupe_key=quizzes.stop_key(question_id),
             kind="quiz.stop",
             ref=question_id,

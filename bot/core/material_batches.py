@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 MAX_GROUP = 10  # Telegram's limit for sendMediaGroup
 FILE_KINDS = ("document", "photo")
-SINGLE_METHOD = {"document": "sendDocument", "photo": "sendPhoto", "text": "sendMessage"}
+Method = Literal["sendMediaGroup", "sendDocument", "sendPhoto", "sendMessage"]
+SINGLE_METHOD: dict[str, Method] = {
+    "document": "sendDocument",
+    "photo": "sendPhoto",
+    "text": "sendMessage",
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,7 @@ class Item:
 class Batch:
     """One call to Telegram: sendMediaGroup, sendDocument, sendPhoto or sendMessage."""
 
-    method: str
+    method: Method
     items: tuple[Item, ...]
 
 

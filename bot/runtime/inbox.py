@@ -24,7 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import CURRENT, BotContext, Services, UpdateState
 from bot.logs import describe_raw
-from bot.loops import wait_any
+from bot.runtime.loops import wait_any
 from bot.texts import common as T
 from storage import inbox
 

@@ -18,10 +18,18 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from bot import material_batches
 from bot.context import Services
-from bot.material_batches import Batch, Item
-from bot.monthly_rule import MonthlyRule, RuleError, next_occurrence, parse_rule, parse_time
+from bot.core import material_batches
+from bot.core.material_batches import Batch, Item
+from bot.core.monthly_rule import MonthlyRule, RuleError, next_occurrence, parse_rule, parse_time
+from bot.runtime.outbox import (
+    InputMedia,
+    Payload,
+    SendDocument,
+    SendMediaGroup,
+    SendMessage,
+    SendPhoto,
+)
 from bot.texts import SafeHtml, fmt
 from bot.texts import themeday as T
 from storage import branches, materials, themeday
@@ -234,15 +242,52 @@ def push(
     return theme, True
 
 
-def _caption(material: Material) -> dict[str, Any]:
-    return {"caption": fmt(T.MATERIAL_CAPTION, title=material.title), "parse_mode": ParseMode.HTML}
-
-
 def _text(material: Material) -> str:
     body = material.text_html or ""
     titled = fmt(T.MATERIAL_TEXT, title=material.title, body=SafeHtml(body))
     # Over the limit with the title: the text alone still fits (it came from one message).
     return titled if len(titled) <= MAX_TEXT else body
+
+
+def batch_payload(chat_id: int, batch: Batch, items: list[Material]) -> Payload:
+    """The Bot API payload of one send of materials (see `material_batches.plan`)."""
+    if batch.method == "sendMediaGroup":
+        media: list[InputMedia] = [
+            {
+                "type": "photo" if m.kind == "photo" else "document",
+                "media": m.file_id or "",
+                "caption": fmt(T.MATERIAL_CAPTION, title=m.title),
+                "parse_mode": ParseMode.HTML,
+            }
+            for m in items
+        ]
+        group: SendMediaGroup = {"chat_id": chat_id, "media": media}
+        return group
+    [material] = items
+    title = fmt(T.MATERIAL_CAPTION, title=material.title)
+    if batch.method == "sendDocument":
+        document: SendDocument = {
+            "chat_id": chat_id,
+            "document": material.file_id or "",
+            "caption": title,
+            "parse_mode": ParseMode.HTML,
+        }
+        return document
+    if batch.method == "sendPhoto":
+        photo: SendPhoto = {
+            "chat_id": chat_id,
+            "photo": material.file_id or "",
+            "caption": title,
+            "parse_mode": ParseMode.HTML,
+        }
+        return photo
+    text: SendMessage = {
+        "chat_id": chat_id,
+        "text": _text(material),
+        "parse_mode": ParseMode.HTML,
+        "link_preview_options": {"is_disabled": material.kind != "link"},
+    }
+    return text
 
 
 def queue_batch(
@@ -257,29 +302,16 @@ def queue_batch(
     notify_chat_id: int | None,
 ) -> int | None:
     """Queue one send of materials to the branch group (see `material_batches.plan`)."""
-    chat_id = branch.chat_id
-    payload: dict[str, Any] = {"chat_id": chat_id}
     if batch.method == "sendMediaGroup":
-        payload["media"] = [{"type": m.kind, "media": m.file_id, **_caption(m)} for m in items]
         # A refused group is resent item by item (schedules.themeday), which tells whom to.
         notify_chat_id = None
-    elif batch.method in ("sendDocument", "sendPhoto"):
-        [material] = items
-        payload |= {material.kind: material.file_id, **_caption(material)}
-    else:
-        [material] = items
-        payload |= {
-            "text": _text(material),
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": {"is_disabled": material.kind != "link"},
-        }
     date_words = day_text(theme.local_date)
     titles = "》《".join(m.title for m in items)
     return services.outbox.call(
         session,
-        chat_id,
+        branch.chat_id,
         batch.method,
-        payload,
+        batch_payload(branch.chat_id, batch, items),
         dedupe_key=dedupe_key,
         kind=materials.SEND_KIND,
         ref=f"{theme.id}:{','.join(str(m.id) for m in items)}",

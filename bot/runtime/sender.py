@@ -1,8 +1,7 @@
-"""All sends to Telegram go through here: queue in the database, deliver at Telegram's pace.
+"""Delivering the outbox at Telegram's pace: every send to Telegram goes out from here.
 
 Handlers and jobs never call the Bot API to send; they queue an outbox row in the same
-transaction as the change that caused it (`Outbox.message(...)` and friends). The `Sender`
-delivers rows in order per chat, many chats at once, through python-telegram-bot's
+transaction as the change that caused it (bot/runtime/outbox.py). The `Sender` delivers rows in order per chat, many chats at once, through python-telegram-bot's
 `AIORateLimiter` (30 messages/s overall, 20 per minute per group) plus a one-per-second pace
 for each private chat. After a 429 it waits `retry_after` for that chat; after network errors
 and 5xx it backs off; after 403 it marks the person unreachable and drops their queue instead
@@ -17,7 +16,7 @@ import json
 import logging
 import random
 import warnings
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,7 +26,6 @@ from aiolimiter import AsyncLimiter
 from sqlmodel import Session
 from telegram import (
     Bot,
-    InlineKeyboardMarkup,
     InputFile,
     InputMediaAudio,
     InputMediaDocument,
@@ -35,7 +33,6 @@ from telegram import (
     InputMediaVideo,
 )
 from telegram._utils.types import JSONDict
-from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -49,7 +46,8 @@ from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.loops import wait_any
+from bot.runtime.loops import wait_any
+from bot.runtime.outbox import Outbox
 from bot.texts import common as T
 from bot.texts import fmt
 from storage import branches, outbox
@@ -94,15 +92,6 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file from the data dir to upload; `ref` names it inside the payload (`file:<ref>`)."""
-
-    ref: str
-    path: Path
-    filename: str
-
-
 class SendRateLimiter(AIORateLimiter):
     """PTB's AIORateLimiter (30 messages/s overall, 20 per minute per group), for sends only.
 
@@ -125,124 +114,6 @@ class SendRateLimiter(AIORateLimiter):
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
-
-
-def keyboard_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
-    return None if markup is None else markup.to_dict()
-
-
-class Outbox:
-    """Queues calls to Telegram; each method takes the caller's session and writes one row."""
-
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-
-    def call(
-        self,
-        session: Session,
-        chat_id: int,
-        method: str,
-        payload: dict[str, Any],
-        *,
-        uploads: Sequence[Upload] = (),
-        dedupe_key: str | None = None,
-        kind: str = "",
-        ref: str | int = "",
-        describe: str = "",
-        notify_chat_id: int | None = None,
-    ) -> int | None:
-        """Queue any Bot API call; return the row id, or None if `dedupe_key` was queued before."""
-        row = OutboxMessage(
-            chat_id=chat_id,
-            method=method,
-            payload=json.dumps(payload, ensure_ascii=False),
-            files=json.dumps(
-                [{"ref": u.ref, "path": str(u.path), "filename": u.filename} for u in uploads],
-                ensure_ascii=False,
-            )
-            if uploads
-            else None,
-            dedupe_key=dedupe_key,
-            kind=kind,
-            ref=str(ref),
-            describe=describe,
-            notify_chat_id=notify_chat_id,
-            not_before=outbox.IMMEDIATELY,
-            created_at=self.clock.now(),
-        )
-        return outbox.add(session, row)
-
-    def message(
-        self,
-        session: Session,
-        chat_id: int,
-        html_text: str,
-        *,
-        reply_to: int | None = None,
-        keyboard: InlineKeyboardMarkup | None = None,
-        **meta: Any,
-    ) -> int | None:
-        """Queue an HTML text message (escape user values with `bot.texts.fmt`)."""
-        payload: dict[str, Any] = {
-            "chat_id": chat_id,
-            "text": html_text,
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": {"is_disabled": True},
-        }
-        if reply_to is not None:
-            payload["reply_parameters"] = {
-                "message_id": reply_to,
-                "allow_sending_without_reply": True,
-            }
-        if keyboard is not None:
-            payload["reply_markup"] = keyboard_json(keyboard)
-        return self.call(session, chat_id, "sendMessage", payload, **meta)
-
-    def document(
-        self,
-        session: Session,
-        chat_id: int,
-        path: Path,
-        *,
-        filename: str,
-        caption: str | None = None,
-        **meta: Any,
-    ) -> int | None:
-        """Queue a file from the data dir as a document."""
-        payload: dict[str, Any] = {"chat_id": chat_id, "document": "file:doc"}
-        if caption:
-            payload |= {"caption": caption, "parse_mode": ParseMode.HTML}
-        upload = Upload("doc", path, filename)
-        return self.call(session, chat_id, "sendDocument", payload, uploads=[upload], **meta)
-
-    def edit_text(
-        self,
-        session: Session,
-        chat_id: int,
-        message_id: int,
-        html_text: str,
-        *,
-        keyboard: InlineKeyboardMarkup | None = None,
-        **meta: Any,
-    ) -> int | None:
-        payload: dict[str, Any] = {
-            "chat_id": chat_id,
-            "message_id": message_id,
-            "text": html_text,
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": {"is_disabled": True},
-        }
-        if keyboard is not None:
-            payload["reply_markup"] = keyboard_json(keyboard)
-        return self.call(session, chat_id, "editMessageText", payload, **meta)
-
-    def answer_callback(
-        self, session: Session, chat_id: int, callback_id: str, text: str | None = None
-    ) -> int | None:
-        payload: dict[str, Any] = {"callback_query_id": callback_id}
-        if text:
-            payload["text"] = text
-        return self.call(session, chat_id, "answerCallbackQuery", payload)
 
 
 @dataclass(frozen=True)

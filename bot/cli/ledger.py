@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 from storage import branches, themeday
 from storage.db import Database
-from storage.ledger_export import build_ledger
+from storage.exports.ledger import build_ledger
 
 
 def add_cli(subparsers: Any) -> None:

@@ -1,0 +1,1 @@
+"""The `yinling` subcommands other than argument parsing: run, doctor, backup, exports."""

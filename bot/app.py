@@ -11,6 +11,7 @@ import asyncio
 import fcntl
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -27,7 +28,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.clock import Clock, SystemClock
 from bot.context import BotContext, Command, Services
 from bot.runtime.archive import Archive, Downloader
+from bot.runtime.files import Files
 from bot.runtime.inbox import Poller, Processor, record_error
+from bot.runtime.jobs import Jobs
 from bot.runtime.outbox import Outbox
 from bot.runtime.roles import Roles
 from bot.runtime.sender import Sender, SendRateLimiter
@@ -40,6 +43,7 @@ from handlers import (
     members,
     quiz,
     reflections,
+    report,
     roster,
     start,
     themeday,
@@ -63,6 +67,7 @@ FEATURES: list[ModuleType] = [
     birthday,
     greetings,
     quiz,
+    report,
     # Last: it takes replies to the theme-day posts, whatever they hold.
     reflections,
 ]
@@ -132,8 +137,14 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         roles=roles,
         sender=Sender(application.bot, db, clock),
         archive=Archive(settings.archive_dir, clock),
+        jobs=Jobs(db, clock),
+        files=Files(application.bot),
         commands=all_commands(),
     )
+    db.after_commit(services.state.seen.on_commit)
+    for module in FEATURES:
+        for kind, job in getattr(module, "JOBS", {}).items():
+            services.jobs.register(kind, job.prepare, job.failed)
     application.bot_data["services"] = services
     for handler in members.build_handlers():
         application.add_handler(handler, group=members.GROUP)
@@ -199,10 +210,14 @@ class BotRunner:
         self.planner.register("inbox.prune", self.processor.prune_daily)
         for module in SCHEDULES:
             self.planner.register(module.__name__, module.run_due)
-        self.services.extras["planner"] = self.planner
+        self.planner.register("jobs.prune", self._prune_jobs)
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._lock: IO[str] | None = None
+
+    async def _prune_jobs(self, services: Services, now: datetime) -> None:
+        if now.astimezone(services.settings.tz).hour == 4:
+            await services.jobs.prune()
 
     async def start(self) -> None:
         self._lock = lock_data_dir(self.settings.data_dir)
@@ -210,7 +225,7 @@ class BotRunner:
         await asyncio.to_thread(self.db.migrate)
         await self.application.initialize()
         # Jobs build deep links (t.me/<username>?start=...) without a bot object at hand.
-        self.services.extras["bot_username"] = self.application.bot.username
+        self.services.bot_username = self.application.bot.username
         webhook = await self.application.bot.get_webhook_info()
         if webhook.url:
             log.info("removing the webhook so that polling works")
@@ -226,6 +241,7 @@ class BotRunner:
             asyncio.create_task(self.services.sender.run(self.stopping), name="sender"),
             asyncio.create_task(self.poller.run(self.stopping), name="poller"),
             asyncio.create_task(self.downloader.run(self.stopping), name="downloader"),
+            asyncio.create_task(self.services.jobs.run(self.services, self.stopping), name="jobs"),
         ]
         self.planner.install(self.application)
         log.info("银龄 is running as @%s", self.application.bot.username)

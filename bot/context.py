@@ -7,34 +7,25 @@ and the inbox row's "done" mark commit together or not at all.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.clock import Clock
+from bot.runtime.archive import Archive
+from bot.runtime.current import CURRENT
+from bot.runtime.files import Files
+from bot.runtime.jobs import Jobs
+from bot.runtime.outbox import Outbox
+from bot.runtime.roles import Roles
+from bot.runtime.seen import SeenCache
+from bot.runtime.sender import Sender
 from bot.settings import Settings
 from storage.db import Database
-
-if TYPE_CHECKING:
-    from bot.runtime.archive import Archive
-    from bot.runtime.outbox import Outbox
-    from bot.runtime.roles import Roles
-    from bot.runtime.sender import Sender
-
-
-@dataclass
-class UpdateState:
-    """What the processor needs to know about the update in hand."""
-
-    session: Session
-    error: BaseException | None = None
-
-
-CURRENT: ContextVar[UpdateState] = ContextVar("yinling_current_update")
+from storage.quiz import PollTarget
 
 
 @dataclass(frozen=True)
@@ -47,8 +38,20 @@ class Command:
 
 
 @dataclass
+class State:
+    """What the process remembers between updates and ticks. Never the truth (the database
+    is): each entry is a cache, or a note that saves asking again too soon."""
+
+    seen: SeenCache = field(default_factory=SeenCache)
+    # poll id -> the quiz question it asks (polls never change once sent).
+    quiz_polls: dict[str, PollTarget] = field(default_factory=dict)
+    # After a failed daily backup (a full disk), not before this time again.
+    backup_retry_at: datetime | None = None
+
+
+@dataclass
 class Services:
-    """Created once at start; shared by handlers and jobs."""
+    """Created once at start; shared by handlers, services, schedules and jobs."""
 
     settings: Settings
     db: Database
@@ -57,9 +60,12 @@ class Services:
     roles: Roles
     sender: Sender
     archive: Archive
+    jobs: Jobs
+    files: Files
     commands: list[Command] = field(default_factory=list)
-    # Feature services (downloaders, caches) register here by name.
-    extras: dict[str, Any] = field(default_factory=dict)
+    state: State = field(default_factory=State)
+    # Known once the bot has asked Telegram who it is (at start).
+    bot_username: str = ""
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -69,7 +75,7 @@ class Services:
 
     def deep_link(self, payload: str) -> str:
         """A t.me link that opens a private chat with the bot and sends /start <payload>."""
-        return f"https://t.me/{self.extras['bot_username']}?start={payload}"
+        return f"https://t.me/{self.bot_username}?start={payload}"
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

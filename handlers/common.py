@@ -12,9 +12,13 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import BotContext
 from bot.texts import common as T
 from storage import branches
-from storage.models import Branch
+from storage.models import Branch, Member
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+# Telegram's statuses of someone who is in a group (left and kicked are not).
+IN_GROUP = frozenset({"creator", "administrator", "member", "restricted"})
 
 
 def display_name(user: User) -> str:
@@ -209,3 +213,31 @@ def send_generated_file(
     context.outbox.document(
         context.db, chat.id, path, filename=filename, caption=caption, kind=kind
     )
+
+
+async def member_in_branch(
+    context: BotContext, branch_id: int, chat_id: int, user: User
+) -> Member | None:
+    """The user as an active member of the branch, registering them if Telegram says they are
+    in its group (`chat_id`); None for bots and for people outside the group."""
+    if user.is_bot:
+        return None
+    found = branches.member(context.db, branch_id, user.id)
+    in_group = found is not None and found.active
+    if not in_group and await context.services.roles.status(chat_id, user.id) not in IN_GROUP:
+        return None
+    return branches.ensure_member(
+        context.db, branch_id=branch_id, user_id=user.id, name=display_name(user), now=context.now()
+    )
+
+
+async def may_view(context: BotContext, user_id: int, branch: Branch) -> bool:
+    """Reports and downloads of this branch: its admins, and staff."""
+    roles = context.services.roles
+    return roles.is_staff(user_id) or await roles.is_admin(user_id, branch.chat_id)
+
+
+def command_text(message: Message) -> str:
+    """What follows the command word in a message ("/report 2026-11-26" -> "2026-11-26")."""
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""

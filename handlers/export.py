@@ -1,30 +1,60 @@
-"""/export: the download menu for admins and staff, in private chats only.
+"""/export: the downloads for admins and staff, in private chats only: the study ledger
+(学习台账, a workbook plus a zip of the archived originals) and a quiz's results (.xlsx + .csv).
 
-Each feature that offers a download handles its own button (callback data "export:<kind>…",
-registered in that feature's module) and must check the presser's rights again, since callback
-data can be forged. Exports are never sent to a group.
+Every button checks the presser's rights again (callback data can be forged) and files only ever
+go to a private chat. The files are built by background jobs (bot/runtime/jobs.py), so a big
+export never holds up other members' messages; a job in hand at shutdown runs again after it.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CommandHandler
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from bot.context import BotContext, Command
-from bot.texts import common as T
-from handlers.common import is_private, reply, staff_only
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext, Command, Services
+from bot.core import reflections as rules
+from bot.runtime.jobs import Apply, JobKind
+from bot.services import exports
+from bot.services.quiz import local_time
+from bot.services.reflections import recent_sessions
+from bot.texts import common as TC
+from bot.texts import export as T
+from bot.texts import fmt
+from bot.texts import quiz as TQ
+from bot.texts import reflections as TR
+from handlers.common import (
+    download_button,
+    is_private,
+    may_view,
+    reply,
+    staff_only,
+    viewable_branches,
+)
+from storage import branches, themeday
+from storage import quiz as quizzes
+from storage.exports.ledger import LedgerSummary, build_ledger
+from storage.exports.quiz import ExportResult, build_quiz_export
+from storage.models import Branch
 
 COMMANDS = [Command("export", "下载学习台账、测试成绩（私聊中使用）", "staff")]
 
-# (callback data, button text): one per feature that offers a download.
+# (callback data, button text): one per download offered.
 KINDS = [("export:ledger", T.EXPORT_LEDGER), ("export:quiz", T.EXPORT_QUIZ)]
+# The cloud Bot API refuses uploads over 50 MB; leave room for the multipart envelope.
+UPLOAD_LIMIT = 49 * 1024 * 1024
 
 
 @staff_only
 async def export_menu(update: Update, context: BotContext) -> None:
     """Offer the downloads; in a group, explain that downloads happen privately."""
     if not is_private(update.effective_chat):
-        reply(update, context, T.EXPORT_PRIVATE_ONLY)
+        reply(update, context, TC.EXPORT_PRIVATE_ONLY)
         return
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(text, callback_data=data)] for data, text in KINDS]
@@ -32,5 +62,309 @@ async def export_menu(update: Update, context: BotContext) -> None:
     reply(update, context, T.EXPORT_MENU, keyboard=keyboard)
 
 
+def refuse_button(update: Update, context: BotContext, text: str) -> None:
+    chat = update.effective_chat
+    query = update.callback_query
+    if chat is not None and query is not None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, text)
+
+
+# --- the study ledger -------------------------------------------------------------------------
+
+
+@download_button
+async def ledger_menu(update: Update, context: BotContext) -> None:
+    """export:ledger from the /export menu: which branch, then which sessions."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    found = await viewable_branches(update, context)
+    if not found:
+        context.outbox.message(context.db, chat.id, T.LEDGER_NO_BRANCH)
+    elif len(found) == 1:
+        period_menu(context, chat.id, found[0])
+    else:
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.title, callback_data=f"lx:b:{b.id}")] for b in found]
+        )
+        context.outbox.message(context.db, chat.id, T.LEDGER_CHOOSE_BRANCH, keyboard=keyboard)
+
+
+def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
+    assert branch.id is not None
+    rows = [
+        [
+            InlineKeyboardButton(
+                TR.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
+                callback_data=f"lx:s:{t.id}",
+            )
+        ]
+        for t in recent_sessions(context.db, branch.id)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(T.LEDGER_RECENT_3M, callback_data=f"lx:m3:{branch.id}"),
+            InlineKeyboardButton(T.LEDGER_THIS_YEAR, callback_data=f"lx:y:{branch.id}"),
+        ]
+    )
+    rows.append([InlineKeyboardButton(T.LEDGER_ALL, callback_data=f"lx:a:{branch.id}")])
+    context.outbox.message(
+        context.db,
+        chat_id,
+        fmt(T.LEDGER_CHOOSE_PERIOD, title=branch.title),
+        keyboard=InlineKeyboardMarkup(rows),
+    )
+
+
+@download_button
+async def ledger_choice(update: Update, context: BotContext) -> None:
+    """lx:… buttons: a branch, a session or a period; the files follow privately."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None or not query.data:
+        return
+    _, what, ident = query.data.split(":")
+    theme = themeday.get(context.db, int(ident)) if what == "s" else None
+    if what == "s" and theme is None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, TR.SESSION_GONE)
+        return
+    branch_id = theme.branch_id if theme is not None else int(ident)
+    branch = branches.get(context.db, branch_id)
+    if branch is None or branch.id is None or not await may_view(context, user.id, branch):
+        refuse_button(update, context, TC.NOT_STAFF)
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    if what == "b":
+        period_menu(context, chat.id, branch)
+        return
+    today = context.now().astimezone(context.settings.tz).date()
+    since: date | None = None
+    until: date | None = None
+    if theme is not None:
+        since = until = theme.local_date
+        label = fmt(T.LEDGER_WHAT_SESSION, date=theme.local_date.isoformat())
+    elif what == "m3":
+        since, until = rules.months_back(today, 3), today
+        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+    elif what == "y":
+        since, until = date(today.year, 1, 1), today
+        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+    else:
+        label = T.LEDGER_WHAT_ALL
+    context.outbox.message(context.db, chat.id, fmt(T.LEDGER_WORKING, what=label))
+    request = LedgerRequest(
+        chat_id=chat.id,
+        branch_id=branch.id,
+        session_id=theme.id if theme is not None else None,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+        label=label,
+        stem=f"学习台账_{branch.title}_{since or '全部'}_{until or today}",
+    )
+    context.services.jobs.add(
+        context.db, LEDGER_JOB, request.__dict__, key=f"{LEDGER_JOB}:{query.id}"
+    )
+
+
+LEDGER_JOB = "export.ledger"
+
+
+@dataclass(frozen=True)
+class LedgerRequest:
+    """What the ledger job builds and for whom (stored as the job's payload)."""
+
+    chat_id: int
+    branch_id: int
+    session_id: int | None
+    since: str | None
+    until: str | None
+    label: str
+    stem: str
+
+
+async def prepare_ledger(services: Services, payload: dict[str, Any]) -> Apply:
+    """Build the workbook and the zip in a worker thread; then queue them to the private chat."""
+    request = LedgerRequest(**payload)
+    settings = services.settings
+    folder = exports.new_folder(settings, "ledger", request.chat_id, services.now())
+    xlsx = folder / "ledger.xlsx"
+    zipped = folder / "files.zip"
+    summary: LedgerSummary = await exports.build(
+        services.db,
+        lambda session: build_ledger(
+            session,
+            branch_id=request.branch_id,
+            session_ids=[request.session_id] if request.session_id is not None else None,
+            since=date.fromisoformat(request.since) if request.since else None,
+            until=date.fromisoformat(request.until) if request.until else None,
+            tz=settings.tz,
+            xlsx_path=xlsx,
+            zip_path=zipped,
+            archive_dir=settings.archive_dir,
+            staff_ids=settings.staff_ids,
+        ),
+    )
+    zip_size = zipped.stat().st_size if summary.files else 0
+
+    def deliver(session: Session) -> None:
+        chat_id = request.chat_id
+        if summary.sessions == 0:
+            services.outbox.message(session, chat_id, T.LEDGER_EMPTY)
+            return
+        services.outbox.document(
+            session,
+            chat_id,
+            xlsx,
+            filename=f"{request.stem}.xlsx",
+            caption=fmt(
+                T.LEDGER_XLSX_CAPTION,
+                what=request.label,
+                sessions=summary.sessions,
+                rows=summary.rows,
+                done=summary.submitted,
+            ),
+            kind="reflect.ledger",
+        )
+        if summary.files == 0:
+            services.outbox.message(session, chat_id, T.LEDGER_NO_FILES)
+        elif zip_size > UPLOAD_LIMIT:
+            services.outbox.message(
+                session, chat_id, fmt(T.LEDGER_ZIP_TOO_BIG, size=zip_size // (1024 * 1024))
+            )
+        else:
+            services.outbox.document(
+                session,
+                chat_id,
+                zipped,
+                filename=f"{request.stem}.zip",
+                caption=fmt(T.LEDGER_ZIP_CAPTION, files=summary.files),
+                kind="reflect.ledger.zip",
+            )
+
+    return deliver
+
+
+def ledger_failed(services: Services, session: Session, payload: dict[str, Any]) -> None:
+    services.outbox.message(session, int(payload["chat_id"]), T.LEDGER_FAILED)
+
+
+# --- quiz results ---------------------------------------------------------------------------
+
+
+@download_button
+async def quiz_export_menu(update: Update, context: BotContext) -> None:
+    """export:quiz from the /export menu: choose which quiz to download."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    scope = [b.id for b in await viewable_branches(update, context) if b.id is not None]
+    found = quizzes.started_of(context.db, scope)
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    if not found:
+        reply(update, context, T.QUIZ_EXPORT_NONE)
+        return
+    tz = context.settings.tz
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    # Button labels are plain text: no escaping.
+                    T.QUIZ_EXPORT_BUTTON.format(title=q.title, date=local_time(q.opens_at, tz)),
+                    callback_data=f"quiz:x:{q.id}",
+                )
+            ]
+            for q in found
+        ]
+    )
+    context.outbox.message(context.db, chat.id, T.QUIZ_EXPORT_CHOOSE, keyboard=keyboard)
+
+
+@download_button
+async def export_quiz(update: Update, context: BotContext) -> None:
+    """The chosen quiz: its .xlsx and .csv follow privately."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    m = re.fullmatch(r"quiz:x:(\d{1,12})", query.data or "")
+    quiz = quizzes.get(context.db, int(m[1])) if m else None
+    scope = {b.id for b in await viewable_branches(update, context)}
+    if quiz is None or quiz.id is None or quiz.branch_id not in scope:
+        context.outbox.answer_callback(context.db, chat.id, query.id, TQ.TAP_STALE)
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id, T.QUIZ_EXPORT_PREPARING)
+    context.services.jobs.add(
+        context.db,
+        QUIZ_JOB,
+        {"chat_id": chat.id, "quiz_id": quiz.id, "title": quiz.title},
+        key=f"{QUIZ_JOB}:{query.id}",
+    )
+
+
+QUIZ_JOB = "export.quiz"
+
+
+async def prepare_quiz(services: Services, payload: dict[str, Any]) -> Apply:
+    """Write the workbook and the CSV in a worker thread; then queue both."""
+    chat_id, quiz_id, title = int(payload["chat_id"]), int(payload["quiz_id"]), payload["title"]
+    folder = exports.new_folder(services.settings, f"quiz-{quiz_id}", chat_id, services.now())
+    xlsx = folder / "results.xlsx"
+    csv = folder / "results.csv"
+    tz = services.settings.tz
+    result: ExportResult = await exports.build(
+        services.db,
+        lambda session: build_quiz_export(
+            session, quiz_id=quiz_id, tz=tz, xlsx_path=xlsx, csv_path=csv
+        ),
+    )
+    day = services.local_now().strftime("%Y-%m-%d")
+
+    def deliver(session: Session) -> None:
+        services.outbox.document(
+            session,
+            chat_id,
+            xlsx,
+            filename=exports.safe_filename(title, "成绩", day, ext="xlsx"),
+            caption=fmt(
+                T.QUIZ_EXPORT_XLSX_CAPTION,
+                title=title,
+                participants=result.participants,
+                absent=result.absent,
+            ),
+            kind="quiz.export",
+            ref=quiz_id,
+        )
+        services.outbox.document(
+            session,
+            chat_id,
+            csv,
+            filename=exports.safe_filename(title, "成绩", day, ext="csv"),
+            caption=T.QUIZ_EXPORT_CSV_CAPTION,
+            kind="quiz.export",
+            ref=quiz_id,
+        )
+
+    return deliver
+
+
+def quiz_failed(services: Services, session: Session, payload: dict[str, Any]) -> None:
+    services.outbox.message(
+        session, int(payload["chat_id"]), T.QUIZ_EXPORT_FAILED, kind="quiz.export"
+    )
+
+
+JOBS = {
+    LEDGER_JOB: JobKind(prepare_ledger, ledger_failed),
+    QUIZ_JOB: JobKind(prepare_quiz, quiz_failed),
+}
+
+
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [CommandHandler("export", export_menu)]
+    return [
+        CommandHandler("export", export_menu),
+        CallbackQueryHandler(ledger_menu, pattern=r"^export:ledger$"),
+        CallbackQueryHandler(ledger_choice, pattern=r"^lx:(b|s|m3|y|a):\d+$"),
+        CallbackQueryHandler(quiz_export_menu, pattern=r"^export:quiz$"),
+        CallbackQueryHandler(export_quiz, pattern=r"^quiz:x:"),
+    ]

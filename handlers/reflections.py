@@ -1,23 +1,17 @@
 """Reflections (心得体会): members submit by replying to the theme-day invitation, through the
-private chat the "📝 提交心得" button opens, or with /reflect; admins /remind, admins and staff
-/report and download the study ledger (学习台账) from the /export menu.
+private chat the "📝 提交心得" button opens, or with /reflect; edits keep the new words.
 
 Submissions are matched by filters that look the replied-to message up in the database, so
-replies to other features' messages pass through untouched.
+replies to other features' messages pass through untouched. Reminders and /report are in
+handlers/report.py, the ledger download in handlers/export.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
-import shutil
-import time
 import warnings
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import timedelta
 
-from sqlmodel import Session
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -34,48 +28,32 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.context import CURRENT, BotContext, Command, Services
-from bot.core import reflections as rules
+from bot.context import BotContext, Command
+from bot.runtime.current import CURRENT
 from bot.services import reflections as shared
 from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import reflections as T
 from handlers.common import (
-    admin_branches,
-    admin_only,
     anonymous_admin,
+    command_text,
     current_branch,
     display_name,
-    download_button,
     is_group,
     is_private,
+    member_in_branch,
     reply,
-    staff_only,
-    viewable_branches,
 )
 from storage import branches, reflections, themeday
-from storage.exports.ledger import LedgerSummary, build_ledger
 from storage.models import Branch, Member, Reflection, ThemeSession
 from storage.reflections import NewReflection
 
-log = logging.getLogger(__name__)
-
 COMMANDS = [
     Command("reflect", "提交心得体会（也可以直接回复邀请消息）"),
-    Command("remind", "提醒还没交心得的同志", "admin"),
-    Command("report", "查看本次主题党日谁交了心得", "staff"),
 ]
 
-# How long the private chat waits for a reflection after the button was pressed.
+
 WAIT_FOR = timedelta(hours=12)
-# The cloud Bot API refuses uploads over 50 MB; leave room for the multipart envelope.
-UPLOAD_LIMIT = 49 * 1024 * 1024
-MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted"})
-RECENT_SESSIONS = 5
-EXPORT_TASKS = "reflections.exports"
-
-
-# --- filters that ask the database ----------------------------------------------------
 
 
 class _RepliesToSession(filters.MessageFilter):
@@ -131,9 +109,6 @@ SUBMISSION = (
     | filters.PHOTO
     | filters.Document.ALL
 ) & ~filters.COMMAND
-
-
-# --- reading and recording --------------------------------------------------------------
 
 
 def _ext(file_name: str | None, default: str) -> str:
@@ -197,6 +172,12 @@ def read_message(message: Message) -> NewReflection | None:
     return None
 
 
+async def member_of(context: BotContext, branch: Branch, user: User) -> Member | None:
+    """The user as an active member of the branch (registered if Telegram says they are in it)."""
+    assert branch.id is not None
+    return await member_in_branch(context, branch.id, branch.chat_id, user)
+
+
 def branch_folder(context: BotContext, theme: ThemeSession) -> str:
     branch = branches.get(context.db, theme.branch_id)
     return branch.title if branch is not None else str(theme.branch_id)
@@ -249,19 +230,6 @@ def submit(
     return row
 
 
-async def member_of(context: BotContext, branch: Branch, user: User) -> Member | None:
-    """The user as a member of the branch, registering them if Telegram says they are in it."""
-    assert branch.id is not None
-    found = branches.member(context.db, branch.id, user.id)
-    if found is None or not found.active:
-        status = await context.services.roles.status(branch.chat_id, user.id)
-        if status not in MEMBER_STATUSES:
-            return None
-    return branches.ensure_member(
-        context.db, branch_id=branch.id, user_id=user.id, name=display_name(user), now=context.now()
-    )
-
-
 def ack_privately(update: Update, context: BotContext, row: Reflection, member: Member) -> None:
     branch = branches.get(context.db, member.branch_id)
     reply(update, context, shared.ack_text([(row, member)], branch) + T.ACK_PRIVATE_MORE)
@@ -284,9 +252,6 @@ def prompt_wait(update: Update, context: BotContext, theme: ThemeSession, user: 
     chat = update.effective_chat
     if chat is not None:
         context.outbox.message(context.db, chat.id, text, keyboard=keyboard)
-
-
-# --- submitting ---------------------------------------------------------------------------
 
 
 async def reply_submission(update: Update, context: BotContext) -> None:
@@ -383,11 +348,6 @@ async def cancel_wait(update: Update, context: BotContext) -> None:
         context.outbox.message(context.db, chat.id, T.WAIT_CANCELLED)
         return
     reply(update, context, T.WAIT_CANCELLED)
-
-
-def command_text(message: Message) -> str:
-    parts = (message.text or "").split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""
 
 
 def session_buttons(themes: list[ThemeSession], prefix: str) -> InlineKeyboardMarkup:
@@ -531,148 +491,11 @@ async def edited(update: Update, context: BotContext) -> None:
         row.edited_at = context.now()
 
 
-# --- reminders and reports ----------------------------------------------------------------
-
-
-async def choose_branch(
-    update: Update, context: BotContext, found: list[Branch], action: str
-) -> Branch | None:
-    """The one branch, or None after asking with buttons (or explaining there is none)."""
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        reply(update, context, TC.NO_BRANCH_PRIVATE)
-        return None
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.title, callback_data=f"rf:{action}:b:{b.id}")] for b in found]
-    )
-    reply(update, context, TC.CHOOSE_BRANCH, keyboard=keyboard)
-    return None
-
-
-@admin_only
-async def remind_command(update: Update, context: BotContext) -> None:
-    """/remind: a gentle note now to everyone who has not submitted."""
-    branch = await choose_branch(update, context, await admin_branches(update, context), "remind")
-    if branch is not None:
-        remind_branch(update, context, branch)
-
-
-def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
-    assert branch.id is not None
-    theme = themeday.latest(context.db, branch.id)
-    chat = update.effective_chat
-    if theme is None or chat is None:
-        reply(update, context, T.NO_SESSION)
-        return
-    # One reminder per /remind message (or button press), however often its update is seen.
-    query = update.callback_query
-    message = update.effective_message
-    origin = (
-        f"q{query.id}"
-        if query is not None
-        else f"m{chat.id}:{message.message_id if message else update.update_id}"
-    )
-    key = f"reflect.remind:{theme.id}:cmd:{origin}"
-    named = shared.remind(context.services, context.db, theme=theme, key=key)
-    if not named:
-        context.outbox.message(context.db, chat.id, T.REMIND_NOBODY)
-    elif chat.id != branch.chat_id:
-        context.outbox.message(
-            context.db,
-            chat.id,
-            fmt(T.REMIND_DONE, names=shared.names_html(named, branch)),
-        )
-
-
-async def may_view(context: BotContext, user_id: int, branch: Branch) -> bool:
-    roles = context.services.roles
-    return roles.is_staff(user_id) or await roles.is_admin(user_id, branch.chat_id)
-
-
-@staff_only
-async def report_command(update: Update, context: BotContext) -> None:
-    """/report [YYYY-MM-DD]: who submitted for the current (or that day's) session."""
-    message = update.message
-    user = update.effective_user
-    chat = update.effective_chat
-    if message is None or user is None or chat is None:
-        return
-    branch = await choose_branch(
-        update, context, await viewable_branches(update, context), "report"
-    )
-    if branch is None or branch.id is None:
-        return
-    wanted = command_text(message)
-    theme: ThemeSession | None
-    if wanted:
-        try:
-            day = date.fromisoformat(wanted.replace("/", "-"))
-        except ValueError:
-            reply(update, context, T.REPORT_NOT_FOUND)
-            return
-        found = themeday.of_branch(context.db, branch.id, since=day, until=day)
-        theme = found[-1] if found else None
-        if theme is None:
-            reply(update, context, T.REPORT_NOT_FOUND)
-            return
-    else:
-        theme = themeday.latest(context.db, branch.id)
-        if theme is None:
-            reply(update, context, T.NO_SESSION)
-            return
-    send_report(update, context, branch, theme)
-
-
-def send_report(
-    update: Update,
-    context: BotContext,
-    branch: Branch,
-    theme: ThemeSession,
-    edit_message_id: int | None = None,
-) -> None:
-    """The report goes privately: it names who has not submitted, which the group need not see."""
-    user = update.effective_user
-    chat = update.effective_chat
-    if user is None or chat is None or theme.id is None or branch.id is None:
-        return
-    text = shared.report_text(context.services, context.db, branch, theme)
-    others = [t for t in recent_sessions(context.db, branch.id) if t.id != theme.id]
-    keyboard = session_buttons(others, "rf:rs:") if others else None
-    if edit_message_id is not None:
-        context.outbox.edit_text(context.db, chat.id, edit_message_id, text, keyboard=keyboard)
-        return
-    if is_private(chat):
-        reply(update, context, text, keyboard=keyboard)
-        return
-    if user.id not in branches.reachable_privately(context.db, [user.id]):
-        reply(update, context, T.REPORT_START_PRIVATE)
-        return
-    context.outbox.message(context.db, user.id, text, keyboard=keyboard)
-    reply(update, context, T.REPORT_SENT_PRIVATELY)
-
-
-def recent_sessions(session: Session, branch_id: int) -> list[ThemeSession]:
-    pushed = [t for t in themeday.of_branch(session, branch_id) if t.pushed_at is not None]
-    return list(reversed(pushed[-RECENT_SESSIONS:]))
-
-
-# --- buttons ------------------------------------------------------------------------------
-
-
-async def _refuse_button(update: Update, context: BotContext, text: str) -> None:
-    chat = update.effective_chat
-    query = update.callback_query
-    if chat is not None and query is not None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, text)
-
-
 async def button(update: Update, context: BotContext) -> None:
-    """rf:… buttons: cancel, pick a session, choose a branch, another session's report."""
+    """rf:cancel and rf:pick:<session> buttons (the rest of rf:… is in handlers/report.py)."""
     query = update.callback_query
-    user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or not query.data:
+    if query is None or chat is None or not query.data:
         return
     parts = query.data.split(":")
     if parts[1] == "cancel":
@@ -681,224 +504,7 @@ async def button(update: Update, context: BotContext) -> None:
     if parts[1] == "pick":
         await pick_session(update, context)
         return
-    if parts[1] == "remind" and len(parts) == 4:
-        branch = branches.get(context.db, int(parts[3]))
-        allowed = branch is not None and await context.services.roles.is_admin(
-            user.id, branch.chat_id
-        )
-        if branch is None or not allowed:
-            await _refuse_button(update, context, TC.NOT_ADMIN)
-            return
-        context.outbox.answer_callback(context.db, chat.id, query.id)
-        remind_branch(update, context, branch)
-        return
-    if parts[1] in ("report", "rs"):
-        if parts[1] == "report":
-            branch = branches.get(context.db, int(parts[-1]))
-            theme = themeday.latest(context.db, branch.id) if branch and branch.id else None
-        else:
-            theme = themeday.get(context.db, int(parts[-1]))
-            branch = branches.get(context.db, theme.branch_id) if theme else None
-        if branch is None or not await may_view(context, user.id, branch):
-            await _refuse_button(update, context, TC.NOT_STAFF)
-            return
-        context.outbox.answer_callback(context.db, chat.id, query.id)
-        if theme is None:
-            context.outbox.message(context.db, chat.id, T.NO_SESSION)
-            return
-        edit = query.message.message_id if parts[1] == "rs" and query.message else None
-        send_report(update, context, branch, theme, edit_message_id=edit)
-        return
     context.outbox.answer_callback(context.db, chat.id, query.id)
-
-
-# --- the ledger download ------------------------------------------------------------------
-
-
-@download_button
-async def ledger_menu(update: Update, context: BotContext) -> None:
-    """export:ledger from the /export menu: which branch, then which sessions."""
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and chat is not None
-    context.outbox.answer_callback(context.db, chat.id, query.id)
-    found = await viewable_branches(update, context)
-    if not found:
-        context.outbox.message(context.db, chat.id, T.LEDGER_NO_BRANCH)
-    elif len(found) == 1:
-        period_menu(context, chat.id, found[0])
-    else:
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.title, callback_data=f"lx:b:{b.id}")] for b in found]
-        )
-        context.outbox.message(context.db, chat.id, T.LEDGER_CHOOSE_BRANCH, keyboard=keyboard)
-
-
-def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
-    assert branch.id is not None
-    rows = [
-        [
-            InlineKeyboardButton(
-                T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
-                callback_data=f"lx:s:{t.id}",
-            )
-        ]
-        for t in recent_sessions(context.db, branch.id)
-    ]
-    rows.append(
-        [
-            InlineKeyboardButton(T.LEDGER_RECENT_3M, callback_data=f"lx:m3:{branch.id}"),
-            InlineKeyboardButton(T.LEDGER_THIS_YEAR, callback_data=f"lx:y:{branch.id}"),
-        ]
-    )
-    rows.append([InlineKeyboardButton(T.LEDGER_ALL, callback_data=f"lx:a:{branch.id}")])
-    context.outbox.message(
-        context.db,
-        chat_id,
-        fmt(T.LEDGER_CHOOSE_PERIOD, title=branch.title),
-        keyboard=InlineKeyboardMarkup(rows),
-    )
-
-
-@download_button
-async def ledger_choice(update: Update, context: BotContext) -> None:
-    """lx:… buttons: a branch, a session or a period; the files follow privately."""
-    query = update.callback_query
-    user = update.effective_user
-    chat = update.effective_chat
-    if query is None or user is None or chat is None or not query.data:
-        return
-    _, what, ident = query.data.split(":")
-    theme = themeday.get(context.db, int(ident)) if what == "s" else None
-    if what == "s" and theme is None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, T.SESSION_GONE)
-        return
-    branch_id = theme.branch_id if theme is not None else int(ident)
-    branch = branches.get(context.db, branch_id)
-    if branch is None or branch.id is None or not await may_view(context, user.id, branch):
-        await _refuse_button(update, context, TC.NOT_STAFF)
-        return
-    context.outbox.answer_callback(context.db, chat.id, query.id)
-    if what == "b":
-        period_menu(context, chat.id, branch)
-        return
-    today = context.now().astimezone(context.settings.tz).date()
-    since: date | None = None
-    until: date | None = None
-    if theme is not None:
-        since = until = theme.local_date
-        label = fmt(T.LEDGER_WHAT_SESSION, date=theme.local_date.isoformat())
-    elif what == "m3":
-        since, until = rules.months_back(today, 3), today
-        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
-    elif what == "y":
-        since, until = date(today.year, 1, 1), today
-        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
-    else:
-        label = T.LEDGER_WHAT_ALL
-    context.outbox.message(context.db, chat.id, fmt(T.LEDGER_WORKING, what=label))
-    task = asyncio.create_task(
-        deliver_ledger(
-            context.services,
-            chat_id=chat.id,
-            branch_id=branch.id,
-            session_id=theme.id if theme is not None else None,
-            since=since,
-            until=until,
-            label=label,
-            stem=f"学习台账_{branch.title}_{since or '全部'}_{until or today}",
-        ),
-        name=f"ledger:{chat.id}",
-    )
-    tasks: set[asyncio.Task[None]] = context.services.extras.setdefault(EXPORT_TASKS, set())
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-
-
-async def deliver_ledger(
-    services: Services,
-    *,
-    chat_id: int,
-    branch_id: int,
-    session_id: int | None,
-    since: date | None,
-    until: date | None,
-    label: str,
-    stem: str,
-) -> None:
-    """Build the workbook and the zip in a worker thread, then queue them to the private chat."""
-    folder = services.settings.exports_dir / "ledger" / f"{chat_id}-{services.now():%Y%m%d%H%M%S%f}"
-    xlsx = folder / "ledger.xlsx"
-    zipped = folder / "files.zip"
-
-    def build() -> object:
-        folder.mkdir(parents=True, exist_ok=True)
-        prune_exports(services.settings.exports_dir / "ledger", keep=folder)
-        with services.db.session() as session:
-            return build_ledger(
-                session,
-                branch_id=branch_id,
-                session_ids=[session_id] if session_id is not None else None,
-                since=since,
-                until=until,
-                tz=services.settings.tz,
-                xlsx_path=xlsx,
-                zip_path=zipped,
-                archive_dir=services.settings.archive_dir,
-                staff_ids=services.settings.staff_ids,
-            )
-
-    try:
-        summary = await asyncio.to_thread(build)
-    except Exception:
-        log.exception("ledger export for chat %s failed", chat_id)
-        async with services.db.write() as session:
-            services.outbox.message(session, chat_id, T.LEDGER_FAILED)
-        return
-    assert isinstance(summary, LedgerSummary)
-    async with services.db.write() as session:
-        if summary.sessions == 0:
-            services.outbox.message(session, chat_id, T.LEDGER_EMPTY)
-            return
-        services.outbox.document(
-            session,
-            chat_id,
-            xlsx,
-            filename=f"{stem}.xlsx",
-            caption=fmt(
-                T.LEDGER_XLSX_CAPTION,
-                what=label,
-                sessions=summary.sessions,
-                rows=summary.rows,
-                done=summary.submitted,
-            ),
-            kind="reflect.ledger",
-        )
-        if summary.files == 0:
-            services.outbox.message(session, chat_id, T.LEDGER_NO_FILES)
-        elif zipped.stat().st_size > UPLOAD_LIMIT:
-            services.outbox.message(
-                session,
-                chat_id,
-                fmt(T.LEDGER_ZIP_TOO_BIG, size=zipped.stat().st_size // (1024 * 1024)),
-            )
-        else:
-            services.outbox.document(
-                session,
-                chat_id,
-                zipped,
-                filename=f"{stem}.zip",
-                caption=fmt(T.LEDGER_ZIP_CAPTION, files=summary.files),
-                kind="reflect.ledger.zip",
-            )
-
-
-def prune_exports(root: Path, *, keep: Path, older_than: timedelta = timedelta(days=2)) -> None:
-    """Old export folders go (the sender has long delivered them)."""
-    limit = time.time() - older_than.total_seconds()
-    for child in root.iterdir() if root.exists() else []:
-        if child != keep and child.is_dir() and child.stat().st_mtime < limit:
-            shutil.rmtree(child, ignore_errors=True)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -911,10 +517,6 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         ),
         CommandHandler("cancel", cancel_wait, filters=only_new & private & _Waiting()),
         CommandHandler("reflect", reflect_command, filters=only_new),
-        CommandHandler("remind", remind_command, filters=only_new),
-        CommandHandler("report", report_command, filters=only_new),
-        CallbackQueryHandler(ledger_menu, pattern=r"^export:ledger$"),
-        CallbackQueryHandler(ledger_choice, pattern=r"^lx:(b|s|m3|y|a):\d+$"),
         CallbackQueryHandler(button, pattern=r"^rf:"),
         MessageHandler(
             only_new & filters.ChatType.GROUPS & _RepliesToSession() & SUBMISSION, reply_submission

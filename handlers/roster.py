@@ -8,9 +8,12 @@ nothing changes unless the whole file is good. Importing updates members in plac
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from typing import Any
 
+from sqlmodel import Session
 from telegram import (
     ChatMember,
     Document,
@@ -19,11 +22,11 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext, Command
-from bot.runtime.recipients import branch_admins
+from bot.context import BotContext, Command, Services
+from bot.runtime.files import DownloadFailed, TooBig
+from bot.runtime.jobs import Apply, JobKind
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
@@ -132,42 +135,96 @@ async def roster_caption(update: Update, context: BotContext) -> None:
 
 
 async def import_file(update: Update, context: BotContext, document: Document) -> None:
-    """Check the roster file and import it, or list every problem and change nothing."""
+    """Check who may import and the size; the download and the check run as a background job
+    (`prepare_import`), which imports the file, or lists every problem and changes nothing."""
     branch = await one_admin_branch(update, context)
-    if branch is None or branch.id is None:
+    chat = update.effective_chat
+    message = update.effective_message
+    if branch is None or branch.id is None or chat is None or message is None:
         return
     if document.file_size is not None and document.file_size > MAX_FILE:
         reply(update, context, T.ROSTER_TOO_BIG)
         return
-    try:
-        telegram_file = await context.bot.get_file(document.file_id)
-        data = bytes(await telegram_file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("roster: could not download %s: %s", document.file_id, exc)
-        reply(update, context, T.ROSTER_DOWNLOAD_FAILED)
-        return
-    today = context.services.local_now().date()
-    try:
-        rows = parse_roster(data, document.file_name or "名单.xlsx", today=today)
-        result = care_db.import_roster(context.db, branch.id, rows, now=context.now())
-    except RosterError as exc:
-        reply(update, context, fmt(T.ROSTER_REFUSED, problems=exc.describe()))
-        return
-    text = fmt(
-        T.ROSTER_IMPORTED,
-        total=len(rows),
-        added=len(result.added),
-        updated=len(result.updated),
-        linked=result.linked,
-        unlinked=result.unlinked,
+    payload = {
+        "chat_id": chat.id,
+        "message_id": message.message_id,
+        "branch_id": branch.id,
+        "file_id": document.file_id,
+        "file_name": document.file_name or "名单.xlsx",
+    }
+    context.services.jobs.add(
+        context.db, IMPORT_JOB, payload, key=f"{IMPORT_JOB}:{chat.id}:{message.message_id}"
     )
-    if result.dropped:
-        text += fmt(
-            T.ROSTER_IMPORT_DROPPED, count=len(result.dropped), names="、".join(result.dropped)
+
+
+IMPORT_JOB = "roster.import"
+
+
+async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
+    """Download and read the file outside any transaction; import it in the job's own."""
+    chat_id, message_id = int(payload["chat_id"]), int(payload["message_id"])
+
+    def answer(text: str) -> Apply:
+        def apply(session: Session) -> None:
+            services.outbox.message(session, chat_id, text, reply_to=message_id)
+
+        return apply
+
+    try:
+        data = await services.files.download(payload["file_id"], max_bytes=MAX_FILE)
+    except TooBig:
+        return answer(T.ROSTER_TOO_BIG)
+    except DownloadFailed:
+        return answer(T.ROSTER_DOWNLOAD_FAILED)
+    today = services.local_now().date()
+    try:
+        rows = await asyncio.to_thread(parse_roster, data, payload["file_name"], today=today)
+    except RosterError as exc:
+        return answer(fmt(T.ROSTER_REFUSED, problems=exc.describe()))
+
+    def store(session: Session) -> None:
+        try:
+            with session.begin_nested():
+                result = care_db.import_roster(
+                    session, int(payload["branch_id"]), rows, now=services.now()
+                )
+        except RosterError as exc:
+            services.outbox.message(
+                session,
+                chat_id,
+                fmt(T.ROSTER_REFUSED, problems=exc.describe()),
+                reply_to=message_id,
+            )
+            return
+        text = fmt(
+            T.ROSTER_IMPORTED,
+            total=len(rows),
+            added=len(result.added),
+            updated=len(result.updated),
+            linked=result.linked,
+            unlinked=result.unlinked,
         )
-    if result.unlinked:
-        text += T.ROSTER_IMPORT_UNLINKED_HINT
-    reply(update, context, text)
+        if result.dropped:
+            text += fmt(
+                T.ROSTER_IMPORT_DROPPED, count=len(result.dropped), names="、".join(result.dropped)
+            )
+        if result.unlinked:
+            text += T.ROSTER_IMPORT_UNLINKED_HINT
+        services.outbox.message(session, chat_id, text, reply_to=message_id)
+
+    return store
+
+
+def import_failed(services: Services, session: Session, payload: dict[str, Any]) -> None:
+    services.outbox.message(
+        session,
+        int(payload["chat_id"]),
+        T.ROSTER_DOWNLOAD_FAILED,
+        reply_to=int(payload["message_id"]),
+    )
+
+
+JOBS = {IMPORT_JOB: JobKind(prepare_import, import_failed)}
 
 
 def send_template(update: Update, context: BotContext) -> None:
@@ -341,7 +398,7 @@ async def claim_pressed(update: Update, context: BotContext) -> None:
             ]
         ]
     )
-    admins = await branch_admins(context.services, branch.chat_id)
+    admins = await context.services.roles.branch_admins(branch.chat_id)
     reachable = sorted(branches.reachable_privately(context.db, admins))
     # With no admin reachable privately the question goes to the group, where admins see it.
     for chat_id in reachable or [branch.chat_id]:

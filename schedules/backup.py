@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,20 +21,6 @@ log = logging.getLogger(__name__)
 
 # After a failed backup (a full disk), wait this long before trying again the same day.
 RETRY_AFTER = timedelta(hours=1)
-
-
-@dataclass
-class DailyState:
-    """What the job remembers between ticks (the day itself is kept on disk)."""
-
-    retry_at: datetime | None = None
-
-
-def _state(services: Services) -> DailyState:
-    state = services.extras.get("backup.daily")
-    if not isinstance(state, DailyState):
-        state = services.extras["backup.daily"] = DailyState()
-    return state
 
 
 async def run_due(services: Services, now: datetime) -> None:
@@ -49,8 +34,8 @@ async def run_due(services: Services, now: datetime) -> None:
     folder = settings.backups_dir
     if backup.last_daily(folder) == local.date():
         return
-    state = _state(services)
-    if state.retry_at is not None and now < state.retry_at:
+    state = services.state
+    if state.backup_retry_at is not None and now < state.backup_retry_at:
         return
     try:
         db_path = backup.sqlite_path(services.db.url)
@@ -58,10 +43,10 @@ async def run_due(services: Services, now: datetime) -> None:
             _take, db_path, settings.archive_dir, backup.free_name(folder, local), local
         )
     except (backup.BackupError, OSError, sqlite3.Error) as exc:
-        state.retry_at = now + RETRY_AFTER
+        state.backup_retry_at = now + RETRY_AFTER
         log.error("backup: the daily backup failed (%s); trying again in an hour", exc)
         return
-    state.retry_at = None
+    state.backup_retry_at = None
     removed = await asyncio.to_thread(backup.prune, folder, settings.backup_keep)
     log.info(
         "backup: daily backup %s (%d bytes, %d archived files); removed %d old",

@@ -35,7 +35,6 @@ from bot.core.care import (
     person_of,
     render,
 )
-from bot.runtime.recipients import admins_and_staff, branch_admins
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from storage import branches
@@ -74,11 +73,11 @@ async def run_due(services: Services, now: datetime) -> None:
     # Asking Telegram who the admins are happens outside any transaction.
     for kind, branch_id, chat_id in notices:
         if kind == "digest":
-            recipients = await admins_and_staff(services, chat_id)
+            recipients = await services.roles.admins_and_staff(chat_id)
             async with services.db.write() as session:
                 send_digest(services, session, branch_id, recipients, today)
         else:
-            recipients = await branch_admins(services, chat_id)
+            recipients = await services.roles.branch_admins(chat_id)
             async with services.db.write() as session:
                 send_medal_list(services, session, branch_id, recipients, today)
 

@@ -170,6 +170,31 @@ class OutboxMessage(SQLModel, table=True):
     error: str | None = None
 
 
+class Job(SQLModel, table=True):
+    """A piece of slow work queued in an update's transaction and run after it committed, outside
+    it: downloading and checking a spreadsheet, building an export.
+
+    Durable: a job in hand when the bot stops is run again after the restart, so every job
+    commits its result and its "done" mark in one transaction (`storage.jobs.finish`).
+    `key` (unique) keeps work that is requested twice (the same update seen again) from
+    running twice.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_status", "status", "not_before"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    payload: str = Field(sa_column=Column(Text(), nullable=False))
+    key: str | None = Field(default=None, sa_column=Column(String(), unique=True))
+    status: str = "pending"  # pending | done | failed
+    attempts: int = Field(default=0, sa_column=Column(Integer(), nullable=False))
+    not_before: datetime = Field(sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    error: str | None = None
+
+
 # --- theme party day (主题党日) -------------------------------------------------------------
 
 

@@ -15,18 +15,21 @@ import json
 import logging
 import warnings
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.context import CURRENT, BotContext, Services, UpdateState
 from bot.logs import describe_raw
+from bot.runtime.current import CURRENT, UpdateState
 from bot.runtime.loops import wait_any
 from bot.texts import common as T
 from storage import inbox
+
+if TYPE_CHECKING:
+    from bot.context import BotContext, Services
 
 log = logging.getLogger(__name__)
 

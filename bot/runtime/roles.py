@@ -63,3 +63,23 @@ class Roles:
     async def can_view(self, user_id: int, chat_id: int | None) -> bool:
         """Reports and downloads: admins and staff."""
         return self.is_staff(user_id) or await self.is_admin(user_id, chat_id)
+
+    async def branch_admins(self, chat_id: int) -> list[int]:
+        """The admins of the branch group `chat_id` (getChatAdministrators, a read-only call:
+        never await it inside a transaction), configured ones first."""
+        ids = list(self.settings.admin_ids)
+        try:
+            members = await self.bot.get_chat_administrators(chat_id)
+        except TelegramError as exc:
+            log.warning(
+                "roles: getChatAdministrators %s failed (%s); using configured admins", chat_id, exc
+            )
+            return ids
+        ids.extend(m.user.id for m in members if not m.user.is_bot and m.user.id not in ids)
+        return ids
+
+    async def admins_and_staff(self, chat_id: int) -> list[int]:
+        """Who gets a branch's private notices: its admins, then staff."""
+        ids = await self.branch_admins(chat_id)
+        ids.extend(i for i in self.settings.staff_ids if i not in ids)
+        return ids

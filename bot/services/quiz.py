@@ -1,25 +1,30 @@
-"""Knowledge-quiz work that both the /quiz handlers and the closing job need.
-
-Closing a quiz (stop its polls, post the encouraging summary), the results /results shows, and
-how quiz times and states read in Chinese. Everything here queues through the outbox inside
-the caller's transaction; nothing calls Telegram.
+"""Knowledge-quiz work over a session and the outbox: starting a quiz (the group's intro and
+one poll per question, or the private-quiz button), closing it (stop its polls, post the
+encouraging summary), the results /results shows, and how quiz times and states read in
+Chinese. Used by the /quiz handlers and the closing job. Everything here queues through the
+outbox inside the caller's transaction; nothing calls Telegram.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.runtime.outbox import Outbox
+from bot.context import Services
+from bot.core.quiz_layout import StartArgs, poll_explanation, poll_question
+from bot.runtime.outbox import Outbox, SendPoll
 from bot.texts import SafeHtml, fmt
+from bot.texts import common as TC
 from bot.texts import quiz as T
 from storage import branches
 from storage import quiz as quizzes
-from storage.models import Quiz
-from storage.quiz_scoring import Tally, average, format_number, tally
+from storage.models import Quiz, QuizQuestion
+from storage.quiz_scoring import Tally, average, decode_choice, format_number, tally
 
 # The summary lists at most this many names (a long list helps nobody in a group chat).
 SUMMARY_NAMES = 60
@@ -176,3 +181,99 @@ def close_quiz(session: Session, outbox: Outbox, quiz: Quiz, *, now: datetime) -
         kind="quiz.summary",
         ref=quiz.id,
     )
+
+
+def open_quiz(
+    services: Services, session: Session, quiz: Quiz, args: StartArgs, notify: int | None
+) -> str:
+    """Start the quiz and queue what the group gets; returns the answer for the admin.
+
+    `notify` is whom to tell privately if a poll cannot be sent (the admin starting it).
+    """
+    tz = services.settings.tz
+    if quiz.status == "open":
+        return fmt(T.ALREADY_OPEN, title=quiz.title, closes=local_time(quiz.closes_at, tz))
+    if quiz.status == "closed":
+        return fmt(T.ALREADY_CLOSED, title=quiz.title)
+    if args.mode == "group" and not quiz.poll_ok:
+        return fmt(T.NEEDS_PRIVATE, title=quiz.title, id=quiz.id)
+    assert quiz.id is not None and quiz.branch_id is not None
+    branch = branches.get(session, quiz.branch_id)
+    if branch is None or not branch.active:
+        return TC.NOT_A_BRANCH
+    quizzes.start(
+        quiz,
+        mode=args.mode,
+        now=services.now(),
+        hours=args.hours,
+        show_scores=args.show_scores,
+        allow_retry=args.allow_retry,
+    )
+    questions = quizzes.questions(session, quiz.id)
+    closes = local_time(quiz.closes_at, tz)
+    full = sum(q.points for q in questions)
+    values: dict[str, Any] = {
+        "title": quiz.title,
+        "count": len(questions),
+        "full": full,
+        "closes": closes,
+    }
+    if args.mode == "group":
+        services.outbox.message(
+            session,
+            branch.chat_id,
+            fmt(T.GROUP_INTRO, **values),
+            dedupe_key=f"quiz:{quiz.id}:intro",
+            kind="quiz.intro",
+            ref=quiz.id,
+        )
+        for question in questions:
+            assert question.id is not None
+            services.outbox.poll(
+                session,
+                poll_payload(branch.chat_id, question),
+                dedupe_key=f"quiz:poll:{question.id}",
+                kind=quizzes.POLL_KIND,
+                ref=question.id,
+                describe=T.POLL_DESCRIBE.format(title=quiz.title, number=question.position),
+                notify_chat_id=notify,
+            )
+    else:
+        button = InlineKeyboardButton(T.START_BUTTON, url=services.deep_link(f"quiz_{quiz.id}"))
+        services.outbox.message(
+            session,
+            branch.chat_id,
+            fmt(T.PRIVATE_INTRO, **values),
+            keyboard=InlineKeyboardMarkup([[button]]),
+            dedupe_key=f"quiz:{quiz.id}:intro",
+            kind="quiz.intro",
+            ref=quiz.id,
+        )
+    return fmt(
+        T.STARTED,
+        title=quiz.title,
+        mode=mode_name(args.mode),
+        closes=closes,
+        id=quiz.id,
+        scores=T.STARTED_SCORES if args.show_scores else "",
+    )
+
+
+def poll_payload(chat_id: int, question: QuizQuestion) -> SendPoll:
+    """A non-anonymous Telegram quiz poll for one question (each vote reaches the bot)."""
+    answer = sorted(decode_choice(question.answer))
+    multiple = len(answer) > 1
+    payload: SendPoll = {
+        "chat_id": chat_id,
+        "question": poll_question(question.position, question.text, multiple),
+        "options": [{"text": option} for option in quizzes.options_of(question)],
+        "is_anonymous": False,
+        "type": "quiz",
+        "correct_option_ids": answer,
+    }
+    if multiple:
+        payload["allows_multiple_answers"] = True
+    explanation = poll_explanation(question.explanation)
+    if explanation:
+        payload["explanation"] = explanation
+    return payload

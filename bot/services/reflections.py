@@ -16,7 +16,7 @@ from bot.context import Services
 from bot.core import reflections as rules
 from bot.texts import SafeHtml, fmt
 from bot.texts import reflections as T
-from storage import branches, reflections
+from storage import branches, reflections, themeday
 from storage.exports import ledger as ledger_export
 from storage.models import Branch, Member, Reflection, ThemeSession
 
@@ -210,3 +210,12 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
         lines.pop()
         text = "\n".join([*head, *lines, T.REPORT_TRUNCATED, *tail])
     return text
+
+
+RECENT_SESSIONS = 5
+
+
+def recent_sessions(session: Session, branch_id: int) -> list[ThemeSession]:
+    """The branch's last pushed sessions, newest first (for report and download buttons)."""
+    pushed = [t for t in themeday.of_branch(session, branch_id) if t.pushed_at is not None]
+    return list(reversed(pushed[-RECENT_SESSIONS:]))

@@ -46,6 +46,3 @@ CHOOSE_BRANCH = "您管理着几个支部，请选择这次要操作的支部：
 EXPORT_PRIVATE_ONLY = (
     "为保护大家的信息，下载只在私聊中进行。请点我的头像，和我私聊后再发送 /export。"
 )
-EXPORT_MENU = "您想下载哪一项？"
-EXPORT_LEDGER = "📒 学习台账"
-EXPORT_QUIZ = "📝 知识测试成绩"

@@ -187,14 +187,4 @@ RESULTS_MORE = "……共{count}题，完整情况请私聊发送 /export 下载
 RESULTS_EXPORT_HINT = "\n\n私聊发送 /export 可以下载成绩表。"
 RESULTS_NONE = "{branch}还没有开始过知识测试。"
 NO_AVERAGE = "—"
-EXPORT_CHOOSE = "请选择要下载哪一次测试的成绩："
-EXPORT_NONE = "还没有开始过的知识测试，暂时没有成绩可下载。"
-EXPORT_PREPARING = "正在生成成绩表，请稍候……"
-EXPORT_XLSX_CAPTION = (
-    "📝 知识测试“{title}”成绩表：{participants}人参加，{absent}人未参加。\n"
-    "第1页是每人成绩，第2页是各题正确率，第3页是未参加的同志。"
-)
-EXPORT_CSV_CAPTION = "同样的每人成绩（CSV 格式，Excel 可以直接打开）。"
-EXPORT_FAILED = "抱歉，成绩表没能生成，请稍后再试。"
 # A button label: plain text, not HTML.
-EXPORT_BUTTON = "{title}（{date}）"

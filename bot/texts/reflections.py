@@ -78,25 +78,3 @@ REPORT_OTHER = "查看其他场次："
 REPORT_SENT_PRIVATELY = "台账已私聊发给您。"
 REPORT_START_PRIVATE = "台账只私下发送。请先点我的头像、和我私聊一次，再发 /report。"
 REPORT_NOT_FOUND = "没有找到那一次主题党日。可以直接发 /report 查看最近一次。"
-
-LEDGER_CHOOSE_BRANCH = "请选择要下载哪个支部的学习台账："
-LEDGER_CHOOSE_PERIOD = "{title}：请选择要下载的范围："
-LEDGER_RECENT_3M = "最近三个月"
-LEDGER_THIS_YEAR = "今年全部"
-LEDGER_ALL = "全部记录"
-LEDGER_NO_BRANCH = "您目前没有可以下载台账的支部。"
-LEDGER_WORKING = "好的，正在整理{what}的学习台账，请稍候……"
-LEDGER_XLSX_CAPTION = "📒 学习台账（{what}）：{sessions} 次主题党日，{rows} 行，已交 {done} 人次。"
-LEDGER_ZIP_CAPTION = (
-    "🎧 心得原件（语音、照片、文件共 {files} 个），文件名与台账中的“存档文件”一致。"
-)
-LEDGER_NO_FILES = "这段时间没有存档的语音、照片或文件。"
-LEDGER_ZIP_TOO_BIG = (
-    "心得原件合计 {size} MB，超过 Telegram 能发送的大小。请选择单次主题党日下载，"
-    "或请管理服务器的同事用命令 yinling export ledger --zip 导出。"
-)
-LEDGER_EMPTY = "这段时间没有主题党日的记录。"
-LEDGER_FAILED = "抱歉，整理台账时出了点问题，已经记下来了。请稍后再试。"
-LEDGER_WHAT_SESSION = "{date} 主题党日"
-LEDGER_WHAT_RANGE = "{since} 至 {until}"
-LEDGER_WHAT_ALL = "全部记录"

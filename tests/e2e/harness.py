@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from bot.app import BotRunner
 from bot.clock import FakeClock
 from bot.settings import Settings
-from storage.models import InboxUpdate, OutboxMessage
+from storage.models import InboxUpdate, Job, OutboxMessage
 from tests.fakes.botapi import TOKEN, FakeBotApi
 
 GROUP_ID = -1001234567890
@@ -122,7 +122,18 @@ class Harness:
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise AssertionError(f"{task.get_name()} died") from task.exception()
         sender = self.runner.services.sender
-        return self._pending() != (0, 0) or bool(sender._active)
+        return (
+            self._pending() != (0, 0)
+            or bool(sender._active)
+            or self._jobs_pending() > 0
+            or self.runner.services.jobs.busy
+        )
+
+    def _jobs_pending(self) -> int:
+        with self.session() as s:
+            return int(
+                s.exec(select(func.count()).select_from(Job).where(Job.status == "pending")).one()
+            )
 
     async def tick(self) -> None:
         """Run the planner once now (as its repeating job would) and let the results go out."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from bot.texts import common as T
+from bot.texts import export as TX
 from tests.e2e.harness import GROUP_ID, RETIREES, STAFF, Harness
 from tests.e2e.test_faults import assert_no_exports_in_groups
 
@@ -84,5 +85,5 @@ async def test_staff_are_refused_admin_commands_but_not_downloads(harness: Harne
     harness.fake.message(STAFF, STAFF, "/export")
     await harness.settle()
     assert harness.texts(GROUP_ID)[-1] == T.EXPORT_PRIVATE_ONLY
-    assert harness.texts(STAFF)[-1] == T.EXPORT_MENU
+    assert harness.texts(STAFF)[-1] == TX.EXPORT_MENU
     assert_no_exports_in_groups(harness.fake)

@@ -1,0 +1,23 @@
+"""The update being processed: its database session and whether a handler failed.
+
+The inbox processor sets it around each update (a savepoint of the batch's transaction);
+`BotContext.db` and the database-backed filters read it.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+
+@dataclass
+class UpdateState:
+    """What the processor needs to know about the update in hand."""
+
+    session: Session
+    error: BaseException | None = None
+
+
+CURRENT: ContextVar[UpdateState] = ContextVar("yinling_current_update")

@@ -48,10 +48,9 @@ from handlers import (
     start,
     themeday,
 )
-from schedules import backup
+from schedules import backup, reminders, thanks
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
-from schedules import reflections as reflections_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
@@ -74,7 +73,8 @@ FEATURES: list[ModuleType] = [
 # Feature schedule modules (each has `async def run_due(services, now)`).
 SCHEDULES: list[ModuleType] = [
     themeday_schedule,
-    reflections_schedule,
+    thanks,
+    reminders,
     quiz_schedule,
     daily_greetings,
     backup,

@@ -10,7 +10,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Command
 from bot.core.calendar import LeapRule, next_birthday
-from bot.core.care import CareSettings, day_text
+from bot.core.care.options import CareSettings
+from bot.core.cn_format import day_text
 from bot.texts import care as T
 from bot.texts import fmt
 from handlers.common import current_branch, is_private, reply

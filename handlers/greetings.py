@@ -12,26 +12,21 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Command
 from bot.core.calendar import LeapRule
-from bot.core.care import (
+from bot.core.care.occasions import digest, person_of
+from bot.core.care.options import (
     DIGEST_DAYS,
     MAX_UPCOMING_DAYS,
     OPT_LEAP,
     OPT_TEMPLATES,
     OPT_TIME,
     SWITCHES,
-    TEMPLATES,
     CareSettings,
-    TemplateError,
-    check_template,
-    digest,
     find,
     label,
     parse_time,
-    person_of,
-    render,
-    sample_values,
     switch_options,
 )
+from bot.core.care.templates import TEMPLATES, TemplateError, check_template, render, sample_values
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C

@@ -206,7 +206,7 @@ def submit(
         via=via,
         now=now,
         late=now > theme.deadline,
-        # Group submissions are thanked together after a quiet moment (schedules/reflections).
+        # Group submissions are thanked together after a quiet moment (schedules/thanks.py).
         ack_pending=chat_id < 0,
     )
     if row is None:

@@ -18,23 +18,24 @@ from sqlmodel import Session
 
 from bot.context import Services
 from bot.core.calendar import FESTIVAL_NAMES, festivals_on, is_medal_anniversary, is_round_age
-from bot.core.care import (
+from bot.core.care.occasions import (
+    CarePerson,
+    Occasion,
+    digest,
+    medal_list,
+    occasions_on,
+    person_of,
+)
+from bot.core.care.options import (
     DIGEST_DAYS,
     DIGEST_WEEKDAY,
     MEDAL_NOTICE,
     OPT_DIGEST_SENT,
     OPT_MEDAL_SENT,
-    CarePerson,
     CareSettings,
-    Occasion,
-    cn_date,
-    date_label,
-    digest,
-    medal_list,
-    occasions_on,
-    person_of,
-    render,
 )
+from bot.core.care.templates import render
+from bot.core.cn_format import cn_date, date_label
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from storage import branches

@@ -7,30 +7,28 @@ from datetime import date, time
 import pytest
 
 from bot.core.calendar import Festival, LeapRule
-from bot.core.care import (
+from bot.core.care.occasions import CarePerson, digest, medal_list, occasions_on, upcoming
+from bot.core.care.options import (
     DEFAULT_TIME,
     OPT_OFF,
     OPT_ON,
     OPT_TEMPLATES,
     OPT_TIME,
-    TEMPLATES,
-    CarePerson,
     CareSettings,
+    find,
+    label,
+    parse_time,
+    switch_options,
+)
+from bot.core.care.templates import (
+    TEMPLATES,
     TemplateError,
     check_markup,
     check_template,
-    date_label,
-    digest,
-    find,
-    label,
-    medal_list,
-    occasions_on,
-    parse_time,
     render,
     sample_values,
-    switch_options,
-    upcoming,
 )
+from bot.core.cn_format import date_label
 from storage.dates import BirthDate, Calendar
 from tests.fakes.html import parse_html
 

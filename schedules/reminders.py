@@ -1,5 +1,5 @@
-"""Timed work for reflections: the combined thanks after a quiet moment, and the reminders at
-each session's reminder times (with the push's catch-up rule for ones missed while down)."""
+"""Reminders to hand in a reflection, at each theme-day session's reminder times (with the
+push's catch-up rule for ones missed while the bot was down: bot/core/reflections.py)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,12 @@ from sqlmodel import col, select
 from bot.context import Services
 from bot.core import reflections as rules
 from bot.services import reflections as shared
-from storage import outbox, reflections, themeday
+from storage import outbox, themeday
 from storage.models import ThemeSession
-
-WAIT_GRACE = timedelta(days=2)
 
 
 async def run_due(services: Services, now: datetime) -> None:
-    """Thank quiet groups, then send any reminder that is due."""
-    async with services.db.write() as session:
-        shared.flush_acks(services, session, now)
-        # A member writing within this grace after a wait expired is told so; later messages
-        # are theirs to send to anything else.
-        reflections.prune_waits(session, before=now - WAIT_GRACE)
+    """Send any reminder that is due, once."""
     async with services.db.write() as session:
         open_sessions = session.exec(
             select(ThemeSession).where(

@@ -14,8 +14,8 @@ from bot.core.care.options import CareSettings
 from bot.core.cn_format import day_text
 from bot.texts import care as T
 from bot.texts import fmt
-from handlers.common import current_branch, is_private, reply
-from handlers.roster import branches_of_user, claim_keyboard
+from handlers.common import branches_of_user, current_branch, is_private, reply
+from handlers.roster import claim_keyboard
 from storage import branches
 from storage import care as care_db
 from storage.dates import (

@@ -241,3 +241,41 @@ def command_text(message: Message) -> str:
     """What follows the command word in a message ("/report 2026-11-26" -> "2026-11-26")."""
     parts = (message.text or "").split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def branches_of_user(context: BotContext, user: User) -> list[Branch]:
+    """The branches this person belongs to: registered there, or in the group per Telegram."""
+    found = branches.branches_of(context.db, user.id)
+    if found:
+        return found
+    result = []
+    for branch in branches.active(context.db):
+        if await context.services.roles.status(branch.chat_id, user.id) in IN_GROUP:
+            assert branch.id is not None
+            branches.ensure_member(
+                context.db,
+                branch_id=branch.id,
+                user_id=user.id,
+                name=display_name(user),
+                now=context.now(),
+            )
+            result.append(branch)
+    return result
+
+
+# Characters per message when a long list is split (Telegram allows 4096).
+MAX_MESSAGE = 3500
+
+
+def chunks(lines: list[str]) -> list[str]:
+    """Lines joined into as few messages as fit Telegram's limit (with room to spare)."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > MAX_MESSAGE:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks

@@ -33,11 +33,12 @@ from bot.texts import common as C
 from handlers.common import (
     admin_branches,
     admin_only,
+    chunks,
     is_private,
     reply,
     staff_only,
 )
-from handlers.roster import chunks, one_admin_branch
+from handlers.roster import one_admin_branch
 from storage import branches
 from storage.models import Branch
 

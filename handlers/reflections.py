@@ -178,11 +178,6 @@ async def member_of(context: BotContext, branch: Branch, user: User) -> Member |
     return await member_in_branch(context, branch.id, branch.chat_id, user)
 
 
-def branch_folder(context: BotContext, theme: ThemeSession) -> str:
-    branch = branches.get(context.db, theme.branch_id)
-    return branch.title if branch is not None else str(theme.branch_id)
-
-
 def submit(
     context: BotContext,
     *,
@@ -193,41 +188,17 @@ def submit(
     message_id: int,
     via: str,
 ) -> Reflection | None:
-    """Record a submission and queue its file for the archive; None if recorded before."""
-    now = context.now()
-    assert theme.id is not None and member.id is not None
-    row = reflections.record(
+    """Record a submission from the update in hand (see `bot.services.reflections.submit`)."""
+    return shared.submit(
+        context.services,
         context.db,
-        session_id=theme.id,
-        member_id=member.id,
+        theme=theme,
+        member=member,
         item=item,
         chat_id=chat_id,
         message_id=message_id,
         via=via,
-        now=now,
-        late=now > theme.deadline,
-        # Group submissions are thanked together after a quiet moment (schedules/thanks.py).
-        ack_pending=chat_id < 0,
     )
-    if row is None:
-        return None
-    if item.file_id is not None and item.file_unique_id is not None:
-        local_day = now.astimezone(context.settings.tz).date().isoformat()
-        archived = context.services.archive.queue(
-            context.db,
-            file_id=item.file_id,
-            file_unique_id=item.file_unique_id,
-            size=item.size,
-            # Per branch, like the study materials, so two branches meeting on the same
-            # day never share a folder.
-            folder=[branch_folder(context, theme), f"{theme.local_date.isoformat()} 主题党日"],
-            name=[local_day, member.name, T.KIND_LABELS[item.kind]],
-            ext=item.ext,
-            kind="reflection",
-            ref=row.id or "",
-        )
-        row.archive_id = archived.id
-    return row
 
 
 def ack_privately(update: Update, context: BotContext, row: Reflection, member: Member) -> None:

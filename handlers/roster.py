@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlmodel import Session
 from telegram import (
-    ChatMember,
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -32,6 +31,8 @@ from bot.texts import care as T
 from bot.texts import common as C
 from handlers.common import (
     admin_branches,
+    branches_of_user,
+    chunks,
     display_name,
     is_admin,
     is_group,
@@ -54,8 +55,6 @@ COMMANDS = [
 MAX_FILE = 5 * 1024 * 1024
 CLAIM_WORDS = {"认领", "claim", "这是我"}
 TEMPLATE_WORDS = {"template", "模板"}
-IN_CHAT = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER, ChatMember.RESTRICTED}
-MAX_MESSAGE = 3500
 
 
 # --- branches --------------------------------------------------------------------------------
@@ -75,26 +74,6 @@ async def one_admin_branch(update: Update, context: BotContext) -> Branch | None
     else:
         reply(update, context, T.ROSTER_PRIVATE_BRANCH)
     return None
-
-
-async def branches_of_user(context: BotContext, user: User) -> list[Branch]:
-    """The branches this person belongs to: registered there, or in the group per Telegram."""
-    found = branches.branches_of(context.db, user.id)
-    if found:
-        return found
-    result = []
-    for branch in branches.active(context.db):
-        if await context.services.roles.status(branch.chat_id, user.id) in IN_CHAT:
-            assert branch.id is not None
-            branches.ensure_member(
-                context.db,
-                branch_id=branch.id,
-                user_id=user.id,
-                name=display_name(user),
-                now=context.now(),
-            )
-            result.append(branch)
-    return result
 
 
 # --- /roster ---------------------------------------------------------------------------------
@@ -290,19 +269,6 @@ def _details(m: Member) -> str:
     if m.username:
         parts.append("@" + m.username)
     return ("　" + "，".join(parts)) if parts else ""
-
-
-def chunks(lines: list[str]) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > MAX_MESSAGE:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 # --- linking: "这是我" and the admin's confirmation -------------------------------------------

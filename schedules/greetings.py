@@ -1,57 +1,26 @@
 """The daily greetings: birthdays, festivals, party anniversaries, and the admins' lists.
 
 Each tick, for every branch whose greeting time (default 08:30 branch time) has passed today,
-queue what is due *today*: festival greetings to the group, birthday greetings (group and
-private), party anniversaries (private; round ones also to the group if the admin enabled it).
-On Mondays admins and staff get the visit digest for the next 14 days; from 1 June admins get
-the year's "光荣在党50年" list. Every message carries a dedupe key naming the person (or branch),
-the kind and the day, so it goes out once however often the job runs; a bot that was down at
-greeting time catches up the same day, and a day that has passed is never looked at again.
+queue what is due *today* (bot/services/greetings.py). Every message carries a dedupe key naming
+the person (or branch), the kind and the day, so it goes out once however often the job runs; a
+bot that was down at greeting time catches up the same day, and a day that has passed is never
+looked at again.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
-
-from sqlmodel import Session
+from datetime import datetime
 
 from bot.context import Services
-from bot.core.calendar import FESTIVAL_NAMES, festivals_on, is_medal_anniversary, is_round_age
-from bot.core.care.occasions import (
-    CarePerson,
-    Occasion,
-    digest,
-    medal_list,
-    occasions_on,
-    person_of,
-)
 from bot.core.care.options import (
-    DIGEST_DAYS,
-    DIGEST_WEEKDAY,
-    MEDAL_NOTICE,
-    OPT_DIGEST_SENT,
-    OPT_MEDAL_SENT,
     CareSettings,
 )
-from bot.core.care.templates import render
-from bot.core.cn_format import cn_date, date_label
-from bot.texts import SafeHtml, fmt
-from bot.texts import care as T
+from bot.services.greetings import digest_due, greet, medal_due, send_digest, send_medal_list
 from storage import branches
 from storage import care as care_db
-from storage.dates import Calendar
-from storage.models import Branch
 
 log = logging.getLogger(__name__)
-
-
-def people_of(session: Session, branch_id: int) -> list[CarePerson]:
-    return [
-        person_of(m)
-        for m in branches.members(session, branch_id)
-        if m.birth or m.joined_party is not None
-    ]
 
 
 async def run_due(services: Services, now: datetime) -> None:
@@ -81,171 +50,3 @@ async def run_due(services: Services, now: datetime) -> None:
             recipients = await services.roles.branch_admins(chat_id)
             async with services.db.write() as session:
                 send_medal_list(services, session, branch_id, recipients, today)
-
-
-def greet(
-    services: Services, session: Session, branch: Branch, settings: CareSettings, today: date
-) -> None:
-    """Queue the festival, birthday and anniversary greetings due in `branch` today."""
-    assert branch.id is not None
-    outbox = services.outbox
-    for festival in festivals_on(today):
-        if not settings.enabled(festival.value):
-            continue
-        text = render(
-            settings.template(festival.value),
-            {"festival": FESTIVAL_NAMES[festival], "date": date_label(today)},
-        )
-        outbox.message(
-            session,
-            branch.chat_id,
-            text,
-            dedupe_key=f"festival:{branch.id}:{festival.value}:{today.isoformat()}",
-            kind="care.festival",
-            ref=branch.id,
-        )
-    people = people_of(session, branch.id)
-    occasions = occasions_on(people, today, leap_rule=settings.leap_rule)
-    reachable = branches.reachable_privately(
-        session, [o.person.user_id for o in occasions if o.person.user_id is not None]
-    )
-    for occasion in occasions:
-        if not settings.enabled(occasion.kind):
-            continue
-        for audience, template in audiences(occasion, settings, reachable):
-            person = occasion.person
-            chat_id = branch.chat_id if audience == "group" else person.user_id
-            assert chat_id is not None
-            outbox.message(
-                session,
-                chat_id,
-                render(settings.template(template), values(occasion)),
-                dedupe_key=(
-                    f"greet:{occasion.kind}:{person.member_id}:{today.isoformat()}:{audience}"
-                ),
-                kind=f"care.{occasion.kind}",
-                ref=person.member_id,
-            )
-
-
-def audiences(
-    occasion: Occasion, settings: CareSettings, reachable: set[int]
-) -> list[tuple[str, str]]:
-    """(audience, template) pairs for one occasion: "group" and/or "private"."""
-    person = occasion.person
-    found: list[tuple[str, str]] = []
-    private = person.user_id is not None and person.user_id in reachable
-    if occasion.kind == "birthday":
-        if person.public_birthday:
-            found.append(
-                ("group", "birthday_round" if is_round_age(occasion.number) else "birthday")
-            )
-        if private:
-            found.append(("private", "birthday_private"))
-        return found
-    medal = is_medal_anniversary(occasion.number)
-    if occasion.special and settings.enabled("anniversary_group"):
-        found.append(("group", "anniversary_50" if medal else "anniversary_group"))
-    if private:
-        found.append(("private", "anniversary_50" if medal else "anniversary"))
-    return found
-
-
-def values(occasion: Occasion) -> dict[str, object]:
-    person = occasion.person
-    if occasion.kind == "birthday":
-        lunar = person.birth is not None and person.birth.calendar is Calendar.LUNAR
-        return {
-            "name": person.name,
-            "age": occasion.number,
-            "date": date_label(occasion.day, lunar=lunar),
-        }
-    assert person.joined_party is not None
-    return {"name": person.name, "years": occasion.number, "joined": cn_date(person.joined_party)}
-
-
-# --- the admins' lists ---------------------------------------------------------------------
-
-
-def digest_due(branch: Branch, settings: CareSettings, today: date) -> bool:
-    return (
-        today.weekday() == DIGEST_WEEKDAY
-        and settings.enabled("digest")
-        and branches.option(branch, OPT_DIGEST_SENT, "") != today.isoformat()
-    )
-
-
-def medal_due(branch: Branch, settings: CareSettings, today: date) -> bool:
-    # From 1 June until the medals are handed out on 1 July (a bot down on 1 June catches up).
-    return (
-        settings.enabled("medal")
-        and MEDAL_NOTICE <= (today.month, today.day) < (7, 1)
-        and branches.option(branch, OPT_MEDAL_SENT, 0) != today.year
-    )
-
-
-def send_digest(
-    services: Services, session: Session, branch_id: int, recipients: list[int], today: date
-) -> None:
-    """The Monday visit digest, privately to each admin and staff member who can receive it."""
-    branch = branches.get(session, branch_id)
-    if branch is None or not branch.active:
-        return
-    settings = CareSettings.from_options(branches.options(branch))
-    if not digest_due(branch, settings, today):
-        return
-    text = digest(
-        people_of(session, branch_id),
-        today,
-        DIGEST_DAYS,
-        leap_rule=settings.leap_rule,
-        weekly=True,
-    ) + fmt(T.DIGEST_BRANCH, branch=branch.title)
-    for user_id in sorted(branches.reachable_privately(session, recipients)):
-        services.outbox.message(
-            session,
-            user_id,
-            text,
-            dedupe_key=f"digest:{branch_id}:{today.isoformat()}:{user_id}",
-            kind="care.digest",
-            ref=branch_id,
-        )
-    branches.set_option(branch, OPT_DIGEST_SENT, today.isoformat())
-
-
-def send_medal_list(
-    services: Services, session: Session, branch_id: int, recipients: list[int], today: date
-) -> None:
-    """This year's "光荣在党50年" list, privately to each admin who can receive it."""
-    branch = branches.get(session, branch_id)
-    if branch is None or not branch.active:
-        return
-    settings = CareSettings.from_options(branches.options(branch))
-    if not medal_due(branch, settings, today):
-        return
-    year = today.year
-    found = medal_list(people_of(session, branch_id), year)
-    if found:
-        lines = "\n".join(
-            fmt(T.MEDAL_LINE, name=p.name, joined=cn_date(p.joined_party))
-            for p in found
-            if p.joined_party is not None
-        )
-        text = fmt(
-            T.MEDAL_LIST, year=year, branch=branch.title, count=len(found), lines=SafeHtml(lines)
-        )
-    else:
-        text = fmt(T.MEDAL_NONE, year=year, branch=branch.title)
-    reachable = sorted(branches.reachable_privately(session, recipients))
-    if not reachable:
-        log.warning("care: no admin of branch %s can receive the medal list privately", branch_id)
-    for user_id in reachable:
-        services.outbox.message(
-            session,
-            user_id,
-            text,
-            dedupe_key=f"medal:{branch_id}:{year}:{user_id}",
-            kind="care.medal",
-            ref=branch_id,
-        )
-    branches.set_option(branch, OPT_MEDAL_SENT, year)

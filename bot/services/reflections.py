@@ -19,6 +19,7 @@ from bot.texts import reflections as T
 from storage import branches, reflections, themeday
 from storage.exports import ledger as ledger_export
 from storage.models import Branch, Member, Reflection, ThemeSession
+from storage.reflections import NewReflection
 
 
 def honorific(branch: Branch | None) -> str:
@@ -219,3 +220,57 @@ def recent_sessions(session: Session, branch_id: int) -> list[ThemeSession]:
     """The branch's last pushed sessions, newest first (for report and download buttons)."""
     pushed = [t for t in themeday.of_branch(session, branch_id) if t.pushed_at is not None]
     return list(reversed(pushed[-RECENT_SESSIONS:]))
+
+
+def branch_folder(session: Session, theme: ThemeSession) -> str:
+    """The branch's folder in the archive (its title)."""
+    branch = branches.get(session, theme.branch_id)
+    return branch.title if branch is not None else str(theme.branch_id)
+
+
+def submit(
+    services: Services,
+    session: Session,
+    *,
+    theme: ThemeSession,
+    member: Member,
+    item: NewReflection,
+    chat_id: int,
+    message_id: int,
+    via: str,
+) -> Reflection | None:
+    """Record a submission and queue its file for the archive; None if recorded before."""
+    now = services.now()
+    assert theme.id is not None and member.id is not None
+    row = reflections.record(
+        session,
+        session_id=theme.id,
+        member_id=member.id,
+        item=item,
+        chat_id=chat_id,
+        message_id=message_id,
+        via=via,
+        now=now,
+        late=now > theme.deadline,
+        # Group submissions are thanked together after a quiet moment (schedules/thanks.py).
+        ack_pending=chat_id < 0,
+    )
+    if row is None:
+        return None
+    if item.file_id is not None and item.file_unique_id is not None:
+        local_day = now.astimezone(services.settings.tz).date().isoformat()
+        archived = services.archive.queue(
+            session,
+            file_id=item.file_id,
+            file_unique_id=item.file_unique_id,
+            size=item.size,
+            # Per branch, like the study materials, so two branches meeting on the same
+            # day never share a folder.
+            folder=[branch_folder(session, theme), f"{theme.local_date.isoformat()} 主题党日"],
+            name=[local_day, member.name, T.KIND_LABELS[item.kind]],
+            ext=item.ext,
+            kind="reflection",
+            ref=row.id or "",
+        )
+        row.archive_id = archived.id
+    return row

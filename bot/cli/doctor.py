@@ -9,6 +9,8 @@ timeouts so that a dead proxy gives an answer in seconds rather than a hang.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
 import os
 import shutil
@@ -16,7 +18,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +26,7 @@ from telegram import Bot, ChatMember, ChatMemberRestricted, User
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, SettingsProblem, load_settings, shown_proxy
 from bot.logs import redact
 from bot.settings import Settings
 from bot.texts import doctor as T
@@ -63,6 +66,17 @@ def check(ok: bool | None, text: Text, fix: Text | None = None, /, **values: obj
     return Check(ok, zh, en, fix_zh, fix_en)
 
 
+def command(args: argparse.Namespace) -> int:
+    """`yinling doctor`: the report on stdout; exit code 1 if anything is wrong."""
+    try:
+        settings = load_settings()
+    except SettingsProblem as exc:
+        # Even unreadable settings are one ✗ line of the report (exit 1, as documented).
+        print(settings_failed(exc.problems).lines())
+        return report_end(1, print)
+    return asyncio.run(run(settings))
+
+
 def settings_failed(problems: list[str]) -> Check:
     """The settings could not be parsed: `problems` are the lines `yinling run` would print."""
     zh, en = T.SETTINGS_BAD
@@ -82,9 +96,9 @@ def report_end(failed: int, out: Callable[[str], None]) -> int:
     if failed:
         zh, en = T.SUMMARY_BAD
         out(f"\n{zh.format(count=failed)} / {en.format(count=failed)}")
-        return 1
+        return EXIT_PROBLEMS
     out(f"\n{T.SUMMARY_OK[0]} / {T.SUMMARY_OK[1]}")
-    return 0
+    return EXIT_OK
 
 
 async def diagnose(settings: Settings) -> AsyncIterator[Check]:
@@ -201,16 +215,6 @@ def read_database(settings: Settings) -> tuple[Check, list[Branch] | None]:
 
 
 # --- Telegram ------------------------------------------------------------------------------
-
-
-def shown_proxy(url: str) -> str:
-    """The proxy for display: a user name and password in it are secrets."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
 
 
 def make_bot(settings: Settings) -> Bot:

@@ -8,6 +8,7 @@ name the variable to fix, never its value.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -105,6 +106,44 @@ def scrub(text: str, settings: Settings) -> str:
             if len(secret) >= 3:  # masking "a" everywhere would garble the message
                 text = text.replace(secret, "***")
     return text
+
+
+# --- folders ---------------------------------------------------------------------------------
+
+
+def write_failed(exc: OSError, path: Path | str) -> CliError:
+    """A write that failed half-way (a full disk): what and why, exit 3."""
+    error = exc.strerror or type(exc).__name__
+    return CliError(T.WRITE_FAILED.format(path=path, error=error), EXIT_RUNTIME)
+
+
+def require_writable(path: Path, *, data_dir: Path | None = None) -> None:
+    """Refuse (exit 2) unless `path` can be written or created, without creating it.
+
+    Tries a file in `path`, or in its nearest existing parent when it does not exist yet: a
+    real attempt, since `os.access` says yes to root on a read-only file system. With
+    `data_dir`, the message explains the data dir's fix (chown, YINLING_DATA_DIR).
+    """
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        with tempfile.NamedTemporaryFile(dir=probe, prefix=".yinling-probe-"):
+            pass
+    except OSError as exc:
+        error = exc.strerror or type(exc).__name__
+        if data_dir is not None:
+            message = T.DATA_DIR_UNWRITABLE.format(path=path, error=error, data_dir=data_dir)
+        else:
+            message = T.FOLDER_UNWRITABLE.format(path=path, error=error)
+        raise CliError(message, EXIT_CONFIG) from None
+
+
+def require_data_dir_writable(settings: Settings, *folders: Path) -> None:
+    """The data dir and the given folders in it can be written (or created); else exit 2."""
+    data_dir = settings.data_dir.absolute()
+    for folder in (settings.data_dir, *folders):
+        require_writable(folder.absolute(), data_dir=data_dir)
 
 
 def sqlite_file(settings: Settings) -> Path | None:

@@ -28,7 +28,9 @@ from bot.cli.common import (
     EXIT_OK,
     CliError,
     load_settings,
+    require_writable,
     sqlite_file,
+    write_failed,
 )
 from bot.settings import Settings
 from bot.texts import cli as T
@@ -81,6 +83,8 @@ def export(kind: Kind, args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             message = kind.write(args, settings, session)
+    except OSError as exc:
+        raise write_failed(exc, " ".join(map(str, output_paths(kind, args)))) from None
     finally:
         db.dispose()
     print(message)
@@ -93,8 +97,16 @@ def output_paths(kind: Kind, args: argparse.Namespace) -> list[Path]:
 
 
 def prepare_output(path: Path) -> None:
-    """Create the folder a file is written into."""
-    path.absolute().parent.mkdir(parents=True, exist_ok=True)
+    """Create the folder a file is written into, or say why it cannot be (exit 2)."""
+    if path.is_dir():
+        raise CliError(T.OUTPUT_IS_A_FOLDER.format(path=path), EXIT_CONFIG)
+    folder = path.absolute().parent
+    require_writable(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        error = exc.strerror or type(exc).__name__
+        raise CliError(T.FOLDER_UNWRITABLE.format(path=folder, error=error)) from None
 
 
 def open_database(settings: Settings) -> Database:

@@ -1,4 +1,8 @@
-"""`yinling run` (the bot, until SIGTERM or Ctrl-C) and `yinling migrate` (the schema only)."""
+"""`yinling run` (the bot, until SIGTERM or Ctrl-C) and `yinling migrate` (the schema only).
+
+Both check first that the data dir can be written, so that a read-only folder is a message
+naming it (exit 2), not a traceback from deep inside start-up.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -17,7 +22,9 @@ from bot.cli.common import (
     EXIT_OK,
     EXIT_RUNTIME,
     load_settings,
+    require_data_dir_writable,
     scrub,
+    sqlite_file,
 )
 from bot.runtime.inbox import FatalPollingError
 from bot.settings import Settings
@@ -30,6 +37,7 @@ log = logging.getLogger("yinling")
 def run(args: argparse.Namespace) -> int:
     """Run the bot until stopped."""
     settings = load_settings()
+    require_data_dir_writable(settings, *written_by_the_bot(settings))
     logs.setup(settings.log_level, settings.data_dir / "logs")
     try:
         asyncio.run(serve(settings))
@@ -44,6 +52,19 @@ def run(args: argparse.Namespace) -> int:
         print(T.UNREACHABLE.format(error=error), file=sys.stderr)
         return EXIT_RUNTIME
     return EXIT_OK
+
+
+def written_by_the_bot(settings: Settings) -> list[Path]:
+    """The folders the bot cannot work without, besides the data dir itself.
+
+    Not backups/ or exports/: a backups folder left to root by `sudo yinling backup` should
+    cost the daily backup (logged, and a ✗ from the doctor), not stop the bot.
+    """
+    folders = [settings.data_dir / "logs", settings.archive_dir]
+    database = sqlite_file(settings)
+    if database is not None:
+        folders.append(database.parent)
+    return folders
 
 
 async def serve(settings: Settings) -> None:
@@ -69,6 +90,8 @@ async def serve(settings: Settings) -> None:
 def migrate(args: argparse.Namespace) -> int:
     """Bring the database schema up to date."""
     settings = load_settings()
+    database = sqlite_file(settings)
+    require_data_dir_writable(settings, *([database.parent] if database else []))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.db_url)
     try:

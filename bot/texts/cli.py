@@ -75,8 +75,26 @@ ENV_FILE_NOT_UTF8 = (
     "\n    The settings file {path} is not UTF-8; save it again as UTF-8."
 )
 
-# --- the database ----------------------------------------------------------------------------
+# --- folders that must be writable -------------------------------------------------------------
 
+DATA_DIR_UNWRITABLE = (
+    "无法写入 {path}（{error}）。请让运行银龄的用户能写数据目录 {data_dir}，"
+    "例如 sudo chown -R yinling: {data_dir}，或在 YINLING_DATA_DIR 里换一个可以写的目录。"
+    "\n/ Cannot write to {path} ({error}). Let the user running Yinling write to the data dir"
+    " {data_dir} (e.g. sudo chown -R yinling: {data_dir}) or set YINLING_DATA_DIR to a folder"
+    " it can write."
+)
+FOLDER_UNWRITABLE = (
+    "无法写入文件夹 {path}（{error}）。请换一个可以写的位置，或改正这个文件夹的权限。"
+    "\n/ Cannot write to the folder {path} ({error}); choose another place or fix its permissions."
+)
+WRITE_FAILED = (
+    "没有写完 {path}：{error}。请检查磁盘空间和权限，再试一次。"
+    " / Could not finish writing {path}: {error}; check the disk space and permissions."
+)
+OUTPUT_IS_A_FOLDER = (
+    "{path} 是一个文件夹：请写上要导出的文件名。 / {path} is a folder; give the file's name."
+)
 NO_DATABASE = (
     "找不到数据库 {path}：请检查 YINLING_DATA_DIR（或 YINLING_DATABASE_URL），"
     "新装的机器人先运行 yinling migrate。"

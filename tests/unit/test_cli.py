@@ -1,8 +1,10 @@
 """The `yinling` command as an operator meets it: every subcommand reads the settings the same
-way and never prints a secret, and an export makes the folders it writes into."""
+way and never prints a secret, a folder it cannot write is a message with the fix (exit 2)
+instead of a traceback, and an export makes the folders it writes into."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -175,7 +177,71 @@ def test_library_errors_are_scrubbed_of_the_token_and_the_proxy_credentials() ->
     assert shown_proxy(f"http://bob:{PASSWORD}@host:notaport") == "http://***@host:notaport"
 
 
-# --- exports ---------------------------------------------------------------------------------
+# --- folders that cannot be written ---------------------------------------------------------
+
+
+def read_only(folder: Path) -> None:
+    """Make `folder` read-only, or skip the test where that does not stop writes (root)."""
+    folder.chmod(0o555)
+    probe = folder / ".probe"
+    try:
+        probe.touch()
+    except PermissionError:
+        return
+    probe.unlink()
+    folder.chmod(0o755)
+    pytest.skip("running as root: a read-only folder does not stop root from writing")
+
+
+def blocked_folder(tmp_path: Path, how: str) -> Path:
+    """A folder yinling cannot create: under a plain file, or in a read-only folder."""
+    if how == "under a file":
+        (tmp_path / "a-file").write_text("in the way")
+        return tmp_path / "a-file" / "data"
+    locked = tmp_path / "read-only"
+    locked.mkdir()
+    read_only(locked)
+    return locked / "data"
+
+
+@pytest.fixture(params=["under a file", "read-only"])
+def blocked(request: pytest.FixtureRequest, shell: Path) -> Iterator[Path]:
+    yield blocked_folder(shell, request.param)
+    if (shell / "read-only").exists():
+        (shell / "read-only").chmod(0o755)  # so that pytest can remove it
+
+
+@pytest.mark.parametrize("command", ["run", "migrate", "restore", "yinling"])
+def test_a_data_dir_that_cannot_be_written_is_explained(
+    command: str,
+    blocked: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args, _ = COMMANDS[command]
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("YINLING_DATA_DIR", str(blocked))
+
+    code, _, err = yinling(capsys, *args)
+
+    assert code == EXIT_CONFIG
+    assert str(blocked) in err
+    assert "无法写入" in err and "Cannot write" in err
+    assert "YINLING_DATA_DIR" in err and "chown" in err
+    assert not blocked.exists()
+
+
+def test_a_logs_folder_that_cannot_be_written_stops_the_bot_at_start(
+    shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+    (shell / "data").mkdir()
+    (shell / "data" / "logs").write_text("a file where the folder should be")
+
+    code, _, err = yinling(capsys, "run")
+
+    assert code == EXIT_CONFIG
+    assert str(shell / "data" / "logs") in err and "YINLING_DATA_DIR" in err
 
 
 def make_database(data_dir: Path, *branch_titles: str) -> Database:
@@ -187,6 +253,47 @@ def make_database(data_dir: Path, *branch_titles: str) -> Database:
             branches.create(session, chat_id=-1001000 - n, title=title, now=NOW)
         session.commit()
     return db
+
+
+@pytest.mark.parametrize("how", ["under a file", "read-only"])
+def test_a_backups_folder_that_cannot_be_written_is_explained(
+    how: str, shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = shell / "with-db"
+    make_database(data).dispose()
+    if how == "under a file":
+        (data / "backups").write_text("a file where the folder should be")
+    else:
+        read_only(data)
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("YINLING_DATA_DIR", str(data))
+
+    try:
+        code, _, err = yinling(capsys, "backup")
+    finally:
+        data.chmod(0o755)
+
+    assert code == EXIT_CONFIG
+    assert str(data / "backups") in err and "YINLING_DATA_DIR" in err
+
+
+@pytest.mark.parametrize("kind", [["ledger"], ["quiz", "1"]])
+def test_an_export_into_a_folder_that_cannot_be_written_is_explained(
+    kind: list[str],
+    blocked: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_database(Path(os.environ["YINLING_DATA_DIR"]), "老干之家").dispose()
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+
+    code, _, err = yinling(capsys, "export", *kind, "-o", str(blocked / "x.xlsx"))
+
+    assert code == EXIT_CONFIG
+    assert str(blocked) in err and "无法写入文件夹" in err and "Cannot write" in err
+
+
+# --- exports ---------------------------------------------------------------------------------
 
 
 def test_the_ledger_export_makes_the_folders_it_writes_into(
@@ -263,3 +370,34 @@ def test_what_an_export_refuses_and_its_exit_codes(
     code, _, err = yinling(capsys, "export", "quiz", "99", "-o", "x.csv")
     assert code == EXIT_NOT_FOUND and "99" in err
     assert not (shell / "x.xlsx").exists()
+
+
+def test_an_export_to_a_folder_name_asks_for_a_file_name(
+    shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_database(shell / "data", "老干之家").dispose()
+    (shell / "导出").mkdir()
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+
+    code, _, err = yinling(capsys, "export", "ledger", "-o", "导出")
+
+    assert code == EXIT_CONFIG and "导出 是一个文件夹" in err and "is a folder" in err
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_disk_that_fills_up_half_way_is_explained(
+    shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_database(shell / "data", "老干之家").dispose()
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+    monkeypatch.setattr("bot.cli.export.build_ledger", no_space)
+    monkeypatch.setattr("bot.cli.backup.store.create", no_space)
+
+    code, _, err = yinling(capsys, "export", "ledger", "-o", "台账.xlsx")
+    assert code == EXIT_RUNTIME and "没有写完 台账.xlsx" in err and "No space left" in err
+
+    code, _, err = yinling(capsys, "backup", "b.tar.gz")
+    assert code == EXIT_RUNTIME and "没有写完 b.tar.gz" in err and "disk space" in err

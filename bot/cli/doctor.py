@@ -39,6 +39,8 @@ Text = tuple[str, str]  # (Chinese, English)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
+# Below this the bot may fail to archive a day's voice messages and photos or to write a backup
+# (a backup is about the size of the database plus the archive), so it is reported as a ✗.
 LOW_DISK = 200 * 1024 * 1024
 
 
@@ -132,7 +134,7 @@ def check_data_dir(settings: Settings) -> list[Check]:
     if not path.exists():
         parent = next((p for p in path.parents if p.exists()), Path("/"))
         if os.access(parent, os.W_OK | os.X_OK):
-            return [check(True, T.DATA_DIR_NEW, path=path)]
+            return [check(True, T.DATA_DIR_NEW, path=path), *low_disk(parent, settings)]
         return [
             check(
                 False,
@@ -153,12 +155,17 @@ def check_data_dir(settings: Settings) -> list[Check]:
             error = f"{sub} 不可写 / {sub} is read-only"
             return [check(False, T.DATA_DIR_BAD, T.DATA_DIR_BAD_FIX, path=path, error=error)]
     free = shutil.disk_usage(path).free
-    results = [check(True, T.DATA_DIR_OK, path=path, free=_size(free))]
-    if free < LOW_DISK:
-        results.append(
-            check(False, T.DISK_LOW, T.DISK_LOW_FIX, free=_size(free), backups=settings.backups_dir)
-        )
-    return results
+    return [check(True, T.DATA_DIR_OK, path=path, free=_size(free)), *low_disk(path, settings)]
+
+
+def low_disk(folder: Path, settings: Settings) -> list[Check]:
+    """A ✗ when the data dir's disk has less than LOW_DISK free (nothing otherwise)."""
+    free = shutil.disk_usage(folder).free
+    if free >= LOW_DISK:
+        return []
+    return [
+        check(False, T.DISK_LOW, T.DISK_LOW_FIX, free=_size(free), backups=settings.backups_dir)
+    ]
 
 
 def bot_running(data_dir: Path) -> Check:

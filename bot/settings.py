@@ -96,6 +96,14 @@ class Settings(BaseSettings):
             raise bad
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("log level must be DEBUG, INFO or WARNING")
+        return level
+
     @field_validator("backup_time")
     @classmethod
     def _backup_clock(cls, value: str) -> str:

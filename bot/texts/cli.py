@@ -57,6 +57,7 @@ SETTING_HINTS = {
     "timezone": "时区不认识，应类似 Asia/Shanghai。",
     "admin_ids": "应是 Telegram 用户编号（数字），用逗号或空格隔开。",
     "staff_ids": "应是 Telegram 用户编号（数字），用逗号或空格隔开。",
+    "log_level": "应是 DEBUG、INFO 或 WARNING。",
     "backup_time": "应是 24 小时制的时间，如 03:30。",
     "backup_keep": "应是 0 或正整数（0 表示不做每日备份）。",
     "tick_seconds": "应是秒数，如 20。",

@@ -165,6 +165,18 @@ def test_an_unreachable_proxy_is_reported_without_its_password(tmp_path: Path) -
     assert TOKEN not in result.stdout + result.stderr
 
 
+def test_an_unknown_log_level_stops_the_bot_with_exit_2(
+    shell: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("YINLING_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("YINLING_LOG_LEVEL", "LOUD")
+
+    code, _, err = yinling(capsys, "run")
+
+    assert code == EXIT_CONFIG and "YINLING_LOG_LEVEL" in err and "DEBUG" in err
+    assert not (shell / "data").exists()
+
+
 def test_library_errors_are_scrubbed_of_the_token_and_the_proxy_credentials() -> None:
     proxy = f"socks5://bob:{PASSWORD}@10.0.0.1:1080"
     settings = Settings(_env_file=None, bot_token=TOKEN, proxy=proxy)  # type: ignore[call-arg]

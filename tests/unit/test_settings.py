@@ -36,6 +36,7 @@ def test_defaults_and_id_lists() -> None:
         ("proxy", "socks5://bob:hunter2@127.0.0.1:notaport"),
         ("proxy", "http://bob:hunter2@[::1"),
         ("proxy", "socks5://:1080"),
+        ("log_level", "LOUD"),
     ],
 )
 def test_bad_values_are_refused(field: str, value: str) -> None:
@@ -56,6 +57,10 @@ def test_a_wrong_proxy_is_refused_without_repeating_it() -> None:
     with pytest.raises(ValidationError) as caught:
         make(bot_token=TOKEN, proxy="socks5://bob:hunter2@127.0.0.1:notaport")
     assert all("hunter2" not in str(error["msg"]) for error in caught.value.errors())
+
+
+def test_the_log_level_is_read_in_any_case() -> None:
+    assert make(bot_token=TOKEN, log_level=" debug").log_level == "DEBUG"
 
 
 def test_the_token_never_appears_in_its_repr() -> None:

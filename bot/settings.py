@@ -9,6 +9,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -82,9 +83,26 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         assert value is not None
+        # The messages never include the value: it may hold a password.
         if not re.match(r"^(https?|socks5h?)://", value):
             raise ValueError("proxy must start with http://, https://, socks5:// or socks5h://")
+        bad = ValueError("proxy must look like socks5://127.0.0.1:1080 (check the host and port)")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (parsing the port is the check)
+        except ValueError:
+            raise bad from None
+        if not parts.hostname or " " in parts.hostname:
+            raise bad
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("log level must be DEBUG, INFO or WARNING")
+        return level
 
     @field_validator("backup_time")
     @classmethod

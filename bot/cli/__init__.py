@@ -1,1 +1,8 @@
-"""The `yinling` subcommands other than argument parsing: run, doctor, backup, exports."""
+"""The `yinling` subcommands (bot/__main__.py only parses the command line).
+
+common.py  the one settings loader, the exit codes, CliError, writable-folder checks
+run.py     yinling run, yinling migrate
+backup.py  yinling backup, yinling restore
+doctor.py  yinling doctor
+export.py  yinling export ledger | quiz (one `Kind` per export)
+"""

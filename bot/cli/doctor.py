@@ -9,6 +9,8 @@ timeouts so that a dead proxy gives an answer in seconds rather than a hang.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
 import os
 import shutil
@@ -16,7 +18,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +26,7 @@ from telegram import Bot, ChatMember, ChatMemberRestricted, User
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, SettingsProblem, load_settings, shown_proxy
 from bot.logs import redact
 from bot.settings import Settings
 from bot.texts import doctor as T
@@ -36,6 +39,8 @@ Text = tuple[str, str]  # (Chinese, English)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
+# Below this the bot may fail to archive a day's voice messages and photos or to write a backup
+# (a backup is about the size of the database plus the archive), so it is reported as a ✗.
 LOW_DISK = 200 * 1024 * 1024
 
 
@@ -63,6 +68,17 @@ def check(ok: bool | None, text: Text, fix: Text | None = None, /, **values: obj
     return Check(ok, zh, en, fix_zh, fix_en)
 
 
+def command(args: argparse.Namespace) -> int:
+    """`yinling doctor`: the report on stdout; exit code 1 if anything is wrong."""
+    try:
+        settings = load_settings()
+    except SettingsProblem as exc:
+        # Even unreadable settings are one ✗ line of the report (exit 1, as documented).
+        print(settings_failed(exc.problems).lines())
+        return report_end(1, print)
+    return asyncio.run(run(settings))
+
+
 def settings_failed(problems: list[str]) -> Check:
     """The settings could not be parsed: `problems` are the lines `yinling run` would print."""
     zh, en = T.SETTINGS_BAD
@@ -82,9 +98,9 @@ def report_end(failed: int, out: Callable[[str], None]) -> int:
     if failed:
         zh, en = T.SUMMARY_BAD
         out(f"\n{zh.format(count=failed)} / {en.format(count=failed)}")
-        return 1
+        return EXIT_PROBLEMS
     out(f"\n{T.SUMMARY_OK[0]} / {T.SUMMARY_OK[1]}")
-    return 0
+    return EXIT_OK
 
 
 async def diagnose(settings: Settings) -> AsyncIterator[Check]:
@@ -118,7 +134,7 @@ def check_data_dir(settings: Settings) -> list[Check]:
     if not path.exists():
         parent = next((p for p in path.parents if p.exists()), Path("/"))
         if os.access(parent, os.W_OK | os.X_OK):
-            return [check(True, T.DATA_DIR_NEW, path=path)]
+            return [check(True, T.DATA_DIR_NEW, path=path), *low_disk(parent, settings)]
         return [
             check(
                 False,
@@ -139,12 +155,17 @@ def check_data_dir(settings: Settings) -> list[Check]:
             error = f"{sub} 不可写 / {sub} is read-only"
             return [check(False, T.DATA_DIR_BAD, T.DATA_DIR_BAD_FIX, path=path, error=error)]
     free = shutil.disk_usage(path).free
-    results = [check(True, T.DATA_DIR_OK, path=path, free=_size(free))]
-    if free < LOW_DISK:
-        results.append(
-            check(False, T.DISK_LOW, T.DISK_LOW_FIX, free=_size(free), backups=settings.backups_dir)
-        )
-    return results
+    return [check(True, T.DATA_DIR_OK, path=path, free=_size(free)), *low_disk(path, settings)]
+
+
+def low_disk(folder: Path, settings: Settings) -> list[Check]:
+    """A ✗ when the data dir's disk has less than LOW_DISK free (nothing otherwise)."""
+    free = shutil.disk_usage(folder).free
+    if free >= LOW_DISK:
+        return []
+    return [
+        check(False, T.DISK_LOW, T.DISK_LOW_FIX, free=_size(free), backups=settings.backups_dir)
+    ]
 
 
 def bot_running(data_dir: Path) -> Check:
@@ -201,16 +222,6 @@ def read_database(settings: Settings) -> tuple[Check, list[Branch] | None]:
 
 
 # --- Telegram ------------------------------------------------------------------------------
-
-
-def shown_proxy(url: str) -> str:
-    """The proxy for display: a user name and password in it are secrets."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
 
 
 def make_bot(settings: Settings) -> Bot:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.cli import doctor
 from bot.settings import Settings
@@ -129,6 +132,23 @@ async def test_a_bot_removed_from_a_branch_group_fails(harness: Harness) -> None
     assert code == 1
     assert "✗ 「老干之家」(-1001234567890)：机器人已经不在这个群里了" in text
     assert "✗ 「老干之家」：机器人收不到成员的回复" in text
+
+
+async def test_a_nearly_full_disk_fails_with_the_fix(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    usage = shutil.disk_usage(harness.data_dir)
+    nearly_full = type(usage)(usage.total, usage.total - 100 * 1024**2, 100 * 1024**2)
+    monkeypatch.setattr("bot.cli.doctor.shutil.disk_usage", lambda path: nearly_full)
+
+    code, text = await diagnose(harness.settings())
+
+    assert code == 1
+    assert "✗ 数据目录所在的磁盘只剩 100 MB / only 100 MB left" in text
+    assert f"删掉 {harness.data_dir / 'backups'} 里较早的备份" in text
+    assert "有 1 项需要处理" in text
 
 
 async def test_a_database_behind_the_latest_migration_fails(harness: Harness) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,14 @@ import pytest
 from pydantic import ValidationError
 from telegram import ChatMember, ChatMemberRestricted
 
-from bot.cli.doctor import Check, branch_checks, check_data_dir, settings_failed, shown_proxy
+from bot.cli.doctor import (
+    LOW_DISK,
+    Check,
+    branch_checks,
+    check_data_dir,
+    settings_failed,
+    shown_proxy,
+)
 from bot.settings import Settings
 from bot.texts import doctor as T
 
@@ -134,3 +142,39 @@ def test_backup_settings_are_checked() -> None:
     for bad in ({"backup_time": "25:00"}, {"backup_time": "soon"}, {"backup_keep": -1}):
         with pytest.raises(ValidationError):
             settings(**bad)
+
+
+def free_space(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
+    usage = shutil.disk_usage(".")
+    fake = type(usage)(usage.total, usage.total - free, free)
+    monkeypatch.setattr("bot.cli.doctor.shutil.disk_usage", lambda path: fake)
+
+
+def test_low_disk_space_is_a_failure_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "data").mkdir()
+    free_space(monkeypatch, 150 * 1024 * 1024)
+    writable, low = check_data_dir(settings(data_dir=tmp_path / "data"))
+    assert writable.ok is True and "150 MB" in writable.zh
+    assert low.ok is False and "只剩 150 MB" in low.zh and "150 MB left" in low.en
+    assert str(tmp_path / "data" / "backups") in low.fix_zh and "backups" in low.fix_en
+    assert low.lines().startswith("✗") and "解决办法" in low.lines()
+
+
+def test_low_disk_space_is_reported_before_the_data_dir_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free_space(monkeypatch, 20 * 1024 * 1024)
+    new, low = check_data_dir(settings(data_dir=tmp_path / "new" / "data"))
+    assert new.ok is True and low.ok is False and "20 MB" in low.zh
+
+
+@pytest.mark.parametrize("free", [LOW_DISK, 5 * 1024**3])
+def test_enough_disk_space_is_one_line(
+    free: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free_space(monkeypatch, free)
+    [result] = check_data_dir(settings(data_dir=tmp_path))
+    assert result.ok is True
+    assert LOW_DISK == 200 * 1024 * 1024  # below this a day's voice messages may not fit

@@ -29,12 +29,38 @@ def test_defaults_and_id_lists() -> None:
 
 @pytest.mark.parametrize(
     "field,value",
-    [("bot_token", "not-a-token"), ("timezone", "Mars/Olympus"), ("proxy", "ftp://x")],
+    [
+        ("bot_token", "not-a-token"),
+        ("timezone", "Mars/Olympus"),
+        ("proxy", "ftp://x"),
+        ("proxy", "socks5://bob:hunter2@127.0.0.1:notaport"),
+        ("proxy", "http://bob:hunter2@[::1"),
+        ("proxy", "socks5://:1080"),
+        ("log_level", "LOUD"),
+    ],
 )
 def test_bad_values_are_refused(field: str, value: str) -> None:
     values = {"bot_token": TOKEN, field: value}
     with pytest.raises(ValidationError):
         make(**values)
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    ["socks5://127.0.0.1:1080", "socks5h://bob:p%40ss@proxy.lan:1080", "http://proxy.corp"],
+)
+def test_usual_proxies_are_accepted(proxy: str) -> None:
+    assert make(bot_token=TOKEN, proxy=proxy).proxy == proxy
+
+
+def test_a_wrong_proxy_is_refused_without_repeating_it() -> None:
+    with pytest.raises(ValidationError) as caught:
+        make(bot_token=TOKEN, proxy="socks5://bob:hunter2@127.0.0.1:notaport")
+    assert all("hunter2" not in str(error["msg"]) for error in caught.value.errors())
+
+
+def test_the_log_level_is_read_in_any_case() -> None:
+    assert make(bot_token=TOKEN, log_level=" debug").log_level == "DEBUG"
 
 
 def test_the_token_never_appears_in_its_repr() -> None:

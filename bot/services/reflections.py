@@ -13,7 +13,9 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Services
+from bot.core import branch_settings
 from bot.core import reflections as rules
+from bot.core.branch_settings import BranchSettings
 from bot.texts import SafeHtml, fmt
 from bot.texts import reflections as T
 from storage import branches, reflections, themeday
@@ -24,16 +26,12 @@ from storage.reflections import NewReflection
 
 def honorific(branch: Branch | None) -> str:
     """How the branch addresses its members after their name (同志, or e.g. 老师)."""
-    return branches.option(branch, "honorific", "同志") if branch is not None else "同志"
+    return (branch_settings.of(branch) if branch is not None else BranchSettings()).honorific
 
 
 def ack_delay(branch: Branch | None) -> timedelta:
-    seconds = (
-        branches.option(branch, "ack_delay_seconds", rules.DEFAULT_ACK_DELAY)
-        if branch is not None
-        else rules.DEFAULT_ACK_DELAY
-    )
-    return timedelta(seconds=max(0, seconds))
+    chosen = branch_settings.of(branch) if branch is not None else BranchSettings()
+    return timedelta(seconds=chosen.ack_delay_seconds)
 
 
 def local_deadline(services: Services, theme: ThemeSession) -> str:

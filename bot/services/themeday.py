@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot.context import Services
-from bot.core import material_batches
+from bot.core import branch_settings, material_batches
 from bot.core.material_batches import Batch, Item
 from bot.core.monthly_rule import MonthlyRule, RuleError, next_occurrence, parse_rule, parse_time
 from bot.runtime.outbox import (
@@ -36,7 +36,6 @@ from storage import branches, materials, themeday
 from storage.models import Branch, Material, ThemeSession
 
 RULE_OPTION = "themeday"
-CATCHUP_OPTION = "catchup_hours"
 WEEKDAYS = "一二三四五六日"
 MAX_TEXT = 4096
 
@@ -95,7 +94,7 @@ def clear_rule(branch: Branch) -> bool:
 
 def catchup_hours(branch: Branch) -> int:
     """How long after its time a missed push is still sent; 0 means "the same local day"."""
-    return max(0, branches.option(branch, CATCHUP_OPTION, 0))
+    return branch_settings.of(branch).catchup_hours
 
 
 def catchup_text(branch: Branch) -> str:
@@ -146,17 +145,12 @@ def notify_chat(
 
 
 def _schedule(branch: Branch, pushed_local: datetime) -> tuple[datetime, list[datetime]]:
-    try:
-        reminder_time = parse_time(branches.option(branch, "reminder_time", "09:00"))
-    except RuleError:
-        reminder_time = themeday.DEFAULT_REMINDER_TIME
+    chosen = branch_settings.of(branch)
     return themeday.default_schedule(
         pushed_local,
-        deadline_days=branches.option(branch, "deadline_days", themeday.DEFAULT_DEADLINE_DAYS),
-        reminder_days_after=branches.option(
-            branch, "reminder_days_after", themeday.DEFAULT_REMINDER_DAYS_AFTER
-        ),
-        reminder_time=reminder_time,
+        deadline_days=chosen.deadline_days,
+        reminder_days_after=chosen.reminder_days_after,
+        reminder_time=chosen.reminder_time,
     )
 
 
@@ -321,4 +315,4 @@ def queue_batch(
 
 
 def set_catchup_hours(branch: Branch, hours: int) -> None:
-    branches.set_option(branch, CATCHUP_OPTION, hours)
+    branch_settings.save(branch, branch_settings.CATCHUP_HOURS, hours)

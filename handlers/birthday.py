@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext, Command
 from bot.core.calendar import LeapRule, next_birthday
 from bot.core.care.options import CareSettings
-from bot.core.cn_format import day_text
+from bot.core.cn_format import full_date, weekday
 from bot.texts import care as T
 from bot.texts import fmt
 from handlers.common import branches_of_user, current_branch, is_private, reply
@@ -141,7 +141,7 @@ def save(context: BotContext, rows: list[Member], birth: BirthDate) -> str:
         care_db.set_birth(row, birth)
     today = context.services.local_now().date()
     when, age = next_birthday(birth, today, leap_rule=leap_rule_of(context, rows))
-    next_day = f"{when.year}年{day_text(when)}（{age}岁）"
+    next_day = T.NEXT_BIRTHDAY.format(date=full_date(when), weekday=weekday(when), age=age)
     return fmt(T.BIRTHDAY_SAVED, birth=str(birth), next_day=next_day)
 
 

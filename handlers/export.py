@@ -19,9 +19,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Command, Services
 from bot.core import reflections as rules
+from bot.core.cn_format import date_range, full_date, moment, month_day
 from bot.runtime.jobs import Apply, JobKind
 from bot.services import exports
-from bot.services.quiz import local_time
 from bot.services.reflections import recent_sessions
 from bot.texts import common as TC
 from bot.texts import export as T
@@ -96,7 +96,7 @@ def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
     rows = [
         [
             InlineKeyboardButton(
-                TR.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
+                TR.SESSION_BUTTON.format(date=month_day(t.local_date), topic=t.topic)[:60],
                 callback_data=f"lx:s:{t.id}",
             )
         ]
@@ -144,13 +144,13 @@ async def ledger_choice(update: Update, context: BotContext) -> None:
     until: date | None = None
     if theme is not None:
         since = until = theme.local_date
-        label = fmt(T.LEDGER_WHAT_SESSION, date=theme.local_date.isoformat())
+        label = fmt(T.LEDGER_WHAT_SESSION, date=full_date(theme.local_date))
     elif what == "m3":
         since, until = rules.months_back(today, 3), today
-        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+        label = date_range(since, until, year=True)
     elif what == "y":
         since, until = date(today.year, 1, 1), today
-        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+        label = date_range(since, until, year=True)
     else:
         label = T.LEDGER_WHAT_ALL
     context.outbox.message(context.db, chat.id, fmt(T.LEDGER_WORKING, what=label))
@@ -271,7 +271,9 @@ async def quiz_export_menu(update: Update, context: BotContext) -> None:
             [
                 InlineKeyboardButton(
                     # Button labels are plain text: no escaping.
-                    T.QUIZ_EXPORT_BUTTON.format(title=q.title, date=local_time(q.opens_at, tz)),
+                    T.QUIZ_EXPORT_BUTTON.format(
+                        title=q.title, date=moment(q.opens_at, tz, with_weekday=False)
+                    ),
                     callback_data=f"quiz:x:{q.id}",
                 )
             ]

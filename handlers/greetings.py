@@ -23,10 +23,11 @@ from bot.core.care.options import (
     CareSettings,
     find,
     label,
-    parse_time,
     switch_options,
 )
 from bot.core.care.templates import TEMPLATES, TemplateError, check_template, render, sample_values
+from bot.core.cn_format import clock
+from bot.core.cn_parse import ParseError, parse_time
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
@@ -107,7 +108,7 @@ def overview(branch: Branch) -> tuple[str, InlineKeyboardMarkup]:
     )
     text = fmt(
         T.GREETINGS_OVERVIEW,
-        time=s.greeting_time.strftime("%H:%M"),
+        time=clock(s.greeting_time),
         leap_rule=T.LEAP_LEAP if s.leap_rule is LeapRule.LEAP else T.LEAP_ORDINARY,
         switches=SafeHtml(switches),
         templates=SafeHtml(templates),
@@ -162,12 +163,13 @@ async def greetings(update: Update, context: BotContext) -> None:
             return
         verb, rest = "preview", verb_word
     if verb == "time":
-        when = parse_time(rest)
-        if when is None:
-            reply(update, context, fmt(T.GREETINGS_BAD_TIME, value=rest))
+        try:
+            when = parse_time(rest)
+        except ParseError as exc:
+            reply(update, context, fmt(T.GREETINGS_BAD_TIME, reason=exc.message))
             return
-        branches.set_option(branch, OPT_TIME, when.strftime("%H:%M"))
-        reply(update, context, fmt(T.GREETINGS_TIME_SET, time=when.strftime("%H:%M")))
+        branches.set_option(branch, OPT_TIME, clock(when))
+        reply(update, context, fmt(T.GREETINGS_TIME_SET, time=clock(when)))
         return
     if verb == "leap":
         rule = LEAP_WORDS.get(rest.strip().lower())

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Messag
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command
+from bot.core import cn_format
 from bot.services import themeday as theme_day
 from bot.texts import common as C
 from bot.texts import fmt
@@ -237,7 +238,7 @@ def library_view(context: BotContext, branch: Branch) -> tuple[str, InlineKeyboa
     for n, item in enumerate(items, start=1):
         used = (
             T.LIBRARY_USED.format(
-                date=theme_day.day_text(item.last_pushed_at.astimezone(tz).date())
+                date=cn_format.day_text(item.last_pushed_at.astimezone(tz).date())
             )
             if item.last_pushed_at
             else T.LIBRARY_NEVER_USED

@@ -29,6 +29,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.context import BotContext, Command
+from bot.core.cn_format import month_day
 from bot.runtime.current import CURRENT
 from bot.services import reflections as shared
 from bot.texts import common as TC
@@ -326,7 +327,7 @@ def session_buttons(themes: list[ThemeSession], prefix: str) -> InlineKeyboardMa
         [
             [
                 InlineKeyboardButton(
-                    T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
+                    T.SESSION_BUTTON.format(date=month_day(t.local_date), topic=t.topic)[:60],
                     callback_data=f"{prefix}{t.id}",
                 )
             ]

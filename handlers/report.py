@@ -1,15 +1,14 @@
 """Who has handed in a reflection: `/remind` (a gentle note now to those who have not) for
-admins, `/report [YYYY-MM-DD]` (who submitted what and when, who has not) for admins and staff,
-always sent privately."""
+admins, `/report [日期]` (who submitted what and when, who has not; the day as 11月26日, 上周四 or
+2026-11-26) for admins and staff, always sent privately."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext, Command
+from bot.core.cn_parse import ParseError, parse_date
 from bot.services import reflections as shared
 from bot.services.reflections import recent_sessions
 from bot.texts import common as TC
@@ -88,7 +87,7 @@ def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
 
 @staff_only
 async def report_command(update: Update, context: BotContext) -> None:
-    """/report [YYYY-MM-DD]: who submitted for the current (or that day's) session."""
+    """/report [日期]: who submitted for the current (or that day's) session."""
     message = update.message
     user = update.effective_user
     chat = update.effective_chat
@@ -103,9 +102,9 @@ async def report_command(update: Update, context: BotContext) -> None:
     theme: ThemeSession | None
     if wanted:
         try:
-            day = date.fromisoformat(wanted.replace("/", "-"))
-        except ValueError:
-            reply(update, context, T.REPORT_NOT_FOUND)
+            day = parse_date(wanted, context.services.local_now().date())
+        except ParseError as exc:
+            reply(update, context, fmt(T.REPORT_BAD_DATE, reason=exc.message))
             return
         found = themeday.of_branch(context.db, branch.id, since=day, until=day)
         theme = found[-1] if found else None

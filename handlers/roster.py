@@ -24,6 +24,7 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command, Services
+from bot.core.cn_format import full_date
 from bot.runtime.files import DownloadFailed, TooBig
 from bot.runtime.jobs import Apply, JobKind
 from bot.texts import SafeHtml, fmt
@@ -259,11 +260,7 @@ def _details(m: Member) -> str:
     if birth is not None:
         parts.append(f"生日 {birth}")
     if m.party_member:
-        parts.append(
-            f"{m.joined_party.year}年{m.joined_party.month}月{m.joined_party.day}日入党"
-            if m.joined_party
-            else "党员"
-        )
+        parts.append(f"{full_date(m.joined_party)}入党" if m.joined_party else "党员")
     if not m.public_birthday:
         parts.append("只私下祝福")
     if m.username:

@@ -1,7 +1,8 @@
 """/themeday and /push: the secretary sets the monthly theme party day, or starts one now.
 
-`/themeday` shows the rule and the next date; `/themeday 15 09:00 学习主题` sets it (a day
-1–28, `last`, or a weekday rule such as `first-fri`); `/themeday off` stops it; `/themeday
+`/themeday` shows the rule and the next date; `/themeday 15号 9:00 学习主题` sets it (a day
+1–28, 最后一天, or a weekday rule such as 第一个周五; also `last`, `first-fri`; the time as
+9:00, 9点半, 上午9点半 …: `bot.core.monthly_rule.parse_setting`); `/themeday off` stops it; `/themeday
 补发 6` sets how many hours after its time a missed push may still go out (0: the same day).
 A bad rule gets a Chinese explanation with an example and leaves the old rule as it was.
 `/push [主题]` starts a theme-day session now. The push itself lives in `bot.services.themeday`.
@@ -13,7 +14,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import BotContext, Command
-from bot.core.monthly_rule import MonthlyRule, RuleError, parse_rule, parse_time
+from bot.core.cn_parse import ParseError
+from bot.core.monthly_rule import parse_setting
 from bot.services import themeday as theme_day
 from bot.texts import common as C
 from bot.texts import fmt
@@ -23,7 +25,7 @@ from storage import materials
 from storage.models import Branch
 
 COMMANDS = [
-    Command("themeday", "查看或设定每月主题党日，如 /themeday 15 09:00 学习主题", "admin"),
+    Command("themeday", "查看或设定每月主题党日，如 /themeday 15号 9:00 学习主题", "admin"),
     Command("push", "立即发出一次主题党日（可加主题：/push 主题）", "admin"),
 ]
 
@@ -54,7 +56,7 @@ def _show(update: Update, context: BotContext, branch: Branch) -> None:
     if rule is None:
         reply(update, context, fmt(T.RULE_NONE, branch=branch.title))
         return
-    tz = context.settings.tz
+    when, until = theme_day.next_words(rule, context.now(), context.settings.tz)
     reply(
         update,
         context,
@@ -64,47 +66,30 @@ def _show(update: Update, context: BotContext, branch: Branch) -> None:
             rule=rule.rule.describe(),
             time=rule.describe_time(),
             topic=rule.topic,
-            next=theme_day.moment_text(theme_day.next_at(rule, context.now(), tz), tz),
+            next=when,
+            until=until,
             catchup=theme_day.catchup_text(branch),
         ),
     )
 
 
-def _parse_day(args: list[str]) -> tuple[MonthlyRule, list[str]]:
-    """The rule from the first word (or two, for '第一个 周五'), and the words after it."""
-    try:
-        return parse_rule(args[0]), args[1:]
-    except RuleError as first_error:
-        if len(args) >= 2:
-            try:
-                return parse_rule(args[0] + args[1]), args[2:]
-            except RuleError:
-                pass
-        raise first_error
-
-
 def _set(update: Update, context: BotContext, branch: Branch, args: list[str]) -> None:
     try:
-        rule, rest = _parse_day(args)
-    except RuleError as exc:
+        rule, at, topic = parse_setting(" ".join(args))
+    except ParseError as exc:
         reply(update, context, fmt(T.RULE_BAD, reason=exc.message))
         return
-    if not rest:
-        reply(update, context, fmt(T.RULE_NEEDS_TIME, rule=args[0]))
-        return
-    try:
-        at = parse_time(rest[0])
-    except RuleError as exc:
-        reply(update, context, fmt(T.RULE_BAD, reason=exc.message))
+    if at is None:
+        reply(update, context, fmt(T.RULE_NEEDS_TIME, rule=" ".join(args)))
         return
     old = theme_day.rule_of(branch)
-    topic = " ".join(rest[1:]).strip() or (old.topic if old else T.DEFAULT_TOPIC)
+    topic = topic or (old.topic if old else T.DEFAULT_TOPIC)
     user = update.effective_user
     now = context.now()
     theme_day.set_rule(branch, rule, at, topic, by=user.id if user else 0, now=now)
     new = theme_day.rule_of(branch)
     assert new is not None
-    tz = context.settings.tz
+    when, until = theme_day.next_words(new, now, context.settings.tz)
     reply(
         update,
         context,
@@ -114,7 +99,8 @@ def _set(update: Update, context: BotContext, branch: Branch, args: list[str]) -
             rule=rule.describe(),
             time=new.describe_time(),
             topic=topic,
-            next=theme_day.moment_text(theme_day.next_at(new, now, tz), tz),
+            next=when,
+            until=until,
         ),
     )
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Services
-from bot.core import branch_settings
+from bot.core import branch_settings, cn_format
 from bot.core import reflections as rules
 from bot.core.branch_settings import BranchSettings
 from bot.texts import SafeHtml, fmt
@@ -35,8 +35,8 @@ def ack_delay(branch: Branch | None) -> timedelta:
 
 
 def local_deadline(services: Services, theme: ThemeSession) -> str:
-    local = theme.deadline.astimezone(services.settings.tz)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    """'12月22日（周二）23:59' in the branch's time, as the theme-day invitation says it."""
+    return cn_format.moment(theme.deadline, services.settings.tz)
 
 
 def expected_members(services: Services, session: Session, theme: ThemeSession) -> list[Member]:
@@ -171,7 +171,7 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
     head = [
         fmt(
             T.REPORT_TITLE,
-            date=theme.local_date.isoformat(),
+            date=cn_format.full_date(theme.local_date),
             topic=theme.topic,
             deadline=local_deadline(services, theme),
         ),
@@ -184,7 +184,7 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
             fmt(
                 T.REPORT_ITEM,
                 kind=rules.short_kind(r.kind, r.duration),
-                time=f"{r.submitted_at.astimezone(tz):%m-%d %H:%M}",
+                time=cn_format.moment(r.submitted_at, tz, with_weekday=False),
             )
             + (T.REPORT_LATE if r.late else "")
             for r in items

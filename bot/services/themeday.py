@@ -19,9 +19,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot.context import Services
-from bot.core import branch_settings, material_batches
+from bot.core import branch_settings, cn_format, material_batches
+from bot.core.cn_parse import parse_time
 from bot.core.material_batches import Batch, Item
-from bot.core.monthly_rule import MonthlyRule, RuleError, next_occurrence, parse_rule, parse_time
+from bot.core.monthly_rule import MonthlyRule, next_occurrence, parse_rule
 from bot.runtime.outbox import (
     InputMedia,
     Payload,
@@ -36,7 +37,6 @@ from storage import branches, materials, themeday
 from storage.models import Branch, Material, ThemeSession
 
 RULE_OPTION = "themeday"
-WEEKDAYS = "一二三四五六日"
 MAX_TEXT = 4096
 
 
@@ -51,7 +51,7 @@ class ThemeDayRule:
     set_by: int | None
 
     def describe_time(self) -> str:
-        return self.at.strftime("%H:%M")
+        return cn_format.clock(self.at)
 
 
 def rule_of(branch: Branch) -> ThemeDayRule | None:
@@ -67,7 +67,7 @@ def rule_of(branch: Branch) -> ThemeDayRule | None:
             since=datetime.fromisoformat(str(raw["since"])),
             set_by=int(raw["by"]) if raw.get("by") is not None else None,
         )
-    except (KeyError, ValueError, RuleError):
+    except (KeyError, ValueError):
         return None
 
 
@@ -114,21 +114,17 @@ def next_at(rule: ThemeDayRule, now: datetime, tz: ZoneInfo) -> datetime:
     return next_occurrence(rule.rule, rule.at, now, tz)
 
 
-def day_text(day: date) -> str:
-    """'12月15日（星期二）'."""
-    return f"{day.month}月{day.day}日（星期{WEEKDAYS[day.weekday()]}）"
-
-
-def moment_text(moment: datetime, tz: ZoneInfo) -> str:
-    """'12月15日（星期二）09:00' in the branch's time."""
-    local = moment.astimezone(tz)
-    return f"{day_text(local.date())}{local:%H:%M}"
+def next_words(rule: ThemeDayRule, now: datetime, tz: ZoneInfo) -> tuple[str, str]:
+    """When the next theme day is, and how far off: ('12月15日（周二）09:00', '5天后')."""
+    due = next_at(rule, now, tz)
+    today = now.astimezone(tz).date()
+    return cn_format.moment(due, tz), cn_format.days_from(today, due.astimezone(tz).date())
 
 
 def next_day_text(branch: Branch, now: datetime, tz: ZoneInfo) -> str | None:
     """When the next theme day is, in words, or None without a rule."""
     rule = rule_of(branch)
-    return None if rule is None else moment_text(next_at(rule, now, tz), tz)
+    return None if rule is None else cn_format.moment(next_at(rule, now, tz), tz)
 
 
 def notify_chat(
@@ -189,8 +185,8 @@ def push(
         return theme, False
     assert theme.id is not None
     items = materials.queued(session, branch.id)
-    date_words = day_text(day)
-    deadline_words = moment_text(deadline, tz)
+    date_words = cn_format.day_text(day)
+    deadline_words = cn_format.moment(deadline, tz)
     meta: dict[str, Any] = {"notify_chat_id": notify_chat_id}
     header = T.HEADER if items else T.HEADER_NO_MATERIALS
     services.outbox.message(
@@ -299,7 +295,7 @@ def queue_batch(
     if batch.method == "sendMediaGroup":
         # A refused group is resent item by item (schedules.themeday), which tells whom to.
         notify_chat_id = None
-    date_words = day_text(theme.local_date)
+    date_words = cn_format.day_text(theme.local_date)
     titles = "》《".join(m.title for m in items)
     return services.outbox.call(
         session,

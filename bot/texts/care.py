@@ -101,7 +101,7 @@ GREETINGS_OVERVIEW = (
     "查看和预览：<code>/greetings 预览 重阳节</code>\n"
     "修改：<code>/greetings 修改 生日 今天是{{name}}同志{{age}}岁生日……</code>\n"
     "恢复默认：<code>/greetings 恢复 生日</code>\n"
-    "改时间：<code>/greetings 时间 08:30</code>\n"
+    "改时间：<code>/greetings 时间 8点半</code>\n"
     "闰月生日：<code>/greetings 闰月 按闰月</code> 或 <code>/greetings 闰月 按平月</code>\n"
     "可用的占位符：{placeholders}；可以用 &lt;b&gt;粗体&lt;/b&gt; 和 &lt;i&gt;斜体&lt;/i&gt;。"
 )
@@ -127,7 +127,7 @@ GREETINGS_NEED_TEXT = (
     "请在模板名后面写上新的祝福语，例如：\n"
     "<code>/greetings 修改 生日 祝{{name}}同志{{age}}岁生日快乐！</code>"
 )
-GREETINGS_BAD_TIME = "时间“{value}”看不懂，请写成 08:30 这样（24小时制）。"
+GREETINGS_BAD_TIME = "{reason}\n例如：<code>/greetings 时间 8点半</code>"
 GREETINGS_BAD_LEAP = "请写“按闰月”或“按平月”，例如 <code>/greetings 闰月 按平月</code>。"
 GREETINGS_BAD_VERB = "没看懂“{verb}”。发 /greetings 查看用法。"
 GREETINGS_REFUSED = "这条祝福语没有保存，原来的祝福语不变：{reason}"
@@ -170,6 +170,7 @@ PUBLIC_NO = "不公开（只私下祝福）"
 BIRTHDAY_SAVED = (
     "好的，记下了：您的生日是 <b>{birth}</b>。下一次生日是{next_day}，到时我们为您祝福！"
 )
+NEXT_BIRTHDAY = "{date}（{weekday}，{age}岁）"
 BIRTHDAY_BAD = "{reason}\n\n发 /birthday 查看写法。"
 BIRTHDAY_PRIVATE_SET = (
     "好的，以后您过生日时，只在私聊里给您送祝福，不在群里提您的名字。"
@@ -261,7 +262,7 @@ CLAIM_NO_ADMIN = "⚠️ 暂时没能联系上书记或支委来确认，请直�
 
 # --- the daily job and the digests -----------------------------------------------------------
 
-DIGEST_HEADER = "<b>近{days}天的生日和政治生日</b>（{start} 至 {end}，走访慰问参考）\n"
+DIGEST_HEADER = "<b>近{days}天的生日和政治生日</b>（{range}，走访慰问参考）\n"
 DIGEST_WEEKLY_HEADER = "📋 每周走访提示：" + DIGEST_HEADER
 DIGEST_BRANCH = "\n<b>{branch}</b>"
 DIGEST_BIRTHDAY = "🎂 {day}　{name}　{age}岁生日{lunar}{round}"
@@ -287,6 +288,3 @@ MEDAL_NONE = (
     "🏅 {year}年（{branch}）名单里没有今年党龄满50年的同志。"
     "如果名单上的入党日期不全，请补全后再导入。"
 )
-
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-DAY = "{month}月{day}日{weekday}"

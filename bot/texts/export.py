@@ -24,7 +24,6 @@ LEDGER_ZIP_TOO_BIG = (
 LEDGER_EMPTY = "这段时间没有主题党日的记录。"
 LEDGER_FAILED = "抱歉，整理台账时出了点问题，已经记下来了。请稍后再试。"
 LEDGER_WHAT_SESSION = "{date} 主题党日"
-LEDGER_WHAT_RANGE = "{since} 至 {until}"
 LEDGER_WHAT_ALL = "全部记录"
 
 # --- quiz results ---

@@ -211,6 +211,39 @@ async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Ha
     assert "mid_autumn" not in options
 
 
+async def test_the_greeting_time_is_typed_as_people_say_it(harness: Harness) -> None:
+    await branch_with(harness, DOUBLE_NINTH - timedelta(days=1), 7)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    for typed, shown in [
+        ("时间 08:30", "08:30"),
+        ("时间 8点半", "08:30"),
+        ("时间 早上9点", "09:00"),
+    ]:
+        harness.fake.message(GROUP_ID, SECRETARY, f"/greetings {typed}")
+        await harness.settle()
+        assert f"以后每天 {shown} 发送祝福" in harness.texts(GROUP_ID)[-1], typed
+    for bad, says in [
+        ("时间 25点", "没有25点"),
+        ("时间 上午13点", "上午没有13点"),
+        ("时间", "请写上时间"),
+    ]:
+        harness.fake.message(GROUP_ID, SECRETARY, f"/greetings {bad}")
+        await harness.settle()
+        refusal = harness.texts(GROUP_ID)[-1]
+        assert says in refusal and "/greetings 时间 8点半" in refusal, bad
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings")
+    await harness.settle()
+    assert "每天 09:00 发送当天的祝福" in harness.texts(GROUP_ID)[-1]
+
+    # 早上9点 it is: nothing at 08:30, the greeting at 09:00.
+    harness.clock.set(at(DOUBLE_NINTH, 8, 30))
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "80岁") == []
+    harness.clock.set(at(DOUBLE_NINTH, 9, 0))
+    await harness.tick()
+    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+
+
 async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness: Harness) -> None:
     day = date(2027, 3, 12)
     await branch_with(harness, day)
@@ -325,7 +358,7 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
     for reader in (SECRETARY, STAFF):
         [digest] = greetings_in(harness, reader, "每周走访提示")
         assert "王建国　80岁生日（整寿）" in digest
-        assert "12月5日周六" in digest
+        assert "12月5日（周六）" in digest
         assert "李秀英　76岁生日（农历十月廿八）" in digest
         assert "陈桂兰　入党50周年（光荣在党50年）" in digest
         assert "张<伟>" not in digest  # 31 December is beyond two weeks

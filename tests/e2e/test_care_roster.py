@@ -100,7 +100,8 @@ async def test_an_xlsx_roster_is_imported_and_linked_by_id_and_username(harness:
     assert "1946" not in listing  # no birthdays in the group
     harness.fake.message(SECRETARY, SECRETARY, "/roster")
     await harness.settle()
-    assert "生日 农历1950年二月初八" in harness.texts(SECRETARY)[-1]
+    private = harness.texts(SECRETARY)[-1]
+    assert "生日 农历1950年二月初八" in private and "1970年7月1日入党" in private
 
 
 async def test_a_gbk_csv_with_caption_imports_and_a_second_import_keeps_the_rows(

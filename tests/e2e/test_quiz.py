@@ -162,6 +162,7 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     texts = harness.texts(GROUP_ID)
     assert any("每题只能答一次" in t for t in texts)  # the intro before the polls
     assert "开始了（群里答题）" in texts[-1]  # the answer to the secretary's press
+    assert "11月29日（周日）09:00截止" in texts[-1]
 
     f = harness.fake
     # 王: all right (4 points). 李: first right, second wrong. 张: answers q1 twice.

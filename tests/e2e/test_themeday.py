@@ -114,7 +114,7 @@ async def test_queued_materials_are_pushed_at_the_time_once_even_after_a_restart
 ) -> None:
     await ready(harness)
     answer = await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党的二十大精神")
-    assert "每月15日" in answer and "12月15日（星期二）09:00" in answer
+    assert "每月15日" in answer and "12月15日（周二）09:00" in answer
 
     assert "《党章学习》" in await add_pdf(harness, "党章.pdf", "党章学习")
     confirmation = await add_photo(harness, "红船照片")
@@ -142,7 +142,7 @@ async def test_queued_materials_are_pushed_at_the_time_once_even_after_a_restart
         "sendMessage",
     ]
     header, pdf, photo, text, invitation = pushed
-    assert "12月15日（星期二）" in header["text"] and "学习党的二十大精神" in header["text"]
+    assert "12月15日（周二）" in header["text"] and "学习党的二十大精神" in header["text"]
     assert "回复这条消息" in header["text"]
     assert pdf["document"]["file_name"] == "党章.pdf" and "党章学习" in pdf["caption"]
     assert "红船照片" in photo["caption"]
@@ -517,34 +517,35 @@ async def test_themeday_shows_sets_refuses_bad_rules_and_stops(harness: Harness)
     assert "还没有设定" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
 
     answer = await say(harness, GROUP_ID, SECRETARY, "/themeday first-fri 9:30 党史学习")
-    assert "每月第一个星期五" in answer and "12月4日（星期五）09:30" in answer
+    assert "每月第一个周五" in answer and "12月4日（周五）09:30" in answer
     shown = await say(harness, GROUP_ID, COMMITTEE, "/themeday")
-    assert "每月第一个星期五 09:30" in shown and "党史学习" in shown and "当天之内" in shown
+    assert "每月第一个周五 09:30" in shown and "党史学习" in shown and "当天之内" in shown
 
     # Bad rules get a clear explanation with an example; the old rule stays.
     for bad, reason in [
         ("/themeday 31 09:00 学习", "last"),
         ("/themeday fifth-fri 09:00 学习", "last-fri"),
         ("/themeday 每月某天 09:00", "例如"),
-        ("/themeday 15 25:00 学习", "24小时制"),
-        ("/themeday 15 下午3点 学习", "15:00"),
+        ("/themeday 15 25:00 学习", "没有25点"),
+        ("/themeday 15 上午13点 学习", "上午没有13点"),
+        ("/themeday 15 学习", "9点半"),
         ("/themeday 15", "几点"),
     ]:
         refusal = await say(harness, GROUP_ID, SECRETARY, bad)
         assert reason in refusal and "原来的设定没有改变" in refusal, (bad, refusal)
-    assert "每月第一个星期五 09:30" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+    assert "每月第一个周五 09:30" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
     # Privately, an admin of one branch sees that branch's rule.
     private = await say(harness, SECRETARY, SECRETARY, "/themeday")
-    assert "老干之家" in private and "每月第一个星期五 09:30" in private
+    assert "老干之家" in private and "每月第一个周五 09:30" in private
 
     # A retiree cannot change it.
     assert "只有" in await say(harness, GROUP_ID, WANG, "/themeday off")
-    assert "每月第一个星期五" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
+    assert "每月第一个周五" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
 
     # Changing the time keeps the topic; a Chinese weekday rule works too.
     answer = await say(harness, GROUP_ID, SECRETARY, "/themeday 最后一个周五 14:00")
-    assert "每月最后一个星期五" in answer and "党史学习" in answer
-    assert "11月27日（星期五）14:00" in answer
+    assert "每月最后一个周五" in answer and "党史学习" in answer
+    assert "11月27日（周五）14:00" in answer
 
     assert "已停止" in await say(harness, GROUP_ID, SECRETARY, "/themeday off")
     assert "还没有设定" in await say(harness, GROUP_ID, SECRETARY, "/themeday")
@@ -556,10 +557,32 @@ async def test_themeday_shows_sets_refuses_bad_rules_and_stops(harness: Harness)
     assert posted_since(harness, before) == []
 
 
+async def test_the_secretary_can_write_the_day_and_time_in_chinese(harness: Harness) -> None:
+    await ready(harness)
+    answer = await say(
+        harness, GROUP_ID, SECRETARY, "/themeday 每月最后一个周五 上午9点半 学习党章（上）"
+    )
+    assert "每月最后一个周五 09:30" in answer and "学习党章（上）" in answer
+    assert "11月27日（周五）09:30（明天）" in answer
+    answer = await say(harness, GROUP_ID, SECRETARY, "/themeday 十五号下午3点")
+    assert "每月15日 15:00" in answer and "学习党章（上）" in answer  # the topic stays
+    assert "12月15日（周二）15:00（19天后）" in answer
+    shown = await say(harness, GROUP_ID, SECRETARY, "/themeday")
+    assert "每月15日 15:00" in shown and "12月15日（周二）15:00（19天后）" in shown
+
+    # The day comes: the push goes out at 15:00 local time, not before.
+    before = len(posts(harness))
+    await at(harness, datetime(2026, 12, 15, 14, 59, tzinfo=SHANGHAI))
+    assert posted_since(harness, before) == []
+    await at(harness, datetime(2026, 12, 15, 15, 0, tzinfo=SHANGHAI))
+    header = posted_since(harness, before)[0]
+    assert "12月15日（周二） 主题党日" in text_of(header) and "学习党章（上）" in text_of(header)
+
+
 async def test_a_last_day_rule_follows_months_of_different_lengths(harness: Harness) -> None:
     await ready(harness)
     answer = await say(harness, GROUP_ID, SECRETARY, "/themeday last 09:00 月末学习")
-    assert "11月30日（星期一）09:00" in answer
+    assert "11月30日（周一）09:00" in answer
     for day in [
         datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI),
         datetime(2026, 12, 31, 9, 0, tzinfo=SHANGHAI),
@@ -572,7 +595,7 @@ async def test_a_last_day_rule_follows_months_of_different_lengths(harness: Harn
         keys = [t.key for t in s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()]
     assert keys == ["rule:2026-11-30", "rule:2026-12-31", "rule:2027-01-31", "rule:2027-02-28"]
     headers = [t for t in harness.texts(GROUP_ID) if "月末学习" in t and "📅" in t]
-    assert len(headers) == 4 and "2月28日（星期日）" in headers[-1]
+    assert len(headers) == 4 and "2月28日（周日）" in headers[-1]
 
 
 async def test_a_weekday_rule_pushes_on_that_weekday(harness: Harness) -> None:
@@ -638,7 +661,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
     await harness.settle()
     pushed = posted_since(harness, before)
     assert [m["_method"] for m in pushed] == ["sendMessage", "sendDocument", "sendMessage"]
-    assert "主题党日学习" in pushed[0]["text"] and "11月26日（星期四）" in pushed[0]["text"]
+    assert "主题党日学习" in pushed[0]["text"] and "11月26日（周四）" in pushed[0]["text"]
 
     before = len(posts(harness))
     harness.fake.message(GROUP_ID, COMMITTEE, "/push 学习新修订的党章")

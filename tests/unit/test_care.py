@@ -17,7 +17,6 @@ from bot.core.care.options import (
     CareSettings,
     find,
     label,
-    parse_time,
     switch_options,
 )
 from bot.core.care.templates import (
@@ -139,23 +138,6 @@ def test_settings_fall_back_to_defaults_on_odd_values() -> None:
     assert s.customised("birthday") and not s.customised("birthday_round")
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("08:30", time(8, 30)),
-        ("8:30", time(8, 30)),
-        ("9点", time(9, 0)),
-        ("9点15分", time(9, 15)),
-        ("7：45", time(7, 45)),
-        ("24:00", None),
-        ("8", None),
-        ("早上", None),
-    ],
-)
-def test_greeting_times_are_read_as_people_write_them(text: str, expected: time | None) -> None:
-    assert parse_time(text) == expected
-
-
 def test_occasions_of_a_day_include_birthdays_then_anniversaries() -> None:
     people = [
         person("甲", birth=BirthDate(Calendar.LUNAR, 1946, 9, 9), member_id=1),
@@ -204,8 +186,9 @@ def test_the_digest_marks_round_ages_lunar_dates_and_private_members() -> None:
         person("乙", joined=date(1976, 10, 20), member_id=2),
     ]
     text = digest(people, date(2026, 10, 17), 14, leap_rule=LeapRule.ORDINARY, weekly=False)
-    assert "10月18日周日　甲　80岁生日（农历九月初九）（整寿） 🔒" in text
-    assert "10月20日周二　乙　入党50周年（光荣在党50年）" in text
+    assert "（10月17日至10月30日，走访慰问参考）" in text
+    assert "10月18日（周日）　甲　80岁生日（农历九月初九）（整寿） 🔒" in text
+    assert "10月20日（周二）　乙　入党50周年（光荣在党50年）" in text
     assert "只私下祝福" in text
     parse_html(text)
     empty = digest([], date(2026, 10, 17), 14, leap_rule=LeapRule.ORDINARY, weekly=True)

@@ -45,6 +45,7 @@ from handlers import (
     reflections,
     report,
     roster,
+    scope,
     start,
     themeday,
 )
@@ -59,6 +60,8 @@ log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [
+    # First: the tap that answers "which branch?" runs the command that asked it.
+    scope,
     export,
     materials,
     themeday,

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.__main__ import main
+from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
 from storage.models import ArchiveFile, Reflection, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
@@ -251,7 +252,7 @@ async def test_late_submissions_and_replies_to_an_older_session(harness: Harness
     report = f.sent(SECRETARY)[-1]
     assert "十一月学习" in report["text"] and "王建国 — 文字 12-15 09:00（逾期）" in report["text"]
     [[other]] = report["reply_markup"]["inline_keyboard"]
-    assert other["callback_data"] == f"rf:rs:{december}"
+    assert other["callback_data"] == ReportSession(december).build()
     f.press(SECRETARY, SECRETARY, report["message_id"], other["callback_data"])
     await harness.settle()
     shown = f.message_by_id(SECRETARY, report["message_id"])
@@ -326,9 +327,9 @@ async def test_report_and_ledger_export_match_what_was_sent(
 
     f.message(STAFF, STAFF, "/export")
     await harness.settle()
-    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], "export:ledger")
+    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], ExportMenu("ledger", 1).build())
     await harness.settle()
-    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], f"lx:s:{session_id}")
+    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], LedgerSession(session_id).build())
     await f.wait_until(lambda: len(f.sent(STAFF, method="sendDocument")) == 2, timeout=20)
     await harness.settle()
     xlsx_doc, zip_doc = f.sent(STAFF, method="sendDocument")
@@ -404,7 +405,12 @@ async def test_only_admins_and_staff_get_the_ledger_and_never_in_the_group(
     assert "只有" in harness.texts(WANG)[-1]
     refusal = f.sent(WANG)[-1]["message_id"]
     # Forged button presses from a member change nothing and send nothing.
-    for data in ("export:ledger", f"lx:s:{session_id}", "lx:a:1", f"rf:rs:{session_id}"):
+    for data in (
+        ExportMenu("ledger", 1).build(),
+        LedgerSession(session_id).build(),
+        LedgerPeriod("a", 1).build(),
+        ReportSession(session_id).build(),
+    ):
         f.press(WANG, WANG, refusal, data, force=True)
     await harness.settle()
 

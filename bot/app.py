@@ -52,6 +52,7 @@ from handlers import (
 from schedules import backup, reminders, thanks
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
+from schedules import scope as scope_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
@@ -81,6 +82,7 @@ SCHEDULES: list[ModuleType] = [
     quiz_schedule,
     daily_greetings,
     backup,
+    scope_schedule,
 ]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]

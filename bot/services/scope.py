@@ -41,9 +41,7 @@ def ask(
     update_json: str | None,
     now: datetime,
 ) -> int:
-    """Record a question (with the update to run again after the tap); its id for the buttons.
-    Questions nobody can answer any more are forgotten on the way."""
-    store.prune_questions(session, before=now - rules.QUESTION_LIFETIME)
+    """Record a question (with the update to run again after the tap); its id for the buttons."""
     question = store.add_question(
         session, user_id=user_id, chat_id=chat_id, need=need, update_json=update_json, now=now
     )
@@ -68,3 +66,8 @@ def open_question(
 
 def answered(session: Session, question: BranchQuestion) -> None:
     store.drop_question(session, question)
+
+
+def forget_expired(session: Session, now: datetime) -> int:
+    """Forget the questions nobody can answer any more: they hold what the person wrote."""
+    return store.prune_questions(session, before=now - rules.QUESTION_LIFETIME)

@@ -296,6 +296,9 @@ async def test_branch_switches_and_forged_taps_are_refused(harness: Harness) -> 
     await harness.settle()
     assert f.answered_callbacks[query]["text"] == TS.QUESTION_GONE
     assert not remind_done(harness, OTHER_ID) and choice() == FIRST_ID
+    await harness.tick()
+    with harness.session() as s:  # what it held is not kept either
+        assert s.exec(select(BranchQuestion)).all() == []
     assert f.unanswered_callbacks() == []
 
 

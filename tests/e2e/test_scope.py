@@ -18,6 +18,7 @@ from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import scope as TS
 from handlers.callbacks import BranchPick
+from storage import quiz as quizzes
 from storage.models import (
     Branch,
     BranchChoice,
@@ -27,6 +28,7 @@ from storage.models import (
     OutboxMessage,
     Quiz,
 )
+from storage.spreadsheets import parse_quiz_bank
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import BANK, send_bank, xlsx_bytes
 from tests.e2e.test_care_roster import xlsx as roster_xlsx
@@ -57,6 +59,7 @@ async def three_branches(harness: Harness) -> None:
     f.message(OTHER, SECRETARY, "/setup")
     f.message(THIRD, THIRD_SECRETARY, "/setup")
     f.message(OTHER, WANG, "大家好")
+    f.message(GROUP_ID, COMMITTEE, "大家好")  # known to be in the branch from now on
     await harness.settle()
     # 第二支部 has a theme day going on, for /remind and /report.
     f.message(OTHER, SECRETARY, "/push 十二月学习")
@@ -304,7 +307,6 @@ async def test_branch_switches_and_forged_taps_are_refused(harness: Harness) -> 
 
 async def test_an_admin_of_one_branch_is_never_asked(harness: Harness) -> None:
     await three_branches(harness)
-    harness.fake.message(GROUP_ID, COMMITTEE, "大家好")  # known in the branch from now on
     answers = {}
     for text in ("/themeday", "/remind", "/report", "/roster", "/materials", "/quiz", "/branch"):
         answers[text] = texts(await said(harness, COMMITTEE, text))
@@ -330,3 +332,56 @@ async def test_in_a_group_the_branch_is_the_groups(harness: Harness) -> None:
     assert themeday_done(harness, OTHER_ID) and not themeday_done(harness, FIRST_ID)
     with harness.session() as s:
         assert s.exec(select(BranchQuestion)).all() == []
+
+
+async def test_rows_left_waiting_for_a_branch_by_the_old_version_are_placed(
+    harness: Harness,
+) -> None:
+    """Before the branch was asked up front, a material sent privately waited "choosing" and a
+    bank was stored without a branch; replying /material again, or starting the quiz, places
+    them through the same question."""
+    await three_branches(harness)
+    doc = harness.fake.file(b"%PDF-1.4 x", file_name="旧材料.pdf")
+    source = harness.fake.message(SECRETARY, SECRETARY, document=doc)
+    async with harness.services.db.write() as s:
+        s.add(
+            Material(
+                kind="document",
+                title="旧材料",
+                source_chat_id=SECRETARY,
+                source_message_id=source["message_id"],
+                added_by=SECRETARY,
+                state="choosing",
+                file_id=doc["file_id"],
+                file_unique_id=doc["file_unique_id"],
+                created_at=harness.clock.now(),
+            )
+        )
+        questions = parse_quiz_bank(xlsx_bytes(BANK), "题库.xlsx", for_polls=False)
+        old = quizzes.create(
+            s,
+            branch_id=None,
+            title="旧测试",
+            questions=questions,
+            poll_ok=True,
+            created_by=SECRETARY,
+            now=harness.clock.now(),
+        )
+        quiz_id = old.id
+    await harness.settle()
+
+    # Another admin cannot start the unplaced quiz; its importer is asked which branch.
+    assert "没有找到" in texts(await said(harness, COMMITTEE, f"/quiz start {quiz_id} private"))[0]
+    [question] = await said(harness, SECRETARY, f"/quiz start {quiz_id} private")
+    assert question["text"] == C.CHOOSE_BRANCH
+    harness.fake.press(SECRETARY, SECRETARY, question["message_id"], choices(question)["第二支部"])
+    await harness.settle()
+    with harness.session() as s:
+        started = s.get_one(Quiz, quiz_id)
+        assert (started.branch_id, started.status) == (OTHER_ID, "open")
+    assert any("旧测试" in t for t in harness.texts(OTHER))
+
+    # The material: within the window now, placed without asking again.
+    sent = await said(harness, SECRETARY, "/material", reply_to=source["message_id"])
+    assert texts(sent)[0] == fmt(TS.NOTE, branch="第二支部") and "《旧材料》" in texts(sent)[1]
+    assert material_done(harness, OTHER_ID)

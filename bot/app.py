@@ -45,12 +45,14 @@ from handlers import (
     reflections,
     report,
     roster,
+    scope,
     start,
     themeday,
 )
 from schedules import backup, reminders, thanks
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
+from schedules import scope as scope_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
@@ -59,6 +61,8 @@ log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [
+    # First: the tap that answers "which branch?" runs the command that asked it.
+    scope,
     export,
     materials,
     themeday,
@@ -78,6 +82,7 @@ SCHEDULES: list[ModuleType] = [
     quiz_schedule,
     daily_greetings,
     backup,
+    scope_schedule,
 ]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]

@@ -117,8 +117,9 @@ async def setup(update: Update, context: BotContext) -> None:
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
-    """A button no feature handles (an old message, forged data): say so, so the client stops
-    waiting; registered after every feature's buttons."""
+    """A button no feature handles (an old message, forged data, anything that does not parse
+    as one of handlers/callbacks.py): say so, so the client stops waiting; registered after
+    every feature's buttons."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None:

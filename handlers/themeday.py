@@ -17,10 +17,10 @@ from bot.context import BotContext, Command
 from bot.core.cn_parse import ParseError
 from bot.core.monthly_rule import parse_setting
 from bot.services import themeday as theme_day
-from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import themeday as T
-from handlers.common import admin_branches, admin_only, current_branch, is_group, reply
+from handlers.common import admin_only, is_group, reply
+from handlers.scope import branch_for
 from storage import materials
 from storage.models import Branch
 
@@ -32,23 +32,6 @@ COMMANDS = [
 OFF_WORDS = frozenset({"off", "关闭", "停止", "取消"})
 CATCHUP_WORDS = frozenset({"catchup", "补发"})
 MAX_CATCHUP_HOURS = 72
-
-
-async def branch_to_manage(update: Update, context: BotContext) -> Branch | None:
-    """The one branch the command is about, or None after telling the admin why not."""
-    if is_group(update.effective_chat):
-        branch = current_branch(update, context)
-        if branch is None:
-            reply(update, context, C.NOT_A_BRANCH)
-        return branch
-    targets = await admin_branches(update, context)
-    if not targets:
-        reply(update, context, C.NO_BRANCH_PRIVATE)
-        return None
-    if len(targets) > 1:
-        reply(update, context, T.SEVERAL_BRANCHES)
-        return None
-    return targets[0]
 
 
 def _show(update: Update, context: BotContext, branch: Branch) -> None:
@@ -120,7 +103,7 @@ def _set_catchup(update: Update, context: BotContext, branch: Branch, args: list
 @admin_only
 async def themeday_command(update: Update, context: BotContext) -> None:
     """Show, set or stop the monthly theme day."""
-    branch = await branch_to_manage(update, context)
+    branch = await branch_for(update, context)
     if branch is None:
         return
     args = list(context.args or [])
@@ -141,7 +124,7 @@ async def themeday_command(update: Update, context: BotContext) -> None:
 @admin_only
 async def push_command(update: Update, context: BotContext) -> None:
     """Start a theme-day session now, with the queued materials."""
-    branch = await branch_to_manage(update, context)
+    branch = await branch_for(update, context)
     user = update.effective_user
     if branch is None or user is None:
         return

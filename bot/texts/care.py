@@ -218,7 +218,6 @@ ROSTER_FOOTER_NO_OTHERS = (
     "未关联的同志可以私聊我发 <code>/roster 认领</code>，点“这是我”。"
 )
 ROSTER_GROUP_NOTE = "\n（为保护大家的信息，生日等详细情况请私聊我发 /roster 查看。）"
-ROSTER_PRIVATE_BRANCH = "请在支部群里发送这个命令，或者私聊时只管理一个支部。"
 ROSTER_NOT_A_FILE = "请回复一个 Excel（.xlsx）或 CSV 文件发送 /roster。\n\n" + ROSTER_HOW
 ROSTER_TOO_BIG = "文件太大了（超过 5 MB），名单文件一般很小，请检查是不是发错了文件。"
 ROSTER_DOWNLOAD_FAILED = "没能取到这个文件，请稍后再发一次。"
@@ -277,7 +276,6 @@ UPCOMING_BAD_DAYS = "天数请写1到366之间的数字，例如 <code>/upcoming
 UPCOMING_PRIVATE_ONLY = (
     "为保护大家的信息，近期生日只在私聊中查看。请点我的头像，和我私聊后再发送 /upcoming。"
 )
-UPCOMING_NO_BRANCH = "还没有支部。请书记先在群里发送 /setup。"
 
 MEDAL_LIST = (
     "🏅 <b>{year}年“光荣在党50年”名单</b>（{branch}）\n"

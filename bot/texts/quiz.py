@@ -37,9 +37,7 @@ POLL_TOO_LONG_SHORT = (
 )
 BUTTON_START_GROUP = "👥 在群里答题"
 BUTTON_START_PRIVATE = "💬 私聊答题"
-CHOOSE_BRANCH = "题库“{title}”检查无误，共{count}题。您管理着几个支部，这份测试是哪个支部的？"
 # Plain text (a button notice, not HTML).
-BRANCH_CHOSEN = "好的，题库“{title}”归入“{branch}”。"
 TEMPLATE_CAPTION = (
     "📄 题库模板：第一行是表头，从第二行起每行一道题。\n"
     "填好后发给我，再回复那个文件发送 /quiz 测试名称，就能导入。"
@@ -83,7 +81,6 @@ BAD_HOURS = "开放时长请填 1 到 {max} 之间的整数（单位：小时，
 BAD_WORD = "“{word}”看不懂。可以加在后面的只有：小时数、公布成绩、可重答。"
 ALREADY_OPEN = "测试“{title}”已经在进行中了，{closes}截止。"
 ALREADY_CLOSED = "测试“{title}”已经结束了，不能再开始。想再考一次，请重新导入题库。"
-UNASSIGNED = "这份题库还没选定支部，请先点上面的按钮选择支部。"
 NEEDS_PRIVATE = (
     "测试“{title}”有题目或选项超过了群投票的长度限制，只能私聊答题：/quiz start {id} private"
 )

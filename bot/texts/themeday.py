@@ -58,8 +58,6 @@ MATERIAL_TOO_BIG = (
 )
 MATERIAL_ALREADY_QUEUED = "这份材料《{title}》已经在下次主题党日的队列里了，不用重复添加。"
 MATERIAL_REQUEUED = "这份材料《{title}》以前用过，已重新加入下次主题党日的队列。"
-MATERIAL_CHOOSE_BRANCH = "您管理着几个支部。这份材料《{title}》要加入哪个支部？"
-MATERIAL_CHOICE_GONE = "这份材料已经处理过了。"
 TITLE_PHOTO = "图片资料"
 TITLE_DOCUMENT = "文件资料"
 TITLE_TEXT = "文字资料"
@@ -91,7 +89,6 @@ ANSWER_FIRST = "已经是第一份了"
 ANSWER_REQUEUED = "已加入下次主题党日"
 ANSWER_GONE = "这份材料已经不在了，请重新发送 /materials"
 ANSWER_NOT_ADMIN = "只有支部书记和支委可以调整材料"
-CHOOSE_BRANCH_LIST = "您管理着几个支部，请选择要查看哪个支部的材料："
 ICONS = {"document": "📄", "photo": "🖼", "text": "📝", "link": "🔗"}
 
 # --- /themeday ---------------------------------------------------------------------------
@@ -152,7 +149,6 @@ CATCHUP_SET = "好的，以后错过的主题党日会在{catchup}补发。"
 CATCHUP_BAD = (
     "请写补发时限的小时数（0 表示当天之内），例如：/themeday 补发 6\n\n原来的设定没有改变。"
 )
-SEVERAL_BRANCHES = "您管理着几个支部，请到要设置的支部群里发送这个命令。"
 
 # --- /push -------------------------------------------------------------------------------
 

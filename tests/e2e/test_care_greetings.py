@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import select
 
 from bot.core.calendar import LeapRule, next_birthday
+from handlers.callbacks import GreetingSwitch
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, OutboxMessage
 from tests.e2e.conftest import SHANGHAI
@@ -185,13 +186,15 @@ async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Ha
     await harness.settle()
     page = harness.fake.sent(GROUP_ID)[-1]
     assert "✅ 重阳节" in page["text"]
-    query = harness.fake.press(SECRETARY, GROUP_ID, page["message_id"], "care:sw:1:double_ninth")
+    query = harness.fake.press(
+        SECRETARY, GROUP_ID, page["message_id"], GreetingSwitch(1, "double_ninth").build()
+    )
     await harness.settle()
     assert query not in harness.fake.unanswered_callbacks()
     edited = harness.fake.message_by_id(GROUP_ID, page["message_id"])
     assert edited is not None and "⛔ 重阳节" in edited["text"]
     # A retiree pressing the same button changes nothing.
-    harness.fake.press(WANG, GROUP_ID, page["message_id"], "care:sw:1:mid_autumn")
+    harness.fake.press(WANG, GROUP_ID, page["message_id"], GreetingSwitch(1, "mid_autumn").build())
     await harness.settle()
 
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 关 国庆")

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from bot.app import AlreadyRunning, BotRunner
 from bot.texts import common as T
+from handlers.callbacks import ExportMenu, LedgerPeriod, QuizExport
 from storage import branches, inbox
 from storage.models import Branch, InboxUpdate, Member, OutboxMessage, Person
 from tests.e2e.harness import (
@@ -208,7 +209,7 @@ async def test_export_menu_is_private_and_for_staff_only(harness: Harness) -> No
     assert "只有" in harness.texts(WANG)[-1]
     menu = harness.fake.sent(STAFF)[-1]
     buttons = [b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == ["export:ledger", "export:quiz"]
+    assert buttons == [ExportMenu("ledger", 1).build(), ExportMenu("quiz", 1).build()]
 
 
 async def test_deep_links_open_a_private_chat_with_this_bot(harness: Harness) -> None:
@@ -280,7 +281,12 @@ async def test_download_buttons_pressed_in_a_group_send_nothing_there(harness: H
     harness.fake.message(GROUP_ID, STAFF, "/help")
     await harness.settle()
     post = harness.fake.sent(GROUP_ID)[-1]
-    for data in ("export:quiz", "export:ledger", "quiz:x:1", "lx:y:1"):
+    for data in (
+        ExportMenu("quiz", 1).build(),
+        ExportMenu("ledger", 1).build(),
+        QuizExport(1).build(),
+        LedgerPeriod("y", 1).build(),
+    ):
         harness.fake.press(STAFF, GROUP_ID, post["message_id"], data, force=True)
     await harness.settle()
 

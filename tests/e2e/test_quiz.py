@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from handlers.callbacks import QuizStart
 from storage import quiz as quizzes
 from storage.models import Member, Quiz, QuizAnswer, QuizAttempt
 from tests.e2e.harness import COMMITTEE, GROUP_ID, OUTSIDER, RETIREES, SECRETARY, Harness
@@ -43,10 +44,13 @@ async def test_an_xlsx_bank_sent_with_a_caption_becomes_a_quiz_with_start_button
 ) -> None:
     quiz = await imported(harness)
 
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
     assert "党史知识测试" in card["text"] and "共3题" in card["text"]
     assert "单选2题，多选1题" in card["text"] and "满分4分" in card["text"]
-    assert [data for _, data in buttons(card)] == [f"quiz:go:{quiz.id}:g", f"quiz:go:{quiz.id}:p"]
+    assert [data for _, data in buttons(card)] == [
+        QuizStart(quiz.id, "g").build(),
+        QuizStart(quiz.id, "p").build(),
+    ]
     with harness.session() as s:
         assert quiz.id is not None
         questions = quizzes.questions(s, quiz.id)
@@ -72,7 +76,7 @@ async def test_a_gbk_csv_bank_is_imported_by_replying_to_it(harness: Harness) ->
         assert quiz.id is not None
         first = quizzes.questions(s, quiz.id)[0]
     assert first.text == "中国共产党成立于哪一年？"
-    assert "共3题" in last_with_button(harness, GROUP_ID, "quiz:go:")["text"]
+    assert "共3题" in last_with_button(harness, GROUP_ID, QuizStart.prefix)["text"]
 
 
 async def test_a_bad_bank_is_refused_with_every_problem_and_nothing_imported(
@@ -142,8 +146,8 @@ async def test_quiz_template_is_sent_as_a_workbook(harness: Harness) -> None:
 
 async def start_group_quiz(harness: Harness) -> tuple[Quiz, list[str]]:
     quiz = await imported(harness)
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
-    press(harness, SECRETARY, GROUP_ID, card, f"quiz:go:{quiz.id}:g")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
+    press(harness, SECRETARY, GROUP_ID, card, QuizStart(quiz.id, "g").build())
     await harness.settle()
     return the_quiz(harness), poll_ids(harness)
 
@@ -278,9 +282,9 @@ async def test_a_bank_too_long_for_polls_runs_only_privately(harness: Harness) -
     send_bank(harness, xlsx_bytes(rows), "长题库.xlsx")
     await harness.settle()
     quiz = the_quiz(harness)
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
     assert "只能“私聊答题”" in card["text"] and "第2行：题目太长了" in card["text"]
-    assert [data for _, data in buttons(card)] == [f"quiz:go:{quiz.id}:p"]
+    assert [data for _, data in buttons(card)] == [QuizStart(quiz.id, "p").build()]
     harness.fake.message(GROUP_ID, SECRETARY, f"/quiz start {quiz.id} group")
     await harness.settle()
     assert "只能私聊答题" in harness.texts(GROUP_ID)[-1]
@@ -289,11 +293,11 @@ async def test_a_bank_too_long_for_polls_runs_only_privately(harness: Harness) -
 
 async def test_pressing_start_twice_starts_once(harness: Harness) -> None:
     quiz = await imported(harness)
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
-    press(harness, SECRETARY, GROUP_ID, card, f"quiz:go:{quiz.id}:p")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
+    press(harness, SECRETARY, GROUP_ID, card, QuizStart(quiz.id, "p").build())
     await harness.settle()
     again = harness.fake.press(
-        COMMITTEE, GROUP_ID, card["message_id"], f"quiz:go:{quiz.id}:g", force=True
+        COMMITTEE, GROUP_ID, card["message_id"], QuizStart(quiz.id, "g").build(), force=True
     )
     await harness.settle()
     assert "已经在进行中" in harness.fake.answered_callbacks[again]["text"]

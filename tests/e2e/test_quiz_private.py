@@ -9,6 +9,8 @@ import pytest
 from sqlmodel import select
 
 from bot.runtime import sender as sending
+from bot.texts import common as C
+from handlers.callbacks import QuizTap
 from storage.models import Quiz, QuizAnswer, QuizAttempt
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import (
@@ -46,7 +48,7 @@ async def start_private_quiz(harness: Harness, extra: str = "", bank: Any = None
 
 
 def question(harness: Harness, user_id: int) -> dict[str, Any]:
-    return last_with_button(harness, user_id, "quiz:")
+    return last_with_button(harness, user_id, f"{QuizTap.prefix}:")
 
 
 async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Harness) -> None:
@@ -158,8 +160,8 @@ async def test_presses_are_checked_forged_foreign_and_late(harness: Harness) -> 
     first = question(harness, WANG)
     wang_data = buttons(first)[0][1]
 
-    forged = f.press(WANG, WANG, first["message_id"], "quiz:a:99999:0:1", force=True)
-    garbage = f.press(WANG, WANG, first["message_id"], "quiz:a:1:0:1:2:3", force=True)
+    forged = f.press(WANG, WANG, first["message_id"], QuizTap("a", 99999, 0, 1).build(), force=True)
+    garbage = f.press(WANG, WANG, first["message_id"], "qa:a:1:0:1:2:3", force=True)
     beyond = f.press(WANG, WANG, first["message_id"], wang_data[:-1] + "9", force=True)
     # 李 replays 王's button data from his own private chat.
     f.message(LI, LI, "/start")
@@ -168,7 +170,7 @@ async def test_presses_are_checked_forged_foreign_and_late(harness: Harness) -> 
     await harness.settle()
     answered = f.answered_callbacks
     assert answered[forged]["text"] == "这个按钮已经失效了。"
-    assert answered[garbage]["text"] == "这个按钮已经失效了。"
+    assert answered[garbage]["text"] == C.BUTTON_STALE  # no such button: the catch-all
     assert answered[beyond]["text"] == "这个按钮已经失效了。"
     assert "别人的答题卡" in answered[foreign]["text"]
 

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.__main__ import main
+from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
 from storage.models import ArchiveFile, Reflection, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
@@ -254,7 +255,7 @@ async def test_late_submissions_and_replies_to_an_older_session(harness: Harness
         "十一月学习" in report["text"] and "王建国 — 文字 12月15日 09:00（逾期）" in report["text"]
     )
     [[other]] = report["reply_markup"]["inline_keyboard"]
-    assert other["callback_data"] == f"rf:rs:{december}"
+    assert other["callback_data"] == ReportSession(december).build()
     f.press(SECRETARY, SECRETARY, report["message_id"], other["callback_data"])
     await harness.settle()
     shown = f.message_by_id(SECRETARY, report["message_id"])
@@ -336,11 +337,11 @@ async def test_report_and_ledger_export_match_what_was_sent(
 
     f.message(STAFF, STAFF, "/export")
     await harness.settle()
-    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], "export:ledger")
+    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], ExportMenu("ledger", 1).build())
     await harness.settle()
     menu = f.sent(STAFF)[-1]
     assert menu["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("11月26日 学习")
-    f.press(STAFF, STAFF, menu["message_id"], f"lx:s:{session_id}")
+    f.press(STAFF, STAFF, menu["message_id"], LedgerSession(session_id).build())
     await f.wait_until(lambda: len(f.sent(STAFF, method="sendDocument")) == 2, timeout=20)
     await harness.settle()
     assert any("正在整理2026年11月26日 主题党日的学习台账" in t for t in harness.texts(STAFF))
@@ -417,7 +418,12 @@ async def test_only_admins_and_staff_get_the_ledger_and_never_in_the_group(
     assert "只有" in harness.texts(WANG)[-1]
     refusal = f.sent(WANG)[-1]["message_id"]
     # Forged button presses from a member change nothing and send nothing.
-    for data in ("export:ledger", f"lx:s:{session_id}", "lx:a:1", f"rf:rs:{session_id}"):
+    for data in (
+        ExportMenu("ledger", 1).build(),
+        LedgerSession(session_id).build(),
+        LedgerPeriod("a", 1).build(),
+        ReportSession(session_id).build(),
+    ):
         f.press(WANG, WANG, refusal, data, force=True)
     await harness.settle()
 

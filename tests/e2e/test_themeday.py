@@ -13,6 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.texts import common as C
+from bot.texts import fmt
+from bot.texts import scope as TS
+from handlers.callbacks import MaterialAction
 from storage import materials as material_store
 from storage.db import Database
 from storage.models import ArchiveFile, Branch, Material, OutboxMessage, ThemeSession
@@ -359,31 +363,37 @@ async def test_materials_list_can_remove_and_move_up_and_checks_rights(
     assert listing.index("材料一") < listing.index("材料二") < listing.index("材料三")
     message = harness.fake.sent(GROUP_ID)[-1]
     data = buttons(message)
-    assert data["⬆ 上移第3份"] == f"mat:up:{third}"
+    assert data["⬆ 上移第3份"] == MaterialAction("up", third).build()
     assert "⬆ 上移第1份" not in data
 
     # A retiree presses a button: refused, answered, nothing changes.
-    query = harness.fake.press(WANG, GROUP_ID, message["message_id"], f"mat:rm:{first}")
+    query = harness.fake.press(
+        WANG, GROUP_ID, message["message_id"], MaterialAction("rm", first).build()
+    )
     await harness.settle()
     assert harness.fake.answered_callbacks[query]["text"].startswith("只有")
     assert queue_ids(harness) == [first, second, third]
 
     # Forged data for a material that does not exist is answered too.
     forged = harness.fake.press(
-        SECRETARY, GROUP_ID, message["message_id"], "mat:rm:99999", force=True
+        SECRETARY, GROUP_ID, message["message_id"], MaterialAction("rm", 99999).build(), force=True
     )
     junk = harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], "mat:zz:x", force=True)
     await harness.settle()
     assert forged in harness.fake.answered_callbacks and junk in harness.fake.answered_callbacks
 
-    harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], f"mat:up:{third}")
+    harness.fake.press(
+        SECRETARY, GROUP_ID, message["message_id"], MaterialAction("up", third).build()
+    )
     await harness.settle()
     assert queue_ids(harness) == [first, third, second]
     edited = harness.fake.message_by_id(GROUP_ID, message["message_id"])
     assert edited is not None
     assert edited["text"].index("材料三") < edited["text"].index("材料二")
 
-    harness.fake.press(SECRETARY, GROUP_ID, message["message_id"], f"mat:rm:{first}")
+    harness.fake.press(
+        SECRETARY, GROUP_ID, message["message_id"], MaterialAction("rm", first).build()
+    )
     await harness.settle()
     assert queue_ids(harness) == [third, second]
     assert harness.fake.unanswered_callbacks() == []
@@ -392,7 +402,9 @@ async def test_materials_list_can_remove_and_move_up_and_checks_rights(
     library = await say(harness, GROUP_ID, SECRETARY, "/materials 全部")
     assert "材料一" in library and "未用过" in library
     lib_message = harness.fake.sent(GROUP_ID)[-1]
-    harness.fake.press(SECRETARY, GROUP_ID, lib_message["message_id"], f"mat:re:{first}")
+    harness.fake.press(
+        SECRETARY, GROUP_ID, lib_message["message_id"], MaterialAction("re", first).build()
+    )
     await harness.settle()
     assert queue_ids(harness) == [third, second, first]
     assert harness.fake.unanswered_callbacks() == []
@@ -443,12 +455,12 @@ async def test_materials_sent_privately_to_an_admin_of_two_branches_ask_which(
     harness.fake.message(SECRETARY, SECRETARY, document=doc, caption="/material 重要讲话")
     await harness.settle()
     question = harness.fake.sent(SECRETARY)[-1]
-    assert "哪个支部" in question["text"]
+    assert question["text"] == C.CHOOSE_BRANCH
     choices = buttons(question)
     assert set(choices) == {"老干之家", "第二支部"}
     assert queue_ids(harness) == []
 
-    # Only the admin who sent it can place it (callback data can be forged).
+    # Only the admin who sent it can answer (callback data can be forged).
     harness.fake.press(
         COMMITTEE, SECRETARY, question["message_id"], choices["老干之家"], force=True
     )
@@ -457,21 +469,21 @@ async def test_materials_sent_privately_to_an_admin_of_two_branches_ask_which(
     harness.fake.press(SECRETARY, SECRETARY, question["message_id"], choices["第二支部"])
     await harness.settle()
     edited = harness.fake.message_by_id(SECRETARY, question["message_id"])
-    assert edited is not None and "《重要讲话》" in edited["text"]
+    assert edited is not None and "第二支部" in edited["text"]
+    # The file sent is added without being sent again.
+    assert "《重要讲话》" in harness.texts(SECRETARY)[-1]
     with harness.session() as s:
         material = s.exec(select(Material)).one()
         branch = s.get_one(Branch, material.branch_id)
         assert branch.title == "第二支部" and material.state == "queued"
     assert harness.fake.unanswered_callbacks() == []
 
-    # /materials privately asks which branch as well.
+    # /materials right after is about the same branch, named, without asking again.
     harness.fake.message(SECRETARY, SECRETARY, "/materials")
     await harness.settle()
-    ask = harness.fake.sent(SECRETARY)[-1]
-    harness.fake.press(SECRETARY, SECRETARY, ask["message_id"], buttons(ask)["第二支部"])
-    await harness.settle()
-    shown = harness.fake.message_by_id(SECRETARY, ask["message_id"])
-    assert shown is not None and "重要讲话" in shown["text"]
+    note, shown = harness.texts(SECRETARY)[-2:]
+    assert note == fmt(TS.NOTE, branch="第二支部")
+    assert "第二支部" in shown and "重要讲话" in shown
 
 
 async def test_files_are_archived_and_a_file_over_20_mb_is_noted(harness: Harness) -> None:

@@ -358,3 +358,16 @@ class ReflectPick(CallbackData, prefix="rfpick"):
 
 class ReportSession(CallbackData, prefix="rs"):
     session: Id
+
+
+# handlers/flows.py
+
+
+class FlowTap(CallbackData, prefix="fl"):
+    """A button of a guided flow's step: pick option `index` ("o"), go back ("b"), cancel
+    ("x") or confirm ("c"). `version` is the step's, so an earlier step's button is stale."""
+
+    flow: Id
+    version: Annotated[int, Bounded(1, 10**9)]
+    action: Literal["o", "b", "x", "c"]
+    index: Annotated[int, Bounded(0, 99)]

@@ -148,6 +148,30 @@ class BranchQuestion(SQLModel, table=True):
     asked_at: datetime = Field(sa_column=utc_column(index=True))
 
 
+class Flow(SQLModel, table=True):
+    """A guided conversation an admin is in the middle of (setting the theme day, changing a
+    setting…): which step it is at and what was answered so far (handlers/flows.py).
+
+    One per person: starting another replaces it. `version` goes up with every step shown, and
+    each button carries the version it was shown with, so a button of an earlier step is
+    recognised as stale. Kept only while it is live (a schedule forgets expired ones).
+    """
+
+    __tablename__ = "flow"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=big_id(unique=True))
+    chat_id: int = Field(sa_column=big_id())
+    kind: str
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")
+    step: str
+    # JSON: {"answers": {...}, "path": [steps before this one]}
+    data: str = Field(default="{}", sa_column=Column(Text(), nullable=False))
+    version: int = Field(default=1, sa_column=Column(Integer(), nullable=False))
+    started_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column(index=True))
+
+
 class InboxUpdate(SQLModel, table=True):
     """One raw update from getUpdates, stored before Telegram is told we have it."""
 

@@ -166,7 +166,7 @@ class Processor:
             for row in rows:
                 if stop is not None and stop.is_set():
                     break  # finish the update in hand, commit what is done, leave the rest
-                state = UpdateState(session=session)
+                state = UpdateState(session=session, now=self.services.now())
                 token = CURRENT.set(state)
                 savepoint = session.begin_nested()
                 try:

@@ -1,5 +1,10 @@
 """Runs the real bot (BotRunner: Application, poller, processor, sender, planner) in-process
-against the fake Bot API server, with a small world of people in one branch group."""
+against the fake Bot API server, with a small world of people in one branch group.
+
+By default the bot does not pace its sends and the fake does not enforce flood limits, so that
+stories do not wait real seconds; tests about pacing and 429s mark themselves `real_pacing`
+(tests/e2e/conftest.py) and get Telegram's pace and limits on both sides.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from bot.app import BotRunner
 from bot.clock import FakeClock
+from bot.runtime.sender import NO_PACING, Pacing
 from bot.settings import Settings
 from storage.models import InboxUpdate, OutboxMessage
 from tests.fakes.botapi import TOKEN, FakeBotApi
@@ -29,6 +35,7 @@ class Harness:
     fake: FakeBotApi
     data_dir: Path
     clock: FakeClock
+    pacing: Pacing = NO_PACING
     runner: BotRunner | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
 
@@ -64,7 +71,7 @@ class Harness:
 
     async def start(self, **overrides: Any) -> BotRunner:
         assert self.runner is None, "already running"
-        self.runner = BotRunner(self.settings(**overrides), clock=self.clock)
+        self.runner = BotRunner(self.settings(**overrides), clock=self.clock, pacing=self.pacing)
         await self.runner.start()
         return self.runner
 

@@ -19,6 +19,9 @@ from tests.fakes.botapi import FakeBotApi
 
 WANG, LI, ZHANG, CHEN = RETIREES
 
+# The bot paces its sends and the fake enforces flood limits, as against Telegram.
+pytestmark = pytest.mark.real_pacing
+
 
 @pytest.fixture(autouse=True)
 def no_exports_in_groups(fake: FakeBotApi) -> Iterator[None]:

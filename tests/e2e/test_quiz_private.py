@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlmodel import select
 
-from bot.runtime import sender as sending
 from storage.models import Quiz, QuizAnswer, QuizAttempt
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import (
@@ -24,14 +22,6 @@ from tests.e2e.quiz_helpers import (
 )
 
 WANG, LI, ZHANG, CHEN = RETIREES
-
-
-@pytest.fixture(autouse=True)
-def quick_private_chats(monkeypatch: pytest.MonkeyPatch, harness: Harness) -> None:
-    """These stories send many private messages; pacing them at Telegram's one a second only
-    makes the tests slow (tests/e2e/test_sending.py covers the pacing itself)."""
-    monkeypatch.setattr(sending, "PRIVATE_INTERVAL", 0.01)
-    harness.fake.enforce_limits = False
 
 
 async def start_private_quiz(harness: Harness, extra: str = "", bank: Any = None) -> Quiz:

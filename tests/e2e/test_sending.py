@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import pytest
 from sqlmodel import select
 
 from storage.models import OutboxMessage, Person
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 
 WANG, LI, ZHANG, CHEN = RETIREES
+
+# The bot paces its sends and the fake enforces flood limits, as against Telegram.
+pytestmark = pytest.mark.real_pacing
 
 
 async def queue(harness: Harness, chat_id: int, text: str) -> None:
@@ -24,6 +30,23 @@ async def test_a_429_is_waited_out_and_the_message_arrives_once(harness: Harness
     await harness.settle()
 
     assert harness.texts(GROUP_ID) == ["第一条", "第二条"]  # order kept, nothing doubled
+
+
+async def test_a_private_chat_gets_about_one_message_a_second_and_no_429(
+    harness: Harness,
+) -> None:
+    harness.fake.start_private(WANG)
+    await harness.start()
+    for n in range(3):
+        await queue(harness, WANG, f"第{n + 1}条")
+    await harness.settle()
+
+    assert harness.texts(WANG) == ["第1条", "第2条", "第3条"]
+    sends = [c for c in harness.fake.calls if c.method == "sendMessage"]
+    # Paced by the bot, not pushed back by Telegram: every send was accepted first time.
+    assert [c.status for c in sends] == [200, 200, 200]
+    gaps = [b.at - a.at for a, b in pairwise(sends)]
+    assert min(gaps) >= 1.0, gaps
 
 
 async def test_server_errors_are_retried_with_back_off(harness: Harness) -> None:

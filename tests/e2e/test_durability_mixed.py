@@ -10,6 +10,7 @@ import random
 import signal
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, col, func, select
 
 from storage.db import Database, sqlite_url
@@ -21,6 +22,9 @@ GROUP_ID = -1009876500000
 SECRETARY = 5000
 POSTS, COMMANDS, EDITS, PRESSES, UNKNOWN = 250, 100, 50, 50, 50
 BURST = POSTS + COMMANDS + EDITS + PRESSES + UNKNOWN
+
+# A real process, killed and restarted: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 
 def effects(db: Database) -> dict[str, int]:

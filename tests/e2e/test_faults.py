@@ -51,6 +51,7 @@ def posts(fake: FakeBotApi, method: str, chat_id: int) -> list[int]:
     ]
 
 
+@pytest.mark.slow
 async def test_get_updates_failing_for_a_while_is_retried_with_back_off(
     harness: Harness,
 ) -> None:
@@ -72,6 +73,7 @@ async def test_get_updates_failing_for_a_while_is_retried_with_back_off(
     assert 1.0 <= gap_1 < gap_2
 
 
+@pytest.mark.slow
 async def test_a_send_that_times_out_is_retried_and_arrives(harness: Harness) -> None:
     await harness.start()
     # PTB's read timeout is 5 s; Telegram still delivers what it was sent after a timeout, so the
@@ -91,6 +93,7 @@ async def test_a_send_that_times_out_is_retried_and_arrives(harness: Harness) ->
         assert "Timed out" in (rows[0].error or "") or rows[0].attempts == 2
 
 
+@pytest.mark.slow
 async def test_a_stretch_of_429s_across_chats_delivers_everything_once_in_order(
     harness: Harness,
 ) -> None:
@@ -140,6 +143,7 @@ async def test_materials_held_back_by_a_429_keep_their_place_before_the_invitati
     assert [m["document"]["file_name"] for m in sent[1:3]] == ["党章.pdf", "学习提纲.pdf"]
 
 
+@pytest.mark.slow
 async def test_members_who_blocked_the_bot_cause_no_retry_storm_and_others_are_served(
     harness: Harness,
 ) -> None:
@@ -195,6 +199,7 @@ LOCKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 async def test_the_database_locked_by_another_process_makes_the_bot_wait_not_fail(
     harness: Harness, tmp_path: Path
 ) -> None:

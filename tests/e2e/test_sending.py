@@ -49,6 +49,7 @@ async def test_a_private_chat_gets_about_one_message_a_second_and_no_429(
     assert min(gaps) >= 1.0, gaps
 
 
+@pytest.mark.slow
 async def test_server_errors_are_retried_with_back_off(harness: Harness) -> None:
     await harness.start()
     harness.fake.fail("sendMessage", status=500, times=2)

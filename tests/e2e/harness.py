@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from bot.app import BotRunner
 from bot.clock import FakeClock
+from bot.context import Services
 from bot.runtime.sender import NO_PACING, Pacing
 from bot.settings import Settings
 from storage.models import InboxUpdate, OutboxMessage
@@ -67,7 +68,7 @@ class Harness:
             **self.overrides,
             **overrides,
         }
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **values)
 
     async def start(self, **overrides: Any) -> BotRunner:
         assert self.runner is None, "already running"
@@ -85,7 +86,7 @@ class Harness:
         return await self.start()
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         assert self.runner is not None
         return self.runner.services
 

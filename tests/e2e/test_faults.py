@@ -9,10 +9,12 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Unpack
 
 import pytest
 from sqlmodel import col, func, select
 
+from bot.runtime.outbox import InputMedia, QueueMeta
 from storage.models import InboxUpdate, OutboxMessage, Person
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.fakes.botapi import FakeBotApi
@@ -38,7 +40,7 @@ def assert_no_exports_in_groups(fake: FakeBotApi) -> None:
         assert not any(n.endswith((".xlsx", ".csv")) for n in names), call.summary()
 
 
-async def queue(harness: Harness, chat_id: int, text: str, **meta: object) -> None:
+async def queue(harness: Harness, chat_id: int, text: str, **meta: Unpack[QueueMeta]) -> None:
     assert harness.runner is not None
     async with harness.runner.db.write() as s:
         harness.services.outbox.message(s, chat_id, text, **meta)
@@ -126,7 +128,7 @@ async def test_materials_held_back_by_a_429_keep_their_place_before_the_invitati
     async with harness.runner.db.write() as s:
         outbox = harness.services.outbox
         outbox.message(s, GROUP_ID, "<b>主题党日</b>", dedupe_key="t:header")
-        media = [{"type": "document", "media": f} for f in documents]
+        media: list[InputMedia] = [{"type": "document", "media": f} for f in documents]
         outbox.call(
             s, GROUP_ID, "sendMediaGroup", {"chat_id": GROUP_ID, "media": media}, dedupe_key="t:m"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage import quiz as quizzes
 from storage.models import Member, Quiz, QuizAnswer, QuizAttempt
@@ -62,7 +62,7 @@ async def test_an_xlsx_bank_sent_with_a_caption_becomes_a_quiz_with_start_button
 async def test_a_gbk_csv_bank_is_imported_by_replying_to_it(harness: Harness) -> None:
     await harness.start()
     await harness.setup_branch()
-    data = csv_bytes([[c for c in row] for row in BANK], "gbk")  # type: ignore[misc]
+    data = csv_bytes([[c for c in row] for row in BANK], "gbk")
     send_bank(harness, data, "题库.csv", title="七一测试", as_caption=False)
     await harness.settle()
 
@@ -181,7 +181,7 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     with harness.session() as s:
         rows = s.exec(
             select(QuizAttempt.user_id, QuizAnswer.question_id, QuizAnswer.chosen).join(
-                QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id
+                QuizAnswer, col(QuizAnswer.attempt_id) == QuizAttempt.id
             )
         ).all()
         by_user: dict[int, list[str]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.models import Quiz, QuizAnswer, QuizAttempt
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
@@ -108,7 +108,7 @@ async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Ha
     assert "您已经完成了" in harness.texts(WANG)[-1] and "得分3分" in harness.texts(WANG)[-1]
     with harness.session() as s:
         attempts = s.exec(select(QuizAttempt)).all()
-        answers = s.exec(select(QuizAnswer).order_by(QuizAnswer.id)).all()
+        answers = s.exec(select(QuizAnswer).order_by(col(QuizAnswer.id))).all()
     assert len(attempts) == 1 and attempts[0].finished_at is not None
     assert [a.chosen for a in answers] == ["1", "0,1,2", "1"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.models import OutboxMessage, Person
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
@@ -81,7 +81,9 @@ async def test_a_member_who_blocked_the_bot_is_marked_and_others_still_served(
         wang = s.get(Person, WANG)
         assert wang is not None and wang.unreachable_at is not None
         rows = s.exec(
-            select(OutboxMessage).where(OutboxMessage.chat_id == WANG).order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == WANG)
+            .order_by(col(OutboxMessage.id))
         ).all()
         # The /start greeting went out; after the first 403 the rest of the queue is dropped.
         assert [r.status for r in rows] == ["sent", "failed", "failed"]

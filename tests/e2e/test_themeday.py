@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage import materials as material_store
 from storage.db import Database
@@ -569,7 +569,7 @@ async def test_a_last_day_rule_follows_months_of_different_lengths(harness: Harn
         await at(harness, day - timedelta(minutes=1))
         await at(harness, day)
     with harness.session() as s:
-        keys = [t.key for t in s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()]
+        keys = [t.key for t in s.exec(select(ThemeSession).order_by(col(ThemeSession.id))).all()]
     assert keys == ["rule:2026-11-30", "rule:2026-12-31", "rule:2027-01-31", "rule:2027-02-28"]
     headers = [t for t in harness.texts(GROUP_ID) if "月末学习" in t and "📅" in t]
     assert len(headers) == 4 and "2月28日（星期日）" in headers[-1]
@@ -581,7 +581,7 @@ async def test_a_weekday_rule_pushes_on_that_weekday(harness: Harness) -> None:
     await at(harness, datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI))  # the 2nd is a Wednesday
     await at(harness, datetime(2027, 1, 12, 10, 0, tzinfo=SHANGHAI))
     with harness.session() as s:
-        keys = [t.key for t in s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()]
+        keys = [t.key for t in s.exec(select(ThemeSession).order_by(col(ThemeSession.id))).all()]
     assert keys == ["rule:2026-12-08", "rule:2027-01-12"]
 
 
@@ -656,7 +656,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
 
     assert "只有" in await say(harness, GROUP_ID, WANG, "/push")
     with harness.session() as s:
-        sessions = s.exec(select(ThemeSession).order_by(ThemeSession.id)).all()
+        sessions = s.exec(select(ThemeSession).order_by(col(ThemeSession.id))).all()
     assert [t.topic for t in sessions] == ["主题党日学习", "学习新修订的党章", "学习党史"]
     assert all(t.key.startswith("push:") and t.pushed_at is not None for t in sessions)
     deadline = sessions[0].deadline.astimezone(SHANGHAI)

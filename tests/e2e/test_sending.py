@@ -103,7 +103,11 @@ async def test_a_message_to_someone_who_never_started_the_bot_is_not_retried(
     await harness.settle()
     with harness.session() as s:
         row = s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == CHEN)).one()
-        assert row.status == "failed" and "initiate" in (row.error or "")
+        assert (row.status, row.attempts, row.error) == (
+            "failed",
+            1,
+            "Forbidden: bot can't initiate conversation with a user",
+        )
 
 
 async def test_a_message_that_cannot_be_sent_is_reported_to_whom_it_concerns(

@@ -33,7 +33,7 @@ from bot.runtime.inbox import Poller, Processor, record_error
 from bot.runtime.jobs import Jobs
 from bot.runtime.outbox import Outbox
 from bot.runtime.roles import Roles
-from bot.runtime.sender import Sender, SendRateLimiter
+from bot.runtime.sender import TELEGRAM_PACING, Pacing, Sender
 from bot.settings import Settings
 from handlers import (
     birthday,
@@ -117,7 +117,9 @@ def all_commands() -> list[Command]:
     return found
 
 
-def build_application(settings: Settings, db: Database, clock: Clock) -> AppType:
+def build_application(
+    settings: Settings, db: Database, clock: Clock, pacing: Pacing = TELEGRAM_PACING
+) -> AppType:
     """The python-telegram-bot Application with our services and handlers, not yet started."""
     builder = (
         ApplicationBuilder()
@@ -125,7 +127,7 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .updater(None)  # we poll ourselves, durably (bot/runtime/inbox.py)
-        .rate_limiter(SendRateLimiter(max_retries=0))  # the sender handles 429 per chat
+        .rate_limiter(pacing.rate_limiter())
         .context_types(ContextTypes(context=BotContext))
         .connection_pool_size(128)
         .pool_timeout(30.0)
@@ -140,7 +142,7 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         clock=clock,
         outbox=Outbox(clock),
         roles=roles,
-        sender=Sender(application.bot, db, clock),
+        sender=Sender(application.bot, db, clock, pacing=pacing),
         archive=Archive(settings.archive_dir, clock),
         jobs=Jobs(db, clock),
         files=Files(application.bot),
@@ -200,11 +202,17 @@ async def register_commands(application: AppType) -> None:
 class BotRunner:
     """Starts and stops everything: database, Application, poller, processor, sender, planner."""
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        pacing: Pacing = TELEGRAM_PACING,
+    ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.db = Database(settings.db_url)
-        self.application = build_application(settings, self.db, self.clock)
+        self.application = build_application(settings, self.db, self.clock, pacing)
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
         self.poller = Poller(self.application, self.services, self.processor)

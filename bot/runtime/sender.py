@@ -1,9 +1,10 @@
 """Delivering the outbox at Telegram's pace: every send to Telegram goes out from here.
 
 Handlers and jobs never call the Bot API to send; they queue an outbox row in the same
-transaction as the change that caused it (bot/runtime/outbox.py). The `Sender` delivers rows in order per chat, many chats at once, through python-telegram-bot's
-`AIORateLimiter` (30 messages/s overall, 20 per minute per group) plus a one-per-second pace
-for each private chat. After a 429 it waits `retry_after` for that chat; after network errors
+transaction as the change that caused it (bot/runtime/outbox.py). The `Sender` delivers rows in
+order per chat, many chats at once, through python-telegram-bot's `AIORateLimiter` (30
+messages/s overall, 20 per minute per group) plus a one-per-second pace for each private chat
+(`Pacing`; tests that are not about pacing turn it off). After a 429 it waits `retry_after` for that chat; after network errors
 and 5xx it backs off; after 403 it marks the person unreachable and drops their queue instead
 of retrying. A crash can only repeat the one message Telegram accepted just before it.
 """
@@ -117,6 +118,33 @@ class SendRateLimiter(AIORateLimiter):
 
 
 @dataclass(frozen=True)
+class Pacing:
+    """How fast the sender may post: Telegram's limits (`TELEGRAM_PACING`) in production.
+
+    Tests that are not about pacing use `NO_PACING`, so that they do not wait real seconds. A
+    zero turns that limit off. Not an operator setting: Telegram's limits are not negotiable.
+    """
+
+    private_interval: float = PRIVATE_INTERVAL  # seconds between posts to one private chat
+    group_per_minute: float = 20  # posts to one group or channel per minute
+    overall_per_second: float = 30  # posts to any chat per second
+
+    def rate_limiter(self) -> SendRateLimiter:
+        """PTB's limiter for groups and the total (the private pace is the Sender's own)."""
+        return SendRateLimiter(
+            overall_max_rate=self.overall_per_second,
+            overall_time_period=1,
+            group_max_rate=self.group_per_minute,
+            group_time_period=60,
+            max_retries=0,  # the sender handles a 429 per chat
+        )
+
+
+TELEGRAM_PACING = Pacing()
+NO_PACING = Pacing(private_interval=0, group_per_minute=0, overall_per_second=0)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What the sender should do with the rest of a chat's queue after one row."""
 
@@ -127,11 +155,19 @@ class Sender:
     """Delivers outbox rows: in order within a chat, concurrently across chats."""
 
     def __init__(
-        self, bot: Bot, db: Database, clock: Clock, *, max_chats: int = 64, poll: float = 1.0
+        self,
+        bot: Bot,
+        db: Database,
+        clock: Clock,
+        *,
+        pacing: Pacing = TELEGRAM_PACING,
+        max_chats: int = 64,
+        poll: float = 1.0,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
+        self.pacing = pacing
         self.poll = poll
         self._wake = asyncio.Event()
         self._active: dict[int, asyncio.Task[None]] = {}
@@ -191,12 +227,13 @@ class Sender:
 
     async def _pace(self, row: OutboxMessage) -> None:
         # AIORateLimiter paces groups and the total; private chats get about one a second.
-        if row.chat_id > 0 and row.method in POSTING:
+        if row.chat_id > 0 and row.method in POSTING and self.pacing.private_interval > 0:
             limiter = self._private.get(row.chat_id)
             if limiter is None:
                 if len(self._private) > 4096:
                     self._private.clear()
-                limiter = self._private[row.chat_id] = AsyncLimiter(1, PRIVATE_INTERVAL)
+                limiter = AsyncLimiter(1, self.pacing.private_interval)
+                self._private[row.chat_id] = limiter
             await limiter.acquire()
 
     async def _deliver(self, row: OutboxMessage) -> Outcome:

@@ -8,6 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import select
 
 from bot.core.calendar import LeapRule, next_birthday
+from bot.texts import care as CT
+from bot.texts import common as T
+from bot.texts import fmt
 from handlers.callbacks import GreetingSwitch
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, OutboxMessage
@@ -172,7 +175,7 @@ async def test_a_member_born_in_a_leap_month_follows_the_branchs_rule(harness: H
 
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 闰月 按闰月")
     await harness.settle()
-    assert "闰月" in harness.texts(GROUP_ID)[-1]
+    assert harness.texts(GROUP_ID)[-1] == fmt(CT.GREETINGS_LEAP_SET, rule=CT.LEAP_LEAP)
     harness.clock.set(at(leap_2025, 8, 30))
     await harness.tick()
     [greeting] = greetings_in(harness, GROUP_ID, "农历闰六月初十")
@@ -373,10 +376,11 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
     harness.fake.message(SECRETARY, SECRETARY, "/upcoming 3")
     await harness.settle()
     assert "张<伟>　76岁生日" in harness.texts(STAFF)[-1]
-    assert "老干科" in harness.texts(GROUP_ID)[-1]
+    assert harness.texts(GROUP_ID)[-1] == T.NOT_STAFF
     assert "没有同志" in harness.texts(SECRETARY)[-1]
     harness.fake.message(GROUP_ID, STAFF, "/upcoming")
     await harness.settle()
+    assert harness.texts(GROUP_ID)[-1] == CT.UPCOMING_PRIVATE_ONLY
     assert "私聊" in harness.texts(GROUP_ID)[-1] and "王建国" not in harness.texts(GROUP_ID)[-1]
     harness.fake.message(STAFF, STAFF, "/upcoming 1000")
     await harness.settle()

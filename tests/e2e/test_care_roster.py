@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from openpyxl import Workbook
@@ -20,7 +21,7 @@ from handlers.callbacks import (
     ClaimVerdict,
 )
 from storage.models import Branch, Member
-from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
+from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness, ident
 
 WANG, LI, ZHANG, CHEN = RETIREES
 HEADER = [
@@ -37,7 +38,7 @@ HEADER = [
 LIU = 2005  # has a username, not in the roster by id
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -188,17 +189,20 @@ async def test_an_unlinked_member_taps_this_is_me_and_an_admin_confirms(harness:
     harness.fake.message(CHEN, CHEN, "/roster 认领")
     await harness.settle()
     offer = harness.fake.sent(CHEN)[-1]
-    harness.fake.press(CHEN, CHEN, offer["message_id"], Claim(chen_row.id).build())
+    harness.fake.press(CHEN, CHEN, offer["message_id"], Claim(ident(chen_row.id)).build())
     await harness.settle()
     edited = harness.fake.message_by_id(CHEN, offer["message_id"])
     assert edited is not None and "已请书记或支委确认" in edited["text"]
     ask = harness.fake.sent(SECRETARY)[-1]
-    assert "陈桂兰" in ask["text"] and ClaimVerdict("ok", chen_row.id, CHEN).build() in str(
+    assert "陈桂兰" in ask["text"] and ClaimVerdict("ok", ident(chen_row.id), CHEN).build() in str(
         ask["reply_markup"]
     )
     assert members(harness)["陈桂兰"].claimed_by == CHEN
     harness.fake.press(
-        SECRETARY, SECRETARY, ask["message_id"], ClaimVerdict("ok", chen_row.id, CHEN).build()
+        SECRETARY,
+        SECRETARY,
+        ask["message_id"],
+        ClaimVerdict("ok", ident(chen_row.id), CHEN).build(),
     )
     await harness.settle()
     assert harness.fake.unanswered_callbacks() == []
@@ -312,7 +316,7 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
     await harness.settle()
     offer = harness.fake.sent(CHEN)[-1]
     assert "这是我" in str(offer["reply_markup"]) and "周<老>&师" in str(offer["reply_markup"])
-    harness.fake.press(CHEN, CHEN, offer["message_id"], Claim(chen_row.id).build())
+    harness.fake.press(CHEN, CHEN, offer["message_id"], Claim(ident(chen_row.id)).build())
     await harness.settle()
 
     # Someone else trying the same name is told it is being confirmed.
@@ -321,7 +325,9 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
     await harness.settle()
     li_offer = harness.fake.sent(LI)[-1]
     assert "陈桂兰" not in str(li_offer.get("reply_markup"))
-    harness.fake.press(LI, LI, li_offer["message_id"], Claim(chen_row.id).build(), force=True)
+    harness.fake.press(
+        LI, LI, li_offer["message_id"], Claim(ident(chen_row.id)).build(), force=True
+    )
     await harness.settle()
     assert "正在确认" in harness.texts(LI)[-1]
 
@@ -330,13 +336,16 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
         WANG,
         SECRETARY,
         ask["message_id"],
-        ClaimVerdict("no", chen_row.id, CHEN).build(),
+        ClaimVerdict("no", ident(chen_row.id), CHEN).build(),
         force=True,
     )
     await harness.settle()
     assert members(harness)["陈桂兰"].claimed_by == CHEN
     harness.fake.press(
-        SECRETARY, SECRETARY, ask["message_id"], ClaimVerdict("no", chen_row.id, CHEN).build()
+        SECRETARY,
+        SECRETARY,
+        ask["message_id"],
+        ClaimVerdict("no", ident(chen_row.id), CHEN).build(),
     )
     await harness.settle()
     assert "没有确认" in harness.texts(CHEN)[-1]
@@ -348,7 +357,7 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
         SECRETARY,
         SECRETARY,
         ask["message_id"],
-        ClaimVerdict("ok", chen_row.id, CHEN).build(),
+        ClaimVerdict("ok", ident(chen_row.id), CHEN).build(),
         force=True,
     )
     await harness.settle()

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
-from bot.runtime import sender as sending
 from bot.texts import common as C
 from handlers.callbacks import QuizTap
 from storage.models import Quiz, QuizAnswer, QuizAttempt
@@ -26,14 +24,6 @@ from tests.e2e.quiz_helpers import (
 )
 
 WANG, LI, ZHANG, CHEN = RETIREES
-
-
-@pytest.fixture(autouse=True)
-def quick_private_chats(monkeypatch: pytest.MonkeyPatch, harness: Harness) -> None:
-    """These stories send many private messages; pacing them at Telegram's one a second only
-    makes the tests slow (tests/e2e/test_sending.py covers the pacing itself)."""
-    monkeypatch.setattr(sending, "PRIVATE_INTERVAL", 0.01)
-    harness.fake.enforce_limits = False
 
 
 async def start_private_quiz(harness: Harness, extra: str = "", bank: Any = None) -> Quiz:
@@ -120,7 +110,7 @@ async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Ha
     assert "您已经完成了" in harness.texts(WANG)[-1] and "得分3分" in harness.texts(WANG)[-1]
     with harness.session() as s:
         attempts = s.exec(select(QuizAttempt)).all()
-        answers = s.exec(select(QuizAnswer).order_by(QuizAnswer.id)).all()
+        answers = s.exec(select(QuizAnswer).order_by(col(QuizAnswer.id))).all()
     assert len(attempts) == 1 and attempts[0].finished_at is not None
     assert [a.chosen for a in answers] == ["1", "0,1,2", "1"]
 

@@ -14,6 +14,8 @@ import pytest
 from sqlmodel import col, select
 
 from bot.__main__ import main
+from bot.texts import common as T
+from bot.texts import reflections as RT
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
 from storage.models import ArchiveFile, Reflection, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
@@ -289,7 +291,10 @@ async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness)
     f.message(LI, LI, "/cancel")
     f.message(LI, LI, "这句不是心得")
     await harness.settle()
-    assert "已取消" in harness.texts(LI)[-1] or "已取消" in harness.texts(LI)[-2]
+    # The prompt, then the cancellation; the message after it is not taken as a reflection.
+    prompt, *rest = harness.texts(LI)
+    assert prompt.startswith("李秀英同志，您好！请直接在这里发来您对主题党日")
+    assert rest == [RT.WAIT_CANCELLED]
     with harness.session() as s:
         assert s.exec(select(ReflectionWait)).all() == []
     assert [(r.via, r.text) for r in stored(harness)] == [("command", "私下交的文字心得")]
@@ -415,7 +420,7 @@ async def test_only_admins_and_staff_get_the_ledger_and_never_in_the_group(
     f.message(WANG, WANG, "/export")
     f.message(GROUP_ID, WANG, "/report")
     await harness.settle()
-    assert "只有" in harness.texts(WANG)[-1]
+    assert harness.texts(WANG)[-1] == T.NOT_STAFF
     refusal = f.sent(WANG)[-1]["message_id"]
     # Forged button presses from a member change nothing and send nothing.
     for data in (

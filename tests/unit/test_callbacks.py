@@ -3,6 +3,7 @@ anything a real button could not carry is refused without an exception."""
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from typing import Annotated, Any, Literal
 
@@ -45,7 +46,7 @@ def field_strategy(hint: Any) -> st.SearchStrategy[Any]:
 
 def hints(kind: type[CallbackData]) -> dict[str, Any]:
     found = typing.get_type_hints(kind, include_extras=True)
-    return {name: found[name] for name in kind.__dataclass_fields__}
+    return {f.name: found[f.name] for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
 
 
 def values_of(kind: type[CallbackData]) -> st.SearchStrategy[CallbackData]:
@@ -57,7 +58,7 @@ every_value = st.sampled_from(KINDS).flatmap(values_of)
 
 def extreme(kind: type[CallbackData], pick: int) -> CallbackData:
     """The value of this kind with each field at its lowest (0) or highest (-1) choice."""
-    chosen = {}
+    chosen: dict[str, object] = {}
     for name, hint in hints(kind).items():
         if hint is bool:
             chosen[name] = bool(pick)

@@ -261,9 +261,13 @@ def test_undecodable_csv(data: bytes) -> None:
 
 
 def test_xlsx_sent_with_csv_name_and_csv_with_xlsx_name_are_read() -> None:
-    assert parse_quiz_bank(xlsx([HEADER, GOOD]), "题库.csv")
-    assert parse_quiz_bank(csv_bytes(CSV_ROWS), "题库.xlsx")
-    assert parse_quiz_bank(xlsx([HEADER, GOOD]), "")  # Telegram may give no file name
+    texts = ["中国共产党成立于哪一年？"]
+    assert [q.text for q in parse_quiz_bank(xlsx([HEADER, GOOD]), "题库.csv")] == texts
+    assert [q.text for q in parse_quiz_bank(csv_bytes(CSV_ROWS), "题库.xlsx")] == [
+        "“七一”是什么节日？"
+    ]
+    # Telegram may give no file name.
+    assert [q.text for q in parse_quiz_bank(xlsx([HEADER, GOOD]), "")] == texts
 
 
 # --- unreadable files -----------------------------------------------------------------------
@@ -407,7 +411,8 @@ def test_poll_length_limits() -> None:
 
 def test_poll_limits_are_inclusive_and_count_like_telegram() -> None:
     data = xlsx([HEADER, row(题目="问" * 300, 选项A="选" * 100)])
-    assert parse_quiz_bank(data, "x.xlsx")
+    [question] = parse_quiz_bank(data, "x.xlsx")
+    assert (question.text, question.options[0]) == ("问" * 300, "选" * 100)
     # An emoji is two UTF-16 code units for Telegram.
     p = only(xlsx([HEADER, row(选项A="😀" * 51)]))
     assert p == Problem(2, "选项A太长了（102个字），最多100个字，请精简。")

@@ -270,9 +270,9 @@ async def test_a_refused_file_does_not_stop_the_rest_and_the_secretary_is_told(
     notices = harness.texts(SECRETARY)[private_before:]
     # The lone photo fails at once; the deleted file only when its group is resent singly.
     assert notices == [
-        "⚠️ 有一条消息没能发出：主题党日（12月15日（星期二））的学习材料《坏照片》，"
+        "⚠️ 有一条消息没能发出：主题党日（12月15日（周二））的学习材料《坏照片》，"
         "发往“老干之家”\n原因：Wrong file identifier/http url specified",
-        "⚠️ 有一条消息没能发出：主题党日（12月15日（星期二））的学习材料《已删除的文件》，"
+        "⚠️ 有一条消息没能发出：主题党日（12月15日（周二））的学习材料《已删除的文件》，"
         "发往“老干之家”\n原因：Wrong file identifier/http url specified",
     ]
     assert all("没能发出" in n for n in notices)
@@ -749,4 +749,4 @@ async def test_a_push_earlier_in_the_month_stands_for_that_months_theme_day(
     assert posted_since(harness, before) == []  # December's theme day already happened
     await at(harness, datetime(2027, 1, 15, 9, 0, tzinfo=SHANGHAI))
     january = [text_of(m).split("\n")[0] for m in posted_since(harness, before)]
-    assert january == ["📅 1月15日（星期五） 主题党日", "📝 心得交流（学习党史）"]
+    assert january == ["📅 1月15日（周五） 主题党日", "📝 心得交流（学习党史）"]

@@ -162,6 +162,9 @@ class Sender:
         self._storage_retry_at = 0.0
         self.storage_backoff = STORAGE_BACKOFF
         self._storage_wait = STORAGE_BACKOFF
+        # What follows a group upgraded to a supergroup (bot/services/group.py wires in the
+        # whole of it: caches, the secretary's notice); by default the branch and the queue.
+        self.on_chat_upgraded: Callable[[Session, int, int], object] = move_chat
         db.after_commit(self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
@@ -251,9 +254,15 @@ class Sender:
             log.warning("sender: 429 for chat %s, waiting %.0f s", row.chat_id, wait)
             return await self._later(row, f"429 retry after {wait:.0f}s", delay=wait)
         except ChatMigrated as exc:
+            # The group became a supergroup: this row and everything else tied to the old id
+            # move to the new one (in one transaction); the row then goes out there, once.
+            log.warning(
+                "sender: chat %s was upgraded to supergroup %s; following it",
+                row.chat_id,
+                exc.new_chat_id,
+            )
             async with self.db.write() as session:
-                branches.migrate_chat(session, row.chat_id, exc.new_chat_id)
-                outbox.move_chat(session, row.chat_id, exc.new_chat_id)
+                self.on_chat_upgraded(session, row.chat_id, int(exc.new_chat_id))
             return Outcome(keep_going=False)
         except Forbidden as exc:
             await self._unreachable(row, str(exc))
@@ -401,6 +410,12 @@ class Sender:
                 branches.mark_unreachable(session, row.chat_id, when=self.clock.now())
             else:
                 branches.deactivate_chat(session, row.chat_id)
+
+
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
+    """The branch and the pending calls of a group that became a supergroup move to its new id."""
+    branches.migrate_chat(session, old_chat_id, new_chat_id)
+    outbox.move_chat(session, old_chat_id, new_chat_id)
 
 
 def _retry_after(exc: RetryAfter) -> float:

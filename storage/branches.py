@@ -195,6 +195,17 @@ def branches_of(session: Session, user_id: int) -> list[Branch]:
     return list(session.exec(query))
 
 
+def removed_of(session: Session, user_id: int | None) -> list[Branch]:
+    """Branches switched off because the bot left their group: those this account is a member
+    of, or (user_id None) all of them."""
+    query = select(Branch).where(col(Branch.active).is_(False))
+    if user_id is not None:
+        query = query.join(Member, col(Member.branch_id) == col(Branch.id)).where(
+            Member.user_id == user_id, col(Member.active)
+        )
+    return list(session.exec(query.order_by(col(Branch.id))))
+
+
 # --- per-branch options -----------------------------------------------------------------
 
 

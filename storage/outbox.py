@@ -170,6 +170,18 @@ def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
     return moved
 
 
+def pending_with_prefix(session: Session, prefix: str) -> bool:
+    """Whether a row whose dedupe key starts with `prefix` still waits to be sent."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.status == "pending",
+            col(OutboxMessage.dedupe_key).like(escaped + "%", escape="\\"),
+        )
+    ).first()
+    return found is not None
+
+
 def find_by_message(session: Session, chat_id: int, message_id: int) -> OutboxMessage | None:
     """The row that produced a message the bot sent (for replies to it)."""
     return session.exec(

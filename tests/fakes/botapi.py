@@ -605,6 +605,24 @@ class FakeBotApi:
                 self.undelivered.append({"message": _public(msg)})
         return _public(farewell), _public(welcome)
 
+    def remove_bot(self, chat_id: int, *, by: int) -> JSON:
+        """An admin removes the bot from the group; Telegram tells it (``my_chat_member``)."""
+        return self._change_bot_status(chat_id, "kicked", by)
+
+    def add_bot(self, chat_id: int, *, by: int, status: str = "administrator") -> JSON:
+        """An admin adds the bot (back) to the group; Telegram tells it (``my_chat_member``)."""
+        return self._change_bot_status(chat_id, status, by)
+
+    def _change_bot_status(self, chat_id: int, status: str, by: int) -> JSON:
+        _check_status(status)
+        chat = self._group(chat_id)
+        self._require_alive(chat)
+        self._require_user(by)
+        old = chat.bot_status
+        chat.bot_status = status
+        self._queue_my_chat_member(chat, old, status, by)
+        return self._member_json(chat, self.bot_id)
+
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Change a member's status (or the bot's, for ``user_id == bot id``) without an update."""
         _check_status(status)

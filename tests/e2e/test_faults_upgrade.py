@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.texts import group as T
-from storage.models import Branch, OutboxMessage, Reflection
+from storage.models import Branch, OutboxMessage, QuizAnswer, QuizAttempt, Reflection
 from tests.e2e.harness import COMMITTEE, RETIREES, SECRETARY, STAFF, Harness
+from tests.e2e.quiz_helpers import BANK, poll_ids, send_bank, the_quiz, xlsx_bytes
 from tests.e2e.test_doctor import diagnose
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -60,6 +61,11 @@ async def test_the_branch_follows_its_group_when_the_bot_sees_the_service_messag
     harness: Harness,
 ) -> None:
     await branch_in_a_basic_group(harness)
+    harness.fake.message(BASIC, SECRETARY, "/push 学习党章")
+    await harness.settle()
+    old_invitation = harness.fake.sent(BASIC)[-1]
+    harness.fake.message(BASIC, ZHANG, "我的学习体会。", reply_to=old_invitation["message_id"])
+    await harness.settle()  # recorded; the thanks wait for the group to go quiet
     harness.fake.upgrade_group(BASIC, UPGRADED, by=SECRETARY)
     await harness.settle()
 
@@ -68,8 +74,18 @@ async def test_the_branch_follows_its_group_when_the_bot_sees_the_service_messag
     assert len(notices(harness, SECRETARY)) == 1
     assert "不用重新设置" in notices(harness, SECRETARY)[0]
     assert notices(harness, UPGRADED) == []
+    # The thanks for what was said in the old group go to the new one, once.
+    harness.clock.advance(timedelta(seconds=20))
+    await harness.tick()
+    assert [t for t in harness.texts(UPGRADED) if t.startswith("已收到")] == [
+        "已收到张<伟>同志的文字心得，谢谢！"
+    ]
+    assert not [t for t in harness.texts(BASIC) if t.startswith("已收到")]
+    # (queued for the old id, where the reply was: one 400 tells the sender where to go)
+    assert [c for c in calls_to(harness, BASIC) if c[1] != 200] == [("sendMessage", 400)]
 
     # The group works as before under its new id: /push, replies, /setup.
+    harness.clock.advance(timedelta(minutes=5))
     harness.fake.message(UPGRADED, SECRETARY, "/push 学习新党章")
     await harness.settle()
     invitation = next(m for m in harness.fake.sent(UPGRADED) if "心得交流" in m.get("text", ""))
@@ -77,10 +93,13 @@ async def test_the_branch_follows_its_group_when_the_bot_sees_the_service_messag
     harness.fake.message(UPGRADED, SECRETARY, "/setup")
     await harness.settle()
     with harness.session() as s:
-        assert [r.text for r in s.exec(select(Reflection))] == ["认真学习了新党章。"]
+        assert [r.text for r in s.exec(select(Reflection))] == [
+            "我的学习体会。",
+            "认真学习了新党章。",
+        ]
     assert "早已是支部群" in harness.texts(UPGRADED)[-1]
-    # Header, invitation, the answer to /setup: all accepted at the first try.
-    assert [status for _, status in calls_to(harness, UPGRADED)] == [200] * 3
+    # Thanks, header, invitation, the answer to /setup: all accepted at the first try.
+    assert [status for _, status in calls_to(harness, UPGRADED)] == [200] * 4
     assert branches_now(harness) == [(UPGRADED, True)]
 
 
@@ -152,3 +171,37 @@ async def test_doctor_says_the_group_was_upgraded_and_what_to_do(harness: Harnes
     assert code == 1
     assert f"✗ 「老干之家」({BASIC})：这个群已被 Telegram 升级为超级群，新编号 {UPGRADED}" in text
     assert "在升级后的群里发 /setup" in text
+
+
+async def test_a_group_quiz_under_way_goes_on_in_the_upgraded_group(harness: Harness) -> None:
+    await branch_in_a_basic_group(harness)
+    send_bank(harness, xlsx_bytes(BANK), "党史题库.xlsx", chat_id=BASIC)
+    await harness.settle()
+    quiz = the_quiz(harness)
+    # Telegram holds the first poll back (429) long enough for the group to be upgraded.
+    harness.fake.fail("sendPoll", status=429, retry_after=2)
+    harness.fake.message(BASIC, SECRETARY, f"/quiz start {quiz.id} group")
+    await harness.fake.wait_until(
+        lambda: any(c.method == "sendPoll" and c.status == 429 for c in harness.fake.calls)
+    )
+    harness.fake.upgrade_group(BASIC, UPGRADED, by=SECRETARY)
+    await harness.settle(limit=20)
+
+    # Every question once, in the new group, in order.
+    polls = poll_ids(harness, UPGRADED)
+    assert poll_ids(harness, BASIC) == []
+    questions = [m["poll"]["question"] for m in harness.fake.sent(UPGRADED, method="sendPoll")]
+    assert [q.split(".")[0] for q in questions] == ["1", "2", "3"]
+    # Members answer there, one the bot had never seen before.
+    harness.fake.poll_answer(WANG, polls[0], [1])
+    harness.fake.poll_answer(CHEN, polls[0], [0])
+    await harness.settle()
+    with harness.session() as s:
+        answers = s.exec(select(QuizAttempt.user_id, QuizAnswer.chosen).join(QuizAnswer)).all()
+    assert sorted(answers) == [(WANG, "1"), (CHEN, "0")]
+
+    harness.fake.message(UPGRADED, SECRETARY, f"/quiz close {quiz.id}")
+    await harness.settle()
+    stops = [c for c in harness.fake.calls if c.method == "stopPoll"]
+    assert [(c.params["chat_id"], c.status) for c in stops] == [(UPGRADED, 200)] * 3
+    assert the_quiz(harness).status == "closed"

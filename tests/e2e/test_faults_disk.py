@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import col, select
 
-from storage.models import InboxUpdate, OutboxMessage
+from storage.models import InboxUpdate, OutboxMessage, Quiz
+from tests.bombs import BANK_HEADER, BANK_ROW, xlsx
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.quiz_helpers import send_bank
 
 WANG, LI, ZHANG, CHEN = RETIREES
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -27,10 +29,21 @@ class FullDisk:
     def __init__(self, engine: Engine) -> None:
         self.full = False
         self.refused: list[str] = []
+        self._fill_after: str | None = None
         event.listen(engine, "before_cursor_execute", self._check)
 
+    def fill_after(self, table: str) -> None:
+        """The next write to `table` still fits; every write after it fails."""
+        self._fill_after = f"INSERT INTO {table} "
+
     def _check(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if self.full and statement.lstrip().upper().startswith(WRITES):
+        if not statement.lstrip().upper().startswith(WRITES):
+            return
+        if self._fill_after is not None and statement.startswith(self._fill_after):
+            self._fill_after = None
+            self.full = True
+            return
+        if self.full:
             self.refused.append(statement)
             raise sqlite3.OperationalError("database or disk is full")
 
@@ -115,3 +128,54 @@ async def test_members_wait_unconfirmed_while_the_disk_is_full_and_are_answered_
     with harness.session() as s:
         assert len(s.exec(select(InboxUpdate)).all()) == 3  # /setup and the two /help
     assert SECRETARY  # the secretary's /setup was answered before the disk filled
+
+
+async def test_the_disk_filling_up_before_an_update_is_handled_does_not_stop_the_bot(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    assert harness.runner is not None
+    disk = FullDisk(harness.runner.db.engine)
+    disk.fill_after("inbox")  # the update is stored; handling it finds the disk full
+    harness.fake.message(WANG, WANG, "/help")
+    await harness.fake.wait_until(lambda: len(disk.refused) >= 3, timeout=30)
+
+    assert all(not t.done() for t in harness.runner._tasks)  # the bot is still running
+    assert harness.fake.sent(WANG) == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.runtime.inbox"]
+    assert len([m for m in said if "cannot write to the database" in m]) == 1
+
+    disk.full = False
+    await harness.settle(limit=30)
+    assert len(harness.fake.sent(WANG)) == 1  # answered once, when there was room again
+    with harness.session() as s:
+        assert {u.status for u in s.exec(select(InboxUpdate))} == {"done"}
+
+
+async def test_a_job_whose_result_cannot_be_stored_waits_instead_of_running_again_and_again(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    assert harness.runner is not None
+    disk = FullDisk(harness.runner.db.engine)
+
+    def downloads() -> int:
+        return sum(1 for c in harness.fake.calls if c.method == "getFile")
+
+    harness.fake.hang("getFile", 0.3)
+    send_bank(harness, xlsx([BANK_HEADER, BANK_ROW]), "党史题库.xlsx")
+    await harness.fake.wait_until(lambda: downloads() == 1)
+    disk.full = True  # the bank is being checked; storing the quiz will fail
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await harness.fake.wait_until(lambda: downloads() >= 3, timeout=30)
+
+    # Tried again after 1 s, then 2 s: not over and over while the disk is full.
+    assert loop.time() - started >= 2.5
+    disk.full = False
+    await harness.settle(limit=30)
+    with harness.session() as s:
+        assert [q.title for q in s.exec(select(Quiz))] == ["党史知识测试"]
+    assert len([t for t in harness.texts(GROUP_ID) if "题库已导入" in t]) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 import logging
 import os
 from datetime import datetime
@@ -34,11 +35,13 @@ from bot.runtime.jobs import Jobs
 from bot.runtime.outbox import Outbox
 from bot.runtime.roles import Roles
 from bot.runtime.sender import TELEGRAM_PACING, Pacing, Sender
+from bot.services import group as group_service
 from bot.settings import Settings
 from handlers import (
     birthday,
     export,
     greetings,
+    group,
     materials,
     members,
     quiz,
@@ -61,7 +64,9 @@ log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [
-    # First: the tap that answers "which branch?" runs the command that asked it.
+    # First: a group upgraded to a supergroup moves before anything else looks it up.
+    group,
+    # Then: the tap that answers "which branch?" runs the command that asked it.
     scope,
     export,
     materials,
@@ -149,6 +154,8 @@ def build_application(
         commands=all_commands(),
     )
     db.after_commit(services.state.seen.on_commit)
+    db.after_commit(functools.partial(group_service.move_caches, services))
+    services.sender.on_chat_upgraded = functools.partial(group_service.follow_upgrade, services)
     for module in FEATURES:
         for kind, job in getattr(module, "JOBS", {}).items():
             services.jobs.register(kind, job.prepare, job.failed)

@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.texts import common as T
+from bot.texts import fmt
 from storage import branches
 from storage.models import Branch, Member
 
@@ -117,6 +118,19 @@ async def refuse_unless(
     return False
 
 
+def refusal(update: Update, context: BotContext, usual: str) -> str:
+    """Why a private command is refused: usually `usual`; but someone whose branch lost the bot
+    (removed from the group) is told that, and how to add it back."""
+    user = update.effective_user
+    if user is None or not is_private(update.effective_chat) or update.callback_query is not None:
+        return usual  # (a button's notice holds 200 characters: too short for the way back)
+    configured = context.services.roles.is_configured_admin(user.id)
+    gone = branches.removed_of(context.db, None if configured else user.id)
+    if not gone:
+        return usual
+    return fmt(T.BOT_REMOVED, titles="、".join(b.title for b in gone))
+
+
 def admin_only(callback: Handler[P]) -> Handler[P]:
     """Run the command only for admins; anyone else gets a polite refusal and nothing changes."""
 
@@ -124,7 +138,8 @@ def admin_only(callback: Handler[P]) -> Handler[P]:
     async def wrapper(
         update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
     ) -> None:
-        if await refuse_unless(update, context, allowed=is_admin, refusal=T.NOT_ADMIN):
+        why = refusal(update, context, T.NOT_ADMIN)
+        if await refuse_unless(update, context, allowed=is_admin, refusal=why):
             await callback(update, context, *args, **kwargs)
 
     return wrapper
@@ -137,7 +152,8 @@ def staff_only(callback: Handler[P]) -> Handler[P]:
     async def wrapper(
         update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
     ) -> None:
-        if await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=T.NOT_STAFF):
+        why = refusal(update, context, T.NOT_STAFF)
+        if await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=why):
             await callback(update, context, *args, **kwargs)
 
     return wrapper

@@ -8,7 +8,6 @@ nothing changes unless the whole file is good. Importing updates members in plac
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -26,6 +25,7 @@ from bot.context import BotContext, Command, Services
 from bot.core.cn_format import full_date
 from bot.runtime.files import DownloadFailed, TooBig
 from bot.runtime.jobs import Apply, JobKind
+from bot.runtime.sandbox import OverBudget, run_limited
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
@@ -44,7 +44,13 @@ from handlers.scope import branch_for
 from storage import branches
 from storage import care as care_db
 from storage.models import Member
-from storage.spreadsheets import RosterError, parse_roster, roster_template
+from storage.spreadsheets import (
+    RosterError,
+    SheetTooBig,
+    check_upload,
+    parse_roster,
+    roster_template,
+)
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +144,15 @@ async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
         return answer(T.ROSTER_DOWNLOAD_FAILED)
     today = services.local_now().date()
     try:
-        rows = await asyncio.to_thread(parse_roster, data, payload["file_name"], today=today)
+        # Within a budget: plainly too big is refused at once, the rest is parsed in a separate
+        # process with a time and memory limit (bot/runtime/sandbox.py).
+        check_upload(data)
+        rows = await run_limited(parse_roster, data, payload["file_name"], today=today)
     except RosterError as exc:
         return answer(fmt(T.ROSTER_REFUSED, problems=exc.describe()))
+    except (SheetTooBig, OverBudget) as exc:
+        log.warning("roster: %r refused unread: %s", payload["file_name"], exc)
+        return answer(T.ROSTER_FILE_TOO_BIG)
 
     def store(session: Session) -> None:
         try:

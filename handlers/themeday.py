@@ -128,6 +128,10 @@ async def push_command(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if branch is None or user is None:
         return
+    busy = theme_day.being_pushed(context.db, branch, context.now())
+    if busy is not None:
+        reply(update, context, fmt(T.PUSH_IN_PROGRESS, branch=branch.title, topic=busy.topic))
+        return
     rule = theme_day.rule_of(branch)
     topic = " ".join(context.args or []).strip() or (rule.topic if rule else T.DEFAULT_TOPIC)
     notify = theme_day.notify_chat(

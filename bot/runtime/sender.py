@@ -7,6 +7,11 @@ messages/s overall, 20 per minute per group) plus a one-per-second pace for each
 (`Pacing`; tests that are not about pacing turn it off). After a 429 it waits `retry_after` for that chat; after network errors
 and 5xx it backs off; after 403 it marks the person unreachable and drops their queue instead
 of retrying. A crash can only repeat the one message Telegram accepted just before it.
+
+When the database cannot be written (a full disk, a lock held past the busy timeout), a message
+Telegram has accepted is kept in memory with its result and recorded as soon as writing works
+again; until then nothing more is sent, so that no row is ever sent twice because its "sent"
+mark could not be written. The sender says so once in the log and tries again with back-off.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from telegram import (
     Bot,
@@ -86,6 +92,9 @@ MAX_ATTEMPTS = 40
 # second"), so that timer jitter never lands two in the same second.
 PRIVATE_INTERVAL = 1.05
 MAX_BACKOFF = 300.0
+# While the database takes no writes: first wait, and the longest (doubling in between).
+STORAGE_BACKOFF = 1.0
+MAX_STORAGE_BACKOFF = 60.0
 
 
 def real_now() -> datetime:
@@ -151,6 +160,14 @@ class Outcome:
     keep_going: bool
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A call Telegram accepted whose "sent" mark could not be written yet."""
+
+    row: OutboxMessage
+    result: Any
+
+
 class Sender:
     """Delivers outbox rows: in order within a chat, concurrently across chats."""
 
@@ -173,6 +190,17 @@ class Sender:
         self._active: dict[int, asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(max_chats)
         self._private: dict[int, AsyncLimiter] = {}
+        # Accepted by Telegram, not yet recorded (the database took no writes): by row id.
+        # Their rows are still "pending" in the table; they must never be sent again.
+        self._unrecorded: dict[int, Accepted] = {}
+        # Set while the database takes no writes: since when (loop time); nothing is sent.
+        self._storage_down_since: float | None = None
+        self._storage_retry_at = 0.0
+        self.storage_backoff = STORAGE_BACKOFF
+        self._storage_wait = STORAGE_BACKOFF
+        # What follows a group upgraded to a supergroup (bot/services/group.py wires in the
+        # whole of it: caches, the secretary's notice); by default the branch and the queue.
+        self.on_chat_upgraded: Callable[[Session, int, int], object] = move_chat
         db.after_commit(self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
@@ -184,14 +212,22 @@ class Sender:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let in-flight chats finish their current row."""
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             self._wake.clear()
-            try:
-                await self._dispatch()
-            except Exception:
-                log.exception("sender: could not read the outbox; trying again shortly")
-            await wait_any(self._wake, stop, within=self.poll)
+            if await self._storage_ready():
+                try:
+                    await self._dispatch()
+                except OperationalError as exc:
+                    self._storage_failed(exc)
+                except Exception:
+                    log.exception("sender: could not read the outbox; trying again shortly")
+            within = self.poll
+            if self._storage_down_since is not None and not self._active:
+                within = max(0.05, self._storage_retry_at - loop.time())
+            await wait_any(self._wake, stop, within=within)
         await self.drain(within=10.0)
+        await self._record_accepted_at_exit()
 
     async def drain(self, within: float) -> None:
         """Wait for the chats being served now (used at shutdown and by tests)."""
@@ -199,8 +235,9 @@ class Sender:
             await asyncio.wait(list(self._active.values()), timeout=within)
 
     async def _dispatch(self) -> None:
+        busy = set(self._active) | {a.row.chat_id for a in self._unrecorded.values()}
         async with self.db.write() as session:
-            rows = outbox.due(session, now=real_now(), busy_chats=self._active.keys())
+            rows = outbox.due(session, now=real_now(), busy_chats=busy)
         queues: dict[int, list[OutboxMessage]] = {}
         for row in rows:
             queues.setdefault(row.chat_id, []).append(row)
@@ -217,11 +254,19 @@ class Sender:
     async def _serve_chat(self, queue: list[OutboxMessage]) -> None:
         async with self._slots:
             for row in queue:
+                if self._storage_down_since is not None:
+                    return  # nothing more goes out until what went out is written down
                 try:
-                    outcome = await self._deliver(row)
-                except Exception:
-                    log.exception("sender: unexpected error on outbox row %s", row.id)
-                    outcome = await self._later(row, "unexpected error")
+                    try:
+                        outcome = await self._deliver(row)
+                    except OperationalError:
+                        raise
+                    except Exception:
+                        log.exception("sender: unexpected error on outbox row %s", row.id)
+                        outcome = await self._later(row, "unexpected error")
+                except OperationalError as exc:
+                    self._storage_failed(exc)
+                    return
                 if not outcome.keep_going:
                     return
 
@@ -246,9 +291,15 @@ class Sender:
             log.warning("sender: 429 for chat %s, waiting %.0f s", row.chat_id, wait)
             return await self._later(row, f"429 retry after {wait:.0f}s", delay=wait)
         except ChatMigrated as exc:
+            # The group became a supergroup: this row and everything else tied to the old id
+            # move to the new one (in one transaction); the row then goes out there, once.
+            log.warning(
+                "sender: chat %s was upgraded to supergroup %s; following it",
+                row.chat_id,
+                exc.new_chat_id,
+            )
             async with self.db.write() as session:
-                branches.migrate_chat(session, row.chat_id, exc.new_chat_id)
-                outbox.move_chat(session, row.chat_id, exc.new_chat_id)
+                self.on_chat_upgraded(session, row.chat_id, int(exc.new_chat_id))
             return Outcome(keep_going=False)
         except Forbidden as exc:
             await self._unreachable(row, str(exc))
@@ -264,7 +315,14 @@ class Sender:
             return await self._later(row, "token refused", delay=MAX_BACKOFF)
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
             return await self._later(row, f"{type(exc).__name__}: {exc}")
-        await self._done(row, result)
+        try:
+            await self._done(row, result)
+        except OperationalError:
+            # Telegram has the message; only our note of it failed. Keep it, and write it down
+            # before anything else is sent (`_storage_ready`), so the row never goes out again.
+            assert row.id is not None
+            self._unrecorded[row.id] = Accepted(row, result)
+            raise
         return Outcome(keep_going=True)
 
     async def _done(self, row: OutboxMessage, result: Any) -> None:
@@ -279,6 +337,71 @@ class Sender:
                 message_id=message_id,
                 poll_id=poll_id,
                 result=json.dumps(result, ensure_ascii=False, default=str),
+            )
+
+    # --- when the database takes no writes (a full disk, a lock held too long) ---------------
+
+    def _storage_failed(self, exc: OperationalError) -> None:
+        """Stop sending, and try again later (doubling the wait); log only the first time."""
+        loop = asyncio.get_running_loop()
+        if self._storage_down_since is None:
+            self._storage_down_since = loop.time()
+            self._storage_wait = self.storage_backoff
+            log.error(
+                "sender: cannot write to the database (%s). Is the disk full? Holding every "
+                "send until it can be written again (%d sent, not yet recorded); retrying with "
+                "back-off",
+                exc.orig if exc.orig is not None else exc,
+                len(self._unrecorded),
+            )
+        else:
+            log.debug("sender: the database still takes no writes: %s", exc)
+        self._storage_retry_at = loop.time() + self._storage_wait
+        self._storage_wait = min(MAX_STORAGE_BACKOFF, self._storage_wait * 2)
+
+    async def _storage_ready(self) -> bool:
+        """Whether sending may go on: always, unless the database took no writes lately; then
+        only once what Telegram accepted meanwhile has been written down."""
+        if self._storage_down_since is None:
+            return True
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._storage_retry_at or self._active:
+            return False
+        try:
+            recorded = await self._record_accepted()
+        except OperationalError as exc:
+            self._storage_failed(exc)
+            return False
+        log.warning(
+            "sender: the database takes writes again after %.0f s (%d sent message(s) recorded "
+            "late); sending resumes",
+            loop.time() - self._storage_down_since,
+            recorded,
+        )
+        self._storage_down_since = None
+        return True
+
+    async def _record_accepted(self) -> int:
+        """Write down the sends Telegram accepted while the database took no writes."""
+        recorded = 0
+        for row_id, item in list(self._unrecorded.items()):
+            await self._done(item.row, item.result)
+            del self._unrecorded[row_id]
+            recorded += 1
+        return recorded
+
+    async def _record_accepted_at_exit(self) -> None:
+        if not self._unrecorded:
+            return
+        try:
+            await self._record_accepted()
+        except OperationalError as exc:
+            log.error(
+                "sender: stopping with %d message(s) Telegram accepted but the database could "
+                "not record (%s); they may be sent again after the restart: rows %s",
+                len(self._unrecorded),
+                exc.orig if exc.orig is not None else exc,
+                sorted(self._unrecorded),
             )
 
     async def _later(self, row: OutboxMessage, error: str, delay: float | None = None) -> Outcome:
@@ -324,6 +447,12 @@ class Sender:
                 branches.mark_unreachable(session, row.chat_id, when=self.clock.now())
             else:
                 branches.deactivate_chat(session, row.chat_id)
+
+
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
+    """The branch and the pending calls of a group that became a supergroup move to its new id."""
+    branches.migrate_chat(session, old_chat_id, new_chat_id)
+    outbox.move_chat(session, old_chat_id, new_chat_id)
 
 
 def _retry_after(exc: RetryAfter) -> float:

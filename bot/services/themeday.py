@@ -37,6 +37,9 @@ from storage import branches, materials, themeday
 from storage.models import Branch, Material, ThemeSession
 
 RULE_OPTION = "themeday"
+# A /push within this long after another push of the branch (a double tap, two admins at
+# once) is the same push, not a second theme day.
+PUSH_WINDOW = timedelta(minutes=1)
 MAX_TEXT = 4096
 
 
@@ -138,6 +141,23 @@ def notify_chat(
 
 
 # --- the push ------------------------------------------------------------------------------
+
+
+def being_pushed(session: Session, branch: Branch, now: datetime) -> ThemeSession | None:
+    """A push of the branch that a new /push would only repeat: one started within the last
+    minute, or one whose messages are still on their way to the group."""
+    assert branch.id is not None
+    recent = themeday.started_since(session, branch.id, now - PUSH_WINDOW)
+    if recent is not None:
+        return recent
+    latest = themeday.latest(session, branch.id)
+    if (
+        latest is not None
+        and latest.id is not None
+        and themeday.still_going_out(session, latest.id)
+    ):
+        return latest
+    return None
 
 
 def _schedule(branch: Branch, pushed_local: datetime) -> tuple[datetime, list[datetime]]:

@@ -221,6 +221,11 @@ ROSTER_GROUP_NOTE = "\n（为保护大家的信息，生日等详细情况请私
 ROSTER_NOT_A_FILE = "请回复一个 Excel（.xlsx）或 CSV 文件发送 /roster。\n\n" + ROSTER_HOW
 ROSTER_TOO_BIG = "文件太大了（超过 5 MB），名单文件一般很小，请检查是不是发错了文件。"
 ROSTER_DOWNLOAD_FAILED = "没能取到这个文件，请稍后再发一次。"
+ROSTER_FILE_TOO_BIG = (
+    "这个名单表格太大了，或者不是正常的表格文件，我没有打开它，名单保持原样。\n"
+    "请用 Excel 或 WPS 打开，只留下名单那一张表，删去多余的工作表、图片和空白行，"
+    "“另存为”.xlsx 后再发一次；也可以发送 /roster template 要一份模板。"
+)
 ROSTER_REFUSED = "{problems}\n\n这次<b>没有导入</b>任何内容，名单保持原样。"
 ROSTER_IMPORTED = (
     "名单导入好了：共{total}人（新增{added}人，更新{updated}人），"

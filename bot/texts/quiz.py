@@ -17,6 +17,12 @@ DOWNLOAD_FAILED = "抱歉，文件没能下载下来，请稍后再发一次。"
 BANK_REFUSED = (
     "❌ 这份题库没有导入，请修改后再发一次。\n\n{report}\n\n需要模板请发送 /quiz template。"
 )
+BANK_TOO_BIG = (
+    "❌ 这份题库没有导入：这个表格太大了，或者不是正常的表格文件，我没有打开它。\n"
+    "请用 Excel 或 WPS 打开，只留下题目那一张表（题目、选项、答案……），"
+    "删去多余的工作表、图片和空白行，“另存为”.xlsx 后再发一次。"
+    "也可以发送 /quiz template 要一份模板，把题目复制进去。"
+)
 IMPORTED = (
     "✅ 题库已导入：<b>{title}</b>（编号 {id}）\n"
     "共{count}题（单选{single}题，多选{multi}题），满分{full}分。\n\n"

@@ -154,3 +154,7 @@ CATCHUP_BAD = (
 
 PUSH_DONE_PRIVATE = "✅ 已开始“{branch}”的主题党日（{topic}），{count} 份材料正在发到群里。"
 PUSH_ALREADY = "这次推送已经发出过了。"
+PUSH_IN_PROGRESS = (
+    "“{branch}”的主题党日（{topic}）已经在推送了，消息正在陆续发到群里，不会重复发送。"
+    "如果确实要再推送一次新的，请等群里的消息都发完、过一分钟后再发 /push。"
+)

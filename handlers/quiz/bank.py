@@ -4,8 +4,8 @@ the template."""
 
 from __future__ import annotations
 
-import asyncio
 import html
+import logging
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from telegram import (
 from bot.context import BotContext, Services
 from bot.runtime.files import DownloadFailed, TooBig
 from bot.runtime.jobs import Apply, JobKind
+from bot.runtime.sandbox import OverBudget, run_limited
 from bot.texts import fmt
 from bot.texts import quiz as T
 from handlers.callbacks import QuizStart
@@ -35,7 +36,16 @@ from handlers.scope import branch_for
 from storage import quiz as quizzes
 from storage.models import Quiz
 from storage.quiz_scoring import decode_choice
-from storage.spreadsheets import BankError, Question, parse_quiz_bank, quiz_template
+from storage.spreadsheets import (
+    BankError,
+    Question,
+    SheetTooBig,
+    check_quiz_bank,
+    check_upload,
+    quiz_template,
+)
+
+log = logging.getLogger(__name__)
 
 MAX_BANK_BYTES = 5 * 1024 * 1024
 
@@ -122,14 +132,13 @@ class Checked:
     poll_problems: BankError | None
 
 
-def check_bank(data: bytes, name: str) -> Checked:
-    """Parse the bank for private answering, then again for polls (worker thread)."""
-    questions = parse_quiz_bank(data, name, for_polls=False)
-    try:
-        parse_quiz_bank(data, name, for_polls=True)
-    except BankError as exc:
-        return Checked(questions, exc)
-    return Checked(questions, None)
+async def check_bank(data: bytes, name: str) -> Checked:
+    """Read the bank within a budget: a file plainly too big is refused at once, the rest is
+    parsed in a separate process with a time and memory limit (`SheetTooBig`, `OverBudget`),
+    so a hostile file can neither stall the bot nor eat its memory."""
+    check_upload(data)
+    questions, poll_problems = await run_limited(check_quiz_bank, data, name)
+    return Checked(questions, poll_problems)
 
 
 async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
@@ -151,9 +160,12 @@ async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
     except DownloadFailed:
         return answer(T.DOWNLOAD_FAILED)
     try:
-        checked = await asyncio.to_thread(check_bank, data, request.file_name)
+        checked = await check_bank(data, request.file_name)
     except BankError as exc:
         return answer(fmt(T.BANK_REFUSED, report=exc.describe()))
+    except (SheetTooBig, OverBudget) as exc:
+        log.warning("quiz: bank %r refused unread: %s", request.file_name, exc)
+        return answer(T.BANK_TOO_BIG)
     title = (request.title.strip() or Path(request.file_name).stem.strip() or "知识测试")[
         :TITLE_MAX
     ]

@@ -689,6 +689,8 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
     assert [m["_method"] for m in pushed] == ["sendMessage", "sendDocument", "sendMessage"]
     assert "主题党日学习" in pushed[0]["text"] and "11月26日（周四）" in pushed[0]["text"]
 
+    # A later push (not a double tap: see test_faults_commands.py) starts another session.
+    harness.clock.advance(timedelta(minutes=2))
     before = len(posts(harness))
     harness.fake.message(GROUP_ID, COMMITTEE, "/push 学习新修订的党章")
     await harness.settle()
@@ -698,6 +700,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
 
     # Privately: the push goes to the group and the admin is told.
     await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党史")
+    harness.clock.advance(timedelta(minutes=2))
     before = len(posts(harness))
     answer = await say(harness, SECRETARY, SECRETARY, "/push")
     assert "老干之家" in answer and "学习党史" in answer

@@ -311,12 +311,14 @@ def test_zip_without_a_workbook() -> None:
     assert only(buf.getvalue(), "x.xlsx").message.startswith("文件打不开")
 
 
-def test_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storage.spreadsheets import tables
+def test_zip_bomb_is_refused_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.spreadsheets import limits
 
     data = xlsx([HEADER, GOOD])
-    monkeypatch.setattr(tables, "_MAX_UNZIPPED", 1000)  # instead of building a real 200 MB bomb
-    assert only(data) == Problem(None, "这个表格太大了，请只保留需要的内容后再发送。")
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 1000)  # real bombs: test_spreadsheet_limits
+    with pytest.raises(limits.SheetTooBig) as caught:
+        parse_quiz_bank(data, "x.xlsx")
+    assert caught.value.describe() == limits.TOO_BIG
 
 
 @pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b",,,\r\n,,\r\n", codecs.BOM_UTF8])

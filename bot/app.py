@@ -40,6 +40,7 @@ from bot.settings import Settings
 from handlers import (
     birthday,
     export,
+    flows,
     greetings,
     group,
     materials,
@@ -49,10 +50,12 @@ from handlers import (
     report,
     roster,
     scope,
+    settings,
     start,
     themeday,
 )
 from schedules import backup, reminders, thanks
+from schedules import flows as flows_schedule
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
 from schedules import scope as scope_schedule
@@ -68,6 +71,10 @@ FEATURES: list[ModuleType] = [
     group,
     # Then: the tap that answers "which branch?" runs the command that asked it.
     scope,
+    # Before anything that takes private messages: what an admin types while in a guided flow
+    # is their answer to its current step.
+    flows,
+    settings,
     export,
     materials,
     themeday,
@@ -88,6 +95,7 @@ SCHEDULES: list[ModuleType] = [
     daily_greetings,
     backup,
     scope_schedule,
+    flows_schedule,
 ]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]

@@ -239,6 +239,11 @@ async def member_in_branch(
     )
 
 
+async def may_administer(context: BotContext, user_id: int, branch: Branch) -> bool:
+    """Changes to this branch: its admins (the group's, and the configured ones)."""
+    return await context.services.roles.is_admin(user_id, branch.chat_id)
+
+
 async def may_view(context: BotContext, user_id: int, branch: Branch) -> bool:
     """Reports and downloads of this branch: its admins, and staff."""
     roles = context.services.roles

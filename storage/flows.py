@@ -33,10 +33,7 @@ def begin(
 ) -> Flow:
     """Start a flow for the person, replacing any they were in."""
     old = of_user(session, user_id)
-    version = 1
     if old is not None:
-        # Buttons of the replaced flow must not match the new one's (ids may be reused).
-        version = old.version + 1
         session.delete(old)
         session.flush()
     flow = Flow(
@@ -46,7 +43,7 @@ def begin(
         branch_id=branch_id,
         step=step,
         data=json.dumps(data, ensure_ascii=False),
-        version=version,
+        version=1,
         started_at=now,
         updated_at=now,
     )

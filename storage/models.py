@@ -153,11 +153,13 @@ class Flow(SQLModel, table=True):
     setting…): which step it is at and what was answered so far (handlers/flows.py).
 
     One per person: starting another replaces it. `version` goes up with every step shown, and
-    each button carries the version it was shown with, so a button of an earlier step is
-    recognised as stale. Kept only while it is live (a schedule forgets expired ones).
+    each button carries the flow's id and the version it was shown with, so a button of an
+    earlier step or of an earlier flow is recognised as stale. Kept only while it is live (a schedule forgets expired ones).
     """
 
     __tablename__ = "flow"
+    # Ids never come back (buttons and send-once keys name the flow by id).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=big_id(unique=True))

@@ -13,11 +13,15 @@ Pure: no I/O, no clock, no database, no Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import time
 from typing import Any
 
+from bot.core import cn_format
+from bot.core.cn_parse import ParseError, number, parse_time
+from bot.texts import fmt
+from bot.texts import settings as T
 from storage import branches
 from storage.models import Branch
 
@@ -118,6 +122,16 @@ def _check(key: str, value: object) -> Any:
     raise SettingError(f"unknown setting {key!r}")
 
 
+def encode(value: object) -> object:
+    """A setting's value as JSON keeps it (a time as "HH:MM")."""
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+def decode(key: str, raw: object) -> Any:
+    """A value kept by `encode`, typed again; SettingError if it no longer fits."""
+    return _check(key, raw)
+
+
 def of(branch: Branch) -> BranchSettings:
     """The branch's settings."""
     return BranchSettings.from_options(branches.options(branch))
@@ -129,3 +143,68 @@ def save(branch: Branch, key: str, value: object) -> BranchSettings:
     updated = of(branch).changed(key, value)
     branches.set_option(branch, key, updated.option_value(key))
     return updated
+
+
+# --- how each setting reads to the secretary ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting as the 支部设置 flow shows it: its name, its common values (offered as
+    buttons), how a value reads, and how a typed value is understood."""
+
+    key: str
+    common: tuple[Any, ...]
+    shown: Callable[[Any], str]
+    typed: Callable[[str], Any] | None
+
+    @property
+    def label(self) -> str:
+        return T.LABELS[self.key]
+
+    @property
+    def help(self) -> str:
+        return T.HELP[self.key]
+
+    def read(self, text: str) -> Any:
+        """The value typed; SettingError (whose message has an example) if not understood."""
+        if self.typed is None:
+            raise SettingError(T.EXAMPLES[self.key])
+        try:
+            value = self.typed(text)
+            return _check(self.key, value)
+        except (ParseError, SettingError, ValueError):
+            raise SettingError(T.EXAMPLES[self.key]) from None
+
+
+def _whole(text: str) -> int:
+    """'10', '十', '10天', '30秒', '6小时' → the number."""
+    found = number(text.strip().rstrip("天日秒钟分小时个").strip())
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+def _catchup(hours: int) -> str:
+    return fmt(T.HOURS, value=hours) if hours else T.SAME_DAY
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec(DEADLINE_DAYS, (3, 5, 7, 10, 14), lambda v: fmt(T.DAYS, value=v), _whole),
+    SettingSpec(REMINDER_DAYS_AFTER, (1, 2, 3, 5), lambda v: fmt(T.DAY_N, value=v), _whole),
+    SettingSpec(
+        REMINDER_TIME,
+        (time(8, 0), time(8, 30), time(9, 0), time(10, 0), time(15, 0)),
+        cn_format.clock,
+        parse_time,
+    ),
+    SettingSpec(
+        ACK_DELAY,
+        (0, 15, 30, 60),
+        lambda v: fmt(T.SECONDS, value=v) if v else T.NOW,
+        _whole,
+    ),
+    SettingSpec(HONORIFIC, HONORIFICS, str, None),
+    SettingSpec(CATCHUP_HOURS, (0, 6, 12, 24), _catchup, _whole),
+)
+SPEC_OF = {spec.key: spec for spec in SPECS}

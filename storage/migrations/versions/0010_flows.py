@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("started_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_flow_updated_at", "flow", ["updated_at"])
 

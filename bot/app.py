@@ -45,6 +45,7 @@ from handlers import (
     group,
     materials,
     members,
+    menu,
     quiz,
     reflections,
     report,
@@ -74,6 +75,7 @@ FEATURES: list[ModuleType] = [
     # Before anything that takes private messages: what an admin types while in a guided flow
     # is their answer to its current step.
     flows,
+    menu,
     settings,
     export,
     materials,

@@ -371,3 +371,25 @@ class FlowTap(CallbackData, prefix="fl"):
     version: Annotated[int, Bounded(1, 10**9)]
     action: Literal["o", "b", "x", "c"]
     index: Annotated[int, Bounded(0, 99)]
+
+
+# handlers/menu.py
+
+MenuIndex = Annotated[int, Bounded(0, 31)]
+
+
+class MenuOpen(CallbackData, prefix="mo"):
+    """Open a section of /menu (sections in their menu order)."""
+
+    section: MenuIndex
+
+
+class MenuRun(CallbackData, prefix="mr"):
+    """An entry of a /menu section."""
+
+    section: MenuIndex
+    entry: MenuIndex
+
+
+class MenuHome(CallbackData, prefix="mh"):
+    """Back to the list of sections."""

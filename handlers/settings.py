@@ -21,8 +21,11 @@ from bot.texts import settings as T
 from handlers import flows
 from handlers.common import admin_only, is_group, may_administer, reply
 from handlers.flows import Choice, FlowSpec, InputError, State, Step
+from handlers.menu import MenuEntry, MenuSection
+from handlers.menu import register as register_section
 from handlers.scope import branch_for
 from storage import branches
+from storage.models import Branch
 
 COMMANDS = [Command("settings", T.CMD_SETTINGS, "admin")]
 DEEP_LINK = "settings_{branch}"
@@ -103,6 +106,13 @@ SETTINGS = flows.register(
         confirm=_confirm,
     )
 )
+
+
+async def _open(update: Update, context: BotContext, branch: Branch) -> None:
+    await flows.start(update, context, SETTINGS, branch=branch)
+
+
+register_section(MenuSection(T.MENU_TITLE, order=90, entries=[MenuEntry(T.MENU_CHANGE, _open)]))
 
 
 @admin_only

@@ -43,3 +43,6 @@ SAVED = "✅ 已改好：{label}为 {new}。"
 UNCHANGED = "“{label}”本来就是 {new}，没有改动。"
 PRIVATE_ONLY = "支部设置请在和我的私聊里改。点下面的按钮，我们私聊："
 OPEN_PRIVATE = "⚙️ 打开支部设置"
+
+MENU_TITLE = "⚙️ 支部设置"
+MENU_CHANGE = "修改支部设置"

@@ -139,7 +139,7 @@ async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
         return {c["command"] for c in scopes[scope]["commands"]}
 
     member = {"start", "help", "reflect", "birthday"}
-    staff = member | {"export", "report", "results", "upcoming", "branch"}
+    staff = member | {"export", "report", "results", "upcoming", "branch", "menu"}
     admin = staff | {
         "setup",
         "material",
@@ -150,6 +150,7 @@ async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
         "greetings",
         "quiz",
         "remind",
+        "settings",
     }
     assert menu('{"type": "default"}') == member
     assert menu('{"type": "all_chat_administrators"}') == admin

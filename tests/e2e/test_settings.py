@@ -25,7 +25,12 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 
 def last_with_buttons(harness: Harness, chat_id: int) -> dict[str, Any]:
-    return next(m for m in reversed(harness.fake.sent(chat_id)) if buttons(m))
+    """The newest of the bot's messages in the chat that has buttons now (after edits)."""
+    for sent in reversed(harness.fake.sent(chat_id)):
+        now = harness.fake.message_by_id(chat_id, sent["message_id"])
+        if now is not None and buttons(now):
+            return now
+    raise AssertionError(f"no message with buttons in chat {chat_id}")
 
 
 async def tap(harness: Harness, user_id: int, label_start: str) -> dict[str, Any]:
@@ -220,3 +225,11 @@ async def test_a_changed_deadline_and_reminder_time_shape_the_next_push(
         pushed = theme.created_at.astimezone(tz)
         assert theme.deadline.astimezone(tz).date() == pushed.date() + timedelta(days=10)
         assert {r.astimezone(tz).time() for r in themeday.reminder_times(theme)} == {time(8, 30)}
+
+
+async def test_the_settings_are_one_section_of_the_menu(harness: Harness) -> None:
+    await started(harness)
+    await say(harness, SECRETARY, "/menu")
+    await tap(harness, SECRETARY, T.MENU_TITLE)
+    await tap(harness, SECRETARY, T.MENU_CHANGE)
+    assert "要改哪一项" in last_with_buttons(harness, SECRETARY)["text"]

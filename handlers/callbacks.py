@@ -358,3 +358,29 @@ class ReflectPick(CallbackData, prefix="rfpick"):
 
 class ReportSession(CallbackData, prefix="rs"):
     session: Id
+
+
+# handlers/private.py: a private message offered as a reflection.
+
+
+class ReflectOffer(CallbackData, prefix="rfo"):
+    """ "交上": record the offered message(s) for this session."""
+
+    offer: Id
+    session: Id
+
+
+class ReflectOfferNo(CallbackData, prefix="rfno"):
+    """ "不用": the offered message is not a reflection."""
+
+    offer: Id
+
+
+# handlers/start.py: the member's help, a topic at a time.
+
+
+HelpTopicName = Literal["reflect", "quiz", "remind", "commands"]
+
+
+class HelpTopic(CallbackData, prefix="help"):
+    topic: HelpTopicName

@@ -12,25 +12,43 @@ from zoneinfo import ZoneInfo
 
 from bot.core.cn_format import duration
 from bot.texts import reflections as T
-from storage.reflections import KIND_NAMES
+from storage.reflections import KIND_NAMES, KIND_UNITS, TIMED_KINDS
 
 # A combined thanks never waits longer than this after the first submission it names.
 ACK_MAX_WAIT = timedelta(seconds=90)
 DEFAULT_ACK_DELAY = 15
+# A private album is thanked once its pages have stopped arriving for this long (Telegram
+# sends an album's pages within a second or two).
+ALBUM_QUIET = timedelta(seconds=5)
+# What a member sends privately without pressing "📝 提交心得" is offered as their reflection
+# for their branch's latest session until this long after its deadline (then marked late, as
+# a late reply in the group would be).
+OFFER_AFTER_DEADLINE = timedelta(days=3)
 
 
-def describe(kind: str, seconds: int | None = None) -> str:
-    """What was received: "语音心得（1分12秒）", "照片心得"."""
+def _count(kind: str, files: int) -> str:
+    return f"{files}{KIND_UNITS.get(kind, '个')}" if files > 1 else ""
+
+
+def describe(kind: str, seconds: int | None = None, files: int = 1) -> str:
+    """What was received: "语音心得（1分12秒）", "照片心得", "照片心得（3张）"."""
     label = T.KIND_LABELS.get(kind, "心得")
-    length = duration(seconds) if kind in ("voice", "audio", "video_note") else ""
-    return f"{label}（{length}）" if length else label
+    detail = _count(kind, files) or (duration(seconds) if kind in TIMED_KINDS else "")
+    return f"{label}（{detail}）" if detail else label
 
 
-def short_kind(kind: str, seconds: int | None = None) -> str:
-    """For /report: "语音1分12秒", "照片"."""
+def describe_added(kind: str, seconds: int | None = None, files: int = 1) -> str:
+    """What was added to a submission thanked before: "照片（2张）", "语音（30秒）"."""
+    label = KIND_NAMES.get(kind, "心得")
+    detail = _count(kind, files) or (duration(seconds) if kind in TIMED_KINDS else "")
+    return f"{label}（{detail}）" if detail else label
+
+
+def short_kind(kind: str, seconds: int | None = None, files: int = 1) -> str:
+    """For /report: "语音1分12秒", "照片", "照片3张"."""
     label = KIND_NAMES.get(kind, kind)
-    length = duration(seconds) if kind in ("voice", "audio", "video_note") else ""
-    return f"{label}{length}" if length else label
+    detail = _count(kind, files) or (duration(seconds) if kind in TIMED_KINDS else "")
+    return f"{label}{detail}"
 
 
 # --- "收到", "好的", "👍": acknowledging a post is not reflecting on it ------------------------
@@ -111,6 +129,11 @@ def _made_of_ack_words(core: str) -> bool:
                     reach[end] = (True, word)
     ok, has_word = reach[len(core)]
     return ok and has_word
+
+
+def open_for_offer(deadline: datetime, now: datetime) -> bool:
+    """May a private message still be offered as a reflection for a session due then?"""
+    return now <= deadline + OFFER_AFTER_DEADLINE
 
 
 def due_reminder(

@@ -271,6 +271,10 @@ class BirthdayPublic(CallbackData, prefix="bdp"):
     public: bool
 
 
+class BirthdayRules(CallbackData, prefix="bdr"):
+    """How the day of the greeting is worked out."""
+
+
 # handlers/roster.py: "这是我" and the admin's answer to it.
 
 

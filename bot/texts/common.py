@@ -74,3 +74,35 @@ CHOOSE_BRANCH = "您管理着几个支部，请选择这次要操作的支部：
 EXPORT_PRIVATE_ONLY = (
     "为保护大家的信息，下载只在私聊中进行。请点我的头像，和我私聊后再发送 /export。"
 )
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = (
+    "START_MEMBER",
+    "START_PRIVATE_EXTRA",
+    "HELP_MEMBER",
+    "HELP_BUTTON_REFLECT",
+    "HELP_BUTTON_QUIZ",
+    "HELP_BUTTON_REMIND",
+    "HELP_BUTTON_COMMANDS",
+    "HELP_REFLECT",
+    "HELP_QUIZ",
+    "HELP_REMIND",
+    "HELP_COMMANDS",
+    "NOT_ADMIN",
+    "NOT_STAFF",
+    "ANONYMOUS_ADMIN",
+    "NO_BRANCH_PRIVATE",
+    "BUTTON_STALE",
+    "UNKNOWN_COMMAND",
+    "INTERNAL_ERROR",
+    "EXPORT_PRIVATE_ONLY",
+)
+MEMBER_HELP = (
+    "HELP_REFLECT",
+    "HELP_QUIZ",
+    "HELP_REMIND",
+    "HELP_COMMANDS",
+)

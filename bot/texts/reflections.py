@@ -90,3 +90,47 @@ REPORT_SENT_PRIVATELY = "台账已私聊发给您。"
 REPORT_START_PRIVATE = "台账只私下发送。请先点我的头像、和我私聊一次，再发 /report。"
 REPORT_NOT_FOUND = "没有找到那一次主题党日。可以直接发 /report 查看最近一次。"
 REPORT_BAD_DATE = "{reason}\n直接发 /report 可以查看最近一次。"
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = (
+    "KIND_LABELS",
+    "ACK_ONE",
+    "ACK_MANY",
+    "ACK_LINE",
+    "ACK_LATE",
+    "ACK_ADDED",
+    "ACK_PRIVATE_MORE",
+    "WAIT_PROMPT",
+    "WAIT_STILL",
+    "WAIT_CANCELLED",
+    "WAIT_UNSUPPORTED",
+    "CANCEL_BUTTON",
+    "SUBMIT_BUTTON",
+    "SESSION_GONE",
+    "NOT_IN_BRANCH",
+    "NO_SESSION",
+    "REFLECT_HOW",
+    "CHOOSE_SESSION",
+    "SESSION_BUTTON",
+    "ASK_PRIVATE",
+    "OFFER",
+    "OFFER_ALBUM",
+    "OFFER_SEVERAL",
+    "OFFER_YES",
+    "OFFER_NO",
+    "OFFER_TO",
+    "OFFER_TAKEN",
+    "OFFER_DECLINED",
+    "OFFER_GONE",
+    "NOTE",
+    "NOTE_OPEN",
+    "NOTE_SUBMITTED",
+    "NOTHING_TO_CANCEL",
+    "REMIND_GROUP",
+    "REMIND_PRIVATE",
+    "NAME_SEPARATOR",
+)
+MEMBER_HELP = ()

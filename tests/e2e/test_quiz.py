@@ -164,7 +164,7 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     assert sent[1]["poll"]["correct_option_ids"] == [0, 1, 2]
     assert sent[0]["poll"]["explanation"] == "1921年建党。"
     texts = harness.texts(GROUP_ID)
-    assert any("每题只能答一次" in t for t in texts)  # the intro before the polls
+    assert any("以第一次作答为准" in t for t in texts)  # the intro before the polls
     assert "开始了（群里答题）" in texts[-1]  # the answer to the secretary's press
     assert "11月29日（周日）09:00截止" in texts[-1]
 

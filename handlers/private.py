@@ -171,6 +171,17 @@ async def offer(
         return  # the same message seen again: asked already
     themes = await open_sessions(context, user)
     if not themes:
+        if item.media_group_id is not None:
+            # Remember the album as answered, so that its other pages get no note of their own.
+            noted = reflections.add_offer(
+                context.db,
+                user_id=user.id,
+                chat_id=chat_id,
+                message_id=message_id,
+                item=item,
+                now=context.now(),
+            )
+            noted.status = "noted"
         await note(update, context, user)
         return
     offered = reflections.add_offer(

@@ -405,7 +405,8 @@ class ReflectionOffer(SQLModel, table=True):
     album's pages), kept while the bot asks whether it is their reflection.
 
     `parts` is a JSON list of the messages (an album's pages join the first one's offer);
-    `status` is open, taken or declined. Pruned some days after it was sent.
+    `status` is open, taken or declined, or "noted" for an album sent when no theme day was
+    open (answered once, not offered). Pruned some days after it was sent.
     """
 
     __tablename__ = "reflection_offer"
@@ -420,7 +421,7 @@ class ReflectionOffer(SQLModel, table=True):
     message_id: int = Field(sa_column=big_id())
     media_group_id: str | None = None
     parts: str = Field(sa_column=Column(Text(), nullable=False))
-    status: str = "open"  # open | taken | declined
+    status: str = "open"  # open | taken | declined | noted (asked nothing: no theme day open)
     reflection_id: int | None = Field(default=None, foreign_key="reflection.id")
     created_at: datetime = Field(sa_column=utc_column(index=True))
     answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

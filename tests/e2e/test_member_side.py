@@ -195,6 +195,10 @@ async def test_stickers_locations_unknown_commands_and_a_stray_cancel_get_one_po
     assert [m["text"] for m in await said(harness, WANG, text="一段话，但现在没有主题党日")] == [
         T.NOTE
     ]
+    before = len(f.sent(WANG))
+    f.album(WANG, WANG, photo_pages(harness), order=[2, 1, 0])
+    await harness.settle()
+    assert [m["text"] for m in f.sent(WANG)[before:]] == [T.NOTE]  # one answer per album
     [unknown] = await said(harness, WANG, text="/nosuch 参数")
     assert unknown["text"] == TC.UNKNOWN_COMMAND and buttons(unknown)
     assert [m["text"] for m in await said(harness, WANG, text="/cancel")] == [T.NOTHING_TO_CANCEL]

@@ -1,15 +1,16 @@
-"""A member's private chat, for whatever no feature took: every message gets one answer.
+"""A member's private chat: a chat waiting for a reflection, and whatever no feature took.
+Every message gets one answer.
 
-A text, a voice, a photo or a file sent while a theme day is open is offered as the member's
-reflection ("要把这条作为本次主题党日的心得交上吗？" [交上] [不用]; the taps are answered in
+After the "📝 提交心得" button the next message is the reflection. Otherwise a text, a voice, a
+photo or a file sent while a theme day is open is offered as the member's reflection
+("要把这条作为本次主题党日的心得交上吗？" [交上] [不用]; the taps are answered in
 handlers/reflections.py, which records it exactly as a reply in the group would be). An album
 gets one question for all its pages, and pages that arrive after the question (or after the
-tap) join it. Anything else (a sticker, a location, "好的", an unknown command, a stray /cancel) gets a
-short friendly note of what the bot can do.
+tap) join it. Anything else (a sticker, a location, "好的", an unknown command, a stray
+/cancel) gets a short friendly note of what the bot can do.
 
-Registered last of all (bot/app.py `FEATURES`): an admin in the middle of a guided flow, a
-chat waiting for a reflection (handlers/reflections.py) and every command a feature knows
-are served first; this only sees what they leave.
+Registered last of all (bot/app.py `FEATURES`): an admin in the middle of a guided flow and
+every command a feature knows are served first; this only sees what they leave.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ async def open_sessions(context: BotContext, user: User) -> list[ThemeSession]:
 
 async def private_submission(update: Update, context: BotContext) -> None:
     """The next private message after the button: their reflection for that session (an
-    album's first page; the others join it in handlers/private.py)."""
+    album's first page to arrive; the others join it in `join_album`)."""
     message = update.message
     user = update.effective_user
     if message is None or user is None:
@@ -92,7 +93,7 @@ async def private_message(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if message is None or user is None or user.is_bot:
         return
-    if message.text is not None and message.text.startswith("/"):
+    if message.text and any(e.type == "bot_command" and e.offset == 0 for e in message.entities):
         word = message.text.split(maxsplit=1)[0].split("@", 1)[0].lower()
         text = T.NOTHING_TO_CANCEL if word == "/cancel" else TC.UNKNOWN_COMMAND
         reply(update, context, text, keyboard=member_help_keyboard())

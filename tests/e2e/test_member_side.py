@@ -172,6 +172,32 @@ async def test_a_private_voice_without_the_button_is_offered_and_recorded_on_one
     assert len(f.sent(ZHANG)) == 1
 
 
+async def test_a_member_of_two_branches_chooses_which_theme_day_it_is_for(
+    harness: Harness,
+) -> None:
+    other = -1009876543210
+    f = harness.fake
+    f.add_group(other, "第二支部", creator_id=SECRETARY, members=[WANG])
+    await harness.start()
+    await harness.setup_branch()
+    f.message(other, SECRETARY, "/setup")
+    await harness.settle()
+    await push_session(harness)
+    second, _ = await push_session(harness, "十二月学习", chat_id=other)
+
+    [question] = await said(harness, WANG, text="两个支部都学了，我谈谈体会：要学以致用")
+    assert question["text"] == T.OFFER_SEVERAL
+    labels = [label for label, _ in buttons(question)]
+    assert labels == [f"交给 11月26日 {TOPIC}", "交给 11月26日 十二月学习", "不用"]
+    pressed = ReflectOffer.parse(buttons(question)[1][1])
+    assert pressed is not None and pressed.session == second
+    f.press(WANG, WANG, question["message_id"], buttons(question)[1][1])
+    await harness.settle()
+    [row] = stored(harness)
+    assert (row.session_id, row.text) == (second, "两个支部都学了，我谈谈体会：要学以致用")
+    assert harness.texts(WANG)[-1].startswith("已收到王建国同志的文字心得，谢谢！")
+
+
 async def test_stickers_locations_unknown_commands_and_a_stray_cancel_get_one_polite_answer(
     harness: Harness,
 ) -> None:

@@ -150,7 +150,8 @@ async def test_a_private_voice_without_the_button_is_offered_and_recorded_on_one
     [question] = await said(harness, LI, text="今天天气不错，大家出门注意保暖")
     f.press(LI, LI, question["message_id"], buttons(question)[1][1])
     await harness.settle()
-    assert f.message_by_id(LI, question["message_id"])["text"] == T.OFFER_DECLINED
+    declined = f.message_by_id(LI, question["message_id"])
+    assert declined is not None and declined["text"] == T.OFFER_DECLINED
     typed = f.message(CHEN, CHEN, "学习全会精神，休会很深")
     await harness.settle()
     f.edit(CHEN, typed["message_id"], "学习全会精神，体会很深")

@@ -113,7 +113,11 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
         s.flush()
 
         def file(
-            reflection_id: int, message_id: int, archive_id: int | None, **more: object
+            reflection_id: int,
+            message_id: int,
+            archive_id: int | None,
+            position: int | None = None,
+            media_group_id: str | None = None,
         ) -> ReflectionFile:
             return ReflectionFile(
                 reflection_id=reflection_id,
@@ -124,8 +128,9 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
                 file_unique_id=f"u{message_id}",
                 ext="jpg",
                 archive_id=archive_id,
+                position=position,
+                media_group_id=media_group_id,
                 added_at=T0,
-                **more,
             )
 
         s.add_all(

@@ -1,8 +1,10 @@
 """Builds the Application, registers every handler in order, and runs the bot's loops.
 
 Order matters: people are registered first (group -10) for every update; then each feature's
-handlers in group 0, in the order listed in `FEATURES`; /start and /help come last so that a
-feature's deep-link /start (e.g. "start reflect_12") wins over the generic one.
+handlers in group 0, in the order listed in `FEATURES` (the first that takes an update is the
+only one to run); /start and /help come after the features, so that a feature's deep-link
+/start (e.g. "start reflect_12") wins over the generic one, and the private chat's catch-all
+comes last of all.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from handlers import (
     materials,
     members,
     menu,
+    private,
     quiz,
     reflections,
     report,
@@ -85,8 +88,16 @@ FEATURES: list[ModuleType] = [
     greetings,
     quiz,
     report,
-    # Last: it takes replies to the theme-day posts, whatever they hold.
+    # After the commands: it takes replies to the theme-day posts, whatever they hold, and
+    # the taps on "交上"/"不用" under a private message offered as a reflection.
     reflections,
+    # /start, /help, /setup, and the answer to any button no feature above declared.
+    start,
+    # Last of all, so that everything above wins: an admin in the middle of a guided flow and
+    # every command a feature knows. First within it, a private chat waiting for a reflection
+    # (the "📝 提交心得" button was pressed) takes the next message; anything else sent
+    # privately gets one answer (offered as a reflection, or a note of what the bot can do).
+    private,
 ]
 # Feature schedule modules (each has `async def run_due(services, now)`).
 SCHEDULES: list[ModuleType] = [
@@ -127,7 +138,7 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
 
 def all_commands() -> list[Command]:
     found: list[Command] = []
-    for module in [*FEATURES, start]:
+    for module in FEATURES:
         found.extend(getattr(module, "COMMANDS", []))
     return found
 
@@ -175,8 +186,6 @@ def build_application(
     for module in FEATURES:
         for handler in module.build_handlers():
             application.add_handler(handler)
-    for handler in start.build_handlers():
-        application.add_handler(handler)
     for handler in members.build_late_handlers():
         application.add_handler(handler, group=1)
     application.add_error_handler(record_error)

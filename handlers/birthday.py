@@ -21,6 +21,7 @@ from handlers.callbacks import (
     BirthdayMenu,
     BirthdayMonth,
     BirthdayPublic,
+    BirthdayRules,
     BirthdayYear,
     CallbackData,
     on,
@@ -71,12 +72,16 @@ def leap_rule_of(context: BotContext, rows: list[Member]) -> LeapRule:
 
 
 def help_text(context: BotContext, rows: list[Member]) -> str:
+    return current_text(rows) + "\n" + T.BIRTHDAY_HELP
+
+
+def rules_text(context: BotContext, rows: list[Member]) -> str:
+    """How the day of the greeting is worked out (29 February, the 30th, leap months)."""
     rule = leap_rule_of(context, rows)
-    text = fmt(
-        T.BIRTHDAY_HELP,
+    return fmt(
+        T.BIRTHDAY_RULES,
         leap_rule=T.LEAP_RULE_HELP_LEAP if rule is LeapRule.LEAP else T.LEAP_RULE_HELP_ORDINARY,
     )
-    return current_text(rows) + "\n\n" + text
 
 
 def current_text(rows: list[Member]) -> str:
@@ -100,7 +105,8 @@ def main_keyboard(rows: list[Member]) -> InlineKeyboardMarkup:
                 _button(
                     T.BUTTON_MAKE_PRIVATE if public else T.BUTTON_MAKE_PUBLIC,
                     BirthdayPublic(not public),
-                )
+                ),
+                _button(T.BUTTON_RULES, BirthdayRules()),
             ],
         ]
     )
@@ -280,6 +286,14 @@ async def menu_pressed(update: Update, context: BotContext, _: BirthdayMenu) -> 
         )
 
 
+async def rules_pressed(update: Update, context: BotContext, _: BirthdayRules) -> None:
+    """The longer help, a tap away: how the day of the greeting is worked out."""
+    found = await _rows_and_message(update, context)
+    if found is not None:
+        chat_id, _message_id, rows = found
+        context.outbox.message(context.db, chat_id, rules_text(context, rows))
+
+
 async def public_pressed(update: Update, context: BotContext, pressed: BirthdayPublic) -> None:
     """Whether the group may greet them on their birthday."""
     found = await _rows_and_message(update, context)
@@ -321,6 +335,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("birthday", birthday),
         on(BirthdayMenu, menu_pressed),
+        on(BirthdayRules, rules_pressed),
         on(BirthdayPublic, public_pressed),
         on(BirthdayCalendar, step_pressed),
         on(BirthdayDecade, step_pressed),

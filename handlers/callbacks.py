@@ -271,6 +271,10 @@ class BirthdayPublic(CallbackData, prefix="bdp"):
     public: bool
 
 
+class BirthdayRules(CallbackData, prefix="bdr"):
+    """How the day of the greeting is worked out."""
+
+
 # handlers/roster.py: "这是我" and the admin's answer to it.
 
 
@@ -393,3 +397,29 @@ class MenuRun(CallbackData, prefix="mr"):
 
 class MenuHome(CallbackData, prefix="mh"):
     """Back to the list of sections."""
+
+
+# handlers/private.py: a private message offered as a reflection.
+
+
+class ReflectOffer(CallbackData, prefix="rfo"):
+    """ "交上": record the offered message(s) for this session."""
+
+    offer: Id
+    session: Id
+
+
+class ReflectOfferNo(CallbackData, prefix="rfno"):
+    """ "不用": the offered message is not a reflection."""
+
+    offer: Id
+
+
+# handlers/start.py: the member's help, a topic at a time.
+
+
+HelpTopicName = Literal["reflect", "quiz", "remind", "commands"]
+
+
+class HelpTopic(CallbackData, prefix="help"):
+    topic: HelpTopicName

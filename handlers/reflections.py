@@ -1,9 +1,13 @@
-"""Reflections (心得体会): members submit by replying to the theme-day invitation, through the
+"""Reflections (心得体会): members submit by replying to the theme-day posts, through the
 private chat the "📝 提交心得" button opens, or with /reflect; edits keep the new words.
 
 Submissions are matched by filters that look the replied-to message up in the database, so
-replies to other features' messages pass through untouched. Reminders and /report are in
-handlers/report.py, the ledger download in handlers/export.py.
+replies to other features' messages pass through untouched. An album's pages are one
+submission, whichever order they arrive in. A bare "收到" or "👍" replied to a session's post
+is not a reflection: nothing is said in the group, and the member is asked privately.
+Private messages sent without pressing the button are offered as a reflection in
+handlers/private.py; reminders and /report are in handlers/report.py, the ledger download in
+handlers/export.py.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import (
     InlineKeyboardButton,
@@ -29,13 +33,21 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.context import BotContext, Command
+from bot.core import reflections as rules
 from bot.core.cn_format import month_day
 from bot.runtime.current import CURRENT
 from bot.services import reflections as shared
 from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import reflections as T
-from handlers.callbacks import CallbackData, ReflectCancel, ReflectPick, on
+from handlers.callbacks import (
+    CallbackData,
+    ReflectCancel,
+    ReflectOffer,
+    ReflectOfferNo,
+    ReflectPick,
+    on,
+)
 from handlers.common import (
     anonymous_admin,
     command_text,
@@ -48,7 +60,7 @@ from handlers.common import (
 )
 from storage import branches, reflections, themeday
 from storage.models import Branch, Member, Reflection, ThemeSession
-from storage.reflections import NewReflection
+from storage.reflections import NewReflection, Recorded
 
 COMMANDS = [
     Command("reflect", "提交心得体会（也可以直接回复邀请消息）"),
@@ -70,7 +82,17 @@ class _RepliesToSession(filters.MessageFilter):
         return found is not None
 
 
-class _Waiting(filters.MessageFilter):
+class _PageOfRecordedAlbum(filters.MessageFilter):
+    """A group message of an album whose other pages were recorded as a reflection."""
+
+    def filter(self, message: Message) -> bool:
+        state = CURRENT.get(None)
+        if state is None or message.media_group_id is None or not is_group(message.chat):
+            return False
+        return reflections.album(state.session, message.chat.id, message.media_group_id) is not None
+
+
+class Waiting(filters.MessageFilter):
     """A private message from someone whose chat waits for a reflection."""
 
     def filter(self, message: Message) -> bool:
@@ -83,7 +105,7 @@ class _Waiting(filters.MessageFilter):
 
 
 class _Recorded(filters.MessageFilter):
-    """An edit of a message recorded as a reflection."""
+    """An edit of a message recorded as a reflection (or offered as one)."""
 
     def filter(self, message: Message) -> bool:
         state = CURRENT.get(None)
@@ -98,8 +120,12 @@ class _Recorded(filters.MessageFilter):
             or words.startswith("/reflect")
         ):
             return False
-        return (
-            reflections.by_message(state.session, message.chat.id, message.message_id) is not None
+        found = reflections.by_message(state.session, message.chat.id, message.message_id)
+        if found is not None:
+            return True
+        return is_private(message.chat) and (
+            reflections.offer_of_message(state.session, message.chat.id, message.message_id)
+            is not None
         )
 
 
@@ -107,6 +133,7 @@ SUBMISSION = (
     filters.TEXT
     | filters.VOICE
     | filters.AUDIO
+    | filters.VIDEO
     | filters.VIDEO_NOTE
     | filters.PHOTO
     | filters.Document.ALL
@@ -132,21 +159,25 @@ def _seconds(media: object) -> int | None:
 def read_message(message: Message) -> NewReflection | None:
     """What kind of submission a message is, with its file details; None if none we keep."""
     caption = message.caption
+    album = message.media_group_id
     if message.voice is not None:
         v = message.voice
         return NewReflection(
-            "voice", caption, v.file_id, v.file_unique_id, _seconds(v), v.file_size, "ogg"
+            "voice", caption, v.file_id, v.file_unique_id, _seconds(v), v.file_size, "ogg", album
         )
     if message.audio is not None:
         a = message.audio
+        ext = _ext(a.file_name, "mp3")
+        seconds = _seconds(a)
         return NewReflection(
-            "audio",
-            caption,
-            a.file_id,
-            a.file_unique_id,
-            _seconds(a),
-            a.file_size,
-            _ext(a.file_name, "mp3"),
+            "audio", caption, a.file_id, a.file_unique_id, seconds, a.file_size, ext, album
+        )
+    if message.video is not None:
+        w = message.video
+        ext = _ext(w.file_name, "mp4")
+        seconds = _seconds(w)
+        return NewReflection(
+            "video", caption, w.file_id, w.file_unique_id, seconds, w.file_size, ext, album
         )
     if message.video_note is not None:
         n = message.video_note
@@ -156,18 +187,13 @@ def read_message(message: Message) -> NewReflection | None:
     if message.photo:
         p = message.photo[-1]  # the largest size
         return NewReflection(
-            "photo", caption, p.file_id, p.file_unique_id, None, p.file_size, "jpg"
+            "photo", caption, p.file_id, p.file_unique_id, None, p.file_size, "jpg", album
         )
     if message.document is not None:
         d = message.document
+        ext = _ext(d.file_name, "bin")
         return NewReflection(
-            "document",
-            caption,
-            d.file_id,
-            d.file_unique_id,
-            None,
-            d.file_size,
-            _ext(d.file_name, "bin"),
+            "document", caption, d.file_id, d.file_unique_id, None, d.file_size, ext, album
         )
     if message.text:
         return NewReflection("text", message.text)
@@ -189,7 +215,8 @@ def submit(
     chat_id: int,
     message_id: int,
     via: str,
-) -> Reflection | None:
+    at: datetime | None = None,
+) -> Recorded | None:
     """Record a submission from the update in hand (see `bot.services.reflections.submit`)."""
     return shared.submit(
         context.services,
@@ -200,12 +227,39 @@ def submit(
         chat_id=chat_id,
         message_id=message_id,
         via=via,
+        at=at,
     )
 
 
-def ack_privately(update: Update, context: BotContext, row: Reflection, member: Member) -> None:
-    branch = branches.get(context.db, member.branch_id)
-    reply(update, context, shared.ack_text([(row, member)], branch) + T.ACK_PRIVATE_MORE)
+def ack_privately(
+    update: Update, context: BotContext, rows: list[Reflection], member: Member
+) -> None:
+    """Thank at once for what was just handed in privately."""
+    reply(
+        update,
+        context,
+        shared.thank_privately(context.services, context.db, [(r, member) for r in rows]),
+    )
+
+
+def ask_privately(context: BotContext, *, theme: ThemeSession, member: Member, said: str) -> None:
+    """After a bare "收到" replied to a session's post: ask the member privately (if the bot
+    can write to them and they have not handed anything in), once per session."""
+    if member.user_id is None or member.id is None or theme.id is None:
+        return
+    if reflections.has_submitted(context.db, theme.id, member.id):
+        return
+    if not branches.reachable_privately(context.db, [member.user_id]):
+        return
+    branch = branches.get(context.db, theme.branch_id)
+    context.outbox.message(
+        context.db,
+        member.user_id,
+        fmt(T.ASK_PRIVATE, name=member.name, honorific=shared.honorific(branch), said=said),
+        dedupe_key=f"reflect.ask:{theme.id}:{member.id}",
+        kind="reflect.ask",
+        ref=theme.id,
+    )
 
 
 def prompt_wait(update: Update, context: BotContext, theme: ThemeSession, user: User) -> None:
@@ -228,21 +282,30 @@ def prompt_wait(update: Update, context: BotContext, theme: ThemeSession, user: 
 
 
 async def reply_submission(update: Update, context: BotContext) -> None:
-    """A member replied to the invitation (or header) with their reflection."""
+    """A member replied to a session's post (or sent another page of an album that did)."""
     message = update.message
     user = update.effective_user
     if message is None or user is None or user.is_bot or anonymous_admin(message):
         return
     branch = current_branch(update, context)
-    reply_to = message.reply_to_message
-    if branch is None or reply_to is None:
-        return
-    theme = themeday.for_message(context.db, message.chat.id, reply_to.message_id)
     item = read_message(message)
-    if theme is None or theme.branch_id != branch.id or item is None:
+    if branch is None or item is None:
+        return
+    reply_to = message.reply_to_message
+    theme = (
+        themeday.for_message(context.db, message.chat.id, reply_to.message_id) if reply_to else None
+    )
+    if theme is None and item.media_group_id is not None:
+        album = reflections.album(context.db, message.chat.id, item.media_group_id)
+        theme = themeday.get(context.db, album.session_id) if album is not None else None
+    if theme is None or theme.branch_id != branch.id:
         return
     member = await member_of(context, branch, user)
     if member is None:
+        return
+    if item.kind == "text" and rules.is_acknowledgment(item.text):
+        # Said to the post, not a reflection on it: no thanks in the group, a question privately.
+        ask_privately(context, theme=theme, member=member, said=item.text or "")
         return
     submit(
         context,
@@ -271,41 +334,6 @@ async def start_reflect(update: Update, context: BotContext) -> None:
         reply(update, context, T.NOT_IN_BRANCH)
         return
     prompt_wait(update, context, theme, user)
-
-
-async def private_submission(update: Update, context: BotContext) -> None:
-    """The next private message after the button: their reflection for that session."""
-    message = update.message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    wait = reflections.get_wait(context.db, user.id, now=context.now())
-    theme = themeday.get(context.db, wait.session_id) if wait and wait.session_id else None
-    branch = branches.get(context.db, theme.branch_id) if theme is not None else None
-    if wait is None or theme is None or branch is None:
-        reflections.clear_wait(context.db, user.id)
-        reply(update, context, T.WAIT_EXPIRED if wait is None else T.SESSION_GONE)
-        return
-    item = read_message(message)
-    if item is None:
-        reply(update, context, T.WAIT_UNSUPPORTED)
-        return
-    member = await member_of(context, branch, user)
-    reflections.clear_wait(context.db, user.id)
-    if member is None:
-        reply(update, context, T.NOT_IN_BRANCH)
-        return
-    row = submit(
-        context,
-        theme=theme,
-        member=member,
-        item=item,
-        chat_id=message.chat.id,
-        message_id=message.message_id,
-        via="private",
-    )
-    if row is not None:
-        ack_privately(update, context, row, member)
 
 
 async def cancel_wait(update: Update, context: BotContext) -> None:
@@ -420,7 +448,7 @@ async def submit_text_or_wait(
     if not text:
         prompt_wait(update, context, theme, user)
         return
-    row = submit(
+    found = submit(
         context,
         theme=theme,
         member=member,
@@ -429,8 +457,8 @@ async def submit_text_or_wait(
         message_id=message_id,
         via="command",
     )
-    if row is not None:
-        ack_privately(update, context, row, member)
+    if found is not None:
+        ack_privately(update, context, [found.reflection], member)
 
 
 async def pick_session(update: Update, context: BotContext, pick: ReflectPick) -> None:
@@ -453,24 +481,108 @@ async def pick_session(update: Update, context: BotContext, pick: ReflectPick) -
 
 
 async def edited(update: Update, context: BotContext) -> None:
-    """A member edited a text reflection (or a caption): keep the new words."""
+    """A member edited a text reflection or a caption (or a message they were asked about):
+    keep the new words."""
     message = update.edited_message
     if message is None:
         return
-    row = reflections.by_message(context.db, message.chat.id, message.message_id)
-    if row is None:
-        return
     new_text = message.text if message.text is not None else message.caption
-    if row.via == "command" and message.text is not None:
-        new_text = command_text(message)
-    if new_text is not None:
+    chat_id, message_id = message.chat.id, message.message_id
+    row = reflections.by_message(context.db, chat_id, message_id)
+    if row is None:
+        offer = reflections.offer_of_message(context.db, chat_id, message_id)
+        if offer is not None and offer.status == "open":
+            reflections.edit_offer_text(context.db, offer, message_id=message_id, text=new_text)
+        return
+    file = reflections.file_by_message(context.db, chat_id, message_id)
+    if file is not None:
+        file.caption = new_text
+        context.db.add(file)
+        reflections.refresh_from_files(context.db, row)
+    else:
+        if row.via == "command" and message.text is not None:
+            new_text = command_text(message)
+        if new_text is None:
+            return
         row.text = new_text
-        row.edited_at = context.now()
+    row.edited_at = context.now()
 
 
 async def cancel_pressed(update: Update, context: BotContext, _: ReflectCancel) -> None:
     """The "cancel" button under the prompt to send a reflection."""
     await cancel_wait(update, context)
+
+
+async def offer_taken(update: Update, context: BotContext, pressed: ReflectOffer) -> None:
+    """ "交上": record what was offered for that session, as a reply in the group would be."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    chat_id, question = query.message.chat.id, query.message.message_id
+    offered = reflections.get_offer(context.db, pressed.offer)
+    if offered is None or offered.user_id != user.id:
+        context.outbox.answer_callback(context.db, chat_id, query.id, T.OFFER_GONE)
+        return
+    if offered.status == "taken":
+        context.outbox.answer_callback(context.db, chat_id, query.id, T.OFFER_TAKEN)
+        return
+    context.outbox.answer_callback(context.db, chat_id, query.id)
+    theme = themeday.get(context.db, pressed.session)
+    branch = branches.get(context.db, theme.branch_id) if theme is not None else None
+    if theme is None or branch is None or not branch.active:
+        context.outbox.edit_text(context.db, chat_id, question, T.SESSION_GONE)
+        return
+    member = await member_of(context, branch, user)
+    if member is None:
+        context.outbox.edit_text(context.db, chat_id, question, T.NOT_IN_BRANCH)
+        return
+    rows: list[Reflection] = []
+    for part in reflections.offer_parts(offered):
+        found = submit(
+            context,
+            theme=theme,
+            member=member,
+            item=part.item,
+            chat_id=offered.chat_id,
+            message_id=part.message_id,
+            via="private",
+            at=offered.created_at,
+        )
+        if found is not None and found.reflection not in rows:
+            rows.append(found.reflection)
+    offered.status = "taken"
+    offered.answered_at = context.now()
+    offered.reflection_id = rows[0].id if rows else None
+    context.db.add(offered)
+    context.outbox.edit_text(context.db, chat_id, question, T.OFFER_TAKEN)
+    if rows:
+        context.outbox.message(
+            context.db,
+            chat_id,
+            shared.thank_privately(context.services, context.db, [(r, member) for r in rows]),
+            reply_to=offered.message_id,
+        )
+
+
+async def offer_declined(update: Update, context: BotContext, pressed: ReflectOfferNo) -> None:
+    """ "不用": it was not a reflection; nothing is recorded."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    chat_id, question = query.message.chat.id, query.message.message_id
+    offered = reflections.get_offer(context.db, pressed.offer)
+    if offered is None or offered.user_id != user.id:
+        context.outbox.answer_callback(context.db, chat_id, query.id, T.OFFER_GONE)
+        return
+    context.outbox.answer_callback(context.db, chat_id, query.id)
+    if offered.status != "open":
+        return
+    offered.status = "declined"
+    offered.answered_at = context.now()
+    context.db.add(offered)
+    context.outbox.edit_text(context.db, chat_id, question, T.OFFER_DECLINED)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -481,13 +593,18 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler(
             "start", start_reflect, filters=only_new & private & filters.Regex(r"reflect_\d+")
         ),
-        CommandHandler("cancel", cancel_wait, filters=only_new & private & _Waiting()),
+        CommandHandler("cancel", cancel_wait, filters=only_new & private & Waiting()),
         CommandHandler("reflect", reflect_command, filters=only_new),
         on(ReflectCancel, cancel_pressed),
         on(ReflectPick, pick_session),
+        on(ReflectOffer, offer_taken),
+        on(ReflectOfferNo, offer_declined),
         MessageHandler(
-            only_new & filters.ChatType.GROUPS & _RepliesToSession() & SUBMISSION, reply_submission
+            only_new
+            & filters.ChatType.GROUPS
+            & (_RepliesToSession() | _PageOfRecordedAlbum())
+            & SUBMISSION,
+            reply_submission,
         ),
-        MessageHandler(only_new & private & _Waiting() & ~filters.COMMAND, private_submission),
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & _Recorded(), edited),
     ]

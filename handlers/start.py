@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Command
 from bot.services.group import make_branch
 from bot.texts import SafeHtml, fmt
 from bot.texts import common as T
+from handlers.callbacks import HelpTopic, HelpTopicName, on
 from handlers.common import (
     current_branch,
     display_name,
@@ -56,20 +57,35 @@ def command_lines(context: BotContext, audiences: set[str]) -> SafeHtml:
 
 
 def help_text(context: BotContext, role: str) -> str:
-    member_help = fmt(T.HELP_MEMBER, commands=command_lines(context, {"member"}))
+    """Admins and staff: their commands and the members'; members: one short screen."""
+    member_commands = SafeHtml(fmt(T.HELP_COMMANDS, commands=command_lines(context, {"member"})))
     if role == "admin":
         return fmt(
             T.HELP_ADMIN,
             commands=command_lines(context, {"admin", "staff"}),
-            member_help=SafeHtml(member_help),
+            member_commands=member_commands,
         )
     if role == "staff":
         return fmt(
             T.HELP_STAFF,
             commands=command_lines(context, {"staff"}),
-            member_help=SafeHtml(member_help),
+            member_commands=member_commands,
         )
-    return member_help
+    return T.HELP_MEMBER
+
+
+def member_help_keyboard() -> InlineKeyboardMarkup:
+    """The longer help, a tap away: how to hand in, how to answer, reminders, commands."""
+
+    def button(label: str, topic: HelpTopicName) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=HelpTopic(topic).build())
+
+    return InlineKeyboardMarkup(
+        [
+            [button(T.HELP_BUTTON_REFLECT, "reflect"), button(T.HELP_BUTTON_QUIZ, "quiz")],
+            [button(T.HELP_BUTTON_REMIND, "remind"), button(T.HELP_BUTTON_COMMANDS, "commands")],
+        ]
+    )
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -83,12 +99,30 @@ async def start(update: Update, context: BotContext) -> None:
     role = await role_of(update, context)
     if role != "member":
         text += "\n\n" + help_text(context, role)
-    reply(update, context, text)
+    reply(update, context, text, keyboard=member_help_keyboard())
 
 
 async def show_help(update: Update, context: BotContext) -> None:
-    """The command list for the sender's role."""
-    reply(update, context, help_text(context, await role_of(update, context)))
+    """The command list for admins and staff; for members a short screen with buttons."""
+    role = await role_of(update, context)
+    keyboard = member_help_keyboard() if role == "member" else None
+    reply(update, context, help_text(context, role), keyboard=keyboard)
+
+
+async def help_topic(update: Update, context: BotContext, pressed: HelpTopic) -> None:
+    """One of the member's help buttons: that topic, in full."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    texts = {
+        "reflect": T.HELP_REFLECT,
+        "quiz": T.HELP_QUIZ,
+        "remind": T.HELP_REMIND,
+        "commands": fmt(T.HELP_COMMANDS, commands=command_lines(context, {"member"})),
+    }
+    context.outbox.message(context.db, chat.id, texts[pressed.topic])
 
 
 async def setup(update: Update, context: BotContext) -> None:
@@ -137,5 +171,6 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("start", start),
         CommandHandler("help", show_help),
         CommandHandler("setup", setup),
+        on(HelpTopic, help_topic),
         CallbackQueryHandler(stale_button),
     ]

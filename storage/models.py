@@ -356,11 +356,15 @@ class ThemeSessionMaterial(SQLModel, table=True):
 
 
 class Reflection(SQLModel, table=True):
-    """One submission by a member for a theme-day session: text, voice, audio, photo, file.
+    """One submission by a member for a theme-day session: a text, a voice message, or one or
+    more files (the pages of an album, and photos or documents added to it later).
 
-    (chat_id, message_id) is the Telegram message it came in, unique, so an update processed
-    twice records it once. Files are queued into the archive (`archive_id`); `ack_pending`
-    marks a group submission whose thanks have not yet gone out (they are combined).
+    (chat_id, message_id) is the Telegram message it started with, unique, so an update
+    processed twice records it once; its files are `ReflectionFile` rows. `ack_pending` marks
+    a submission whose thanks have not yet gone out (group thanks are combined, and an album's
+    wait until its pages have arrived); `acked_files` is how many of its files the thanks
+    already named, so an addition is thanked as one. A member's several submissions for one
+    session count once as taking part.
     """
 
     __tablename__ = "reflection"
@@ -373,13 +377,10 @@ class Reflection(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="theme_session.id")
     member_id: int = Field(foreign_key="member.id")
-    kind: str  # text | voice | audio | video_note | photo | document
+    kind: str  # text | voice | audio | video | video_note | photo | document
+    # The text, or the files' captions (in page order).
     text: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
-    file_id: str | None = None
-    file_unique_id: str | None = None
-    duration: int | None = None
-    size: int | None = None
-    archive_id: int | None = Field(default=None, foreign_key="archive_file.id")
+    duration: int | None = None  # seconds of voice, audio and video (all its files)
     chat_id: int = Field(sa_column=big_id())
     message_id: int = Field(sa_column=big_id())
     via: str = "reply"  # reply | private | command
@@ -387,6 +388,69 @@ class Reflection(SQLModel, table=True):
     late: bool = False
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     ack_pending: bool = False
+    # When a file was last added (an album's pages arrive one by one): thanks wait for quiet.
+    updated_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    acked_files: int = Field(
+        default=0, sa_column=Column(Integer(), nullable=False, server_default="0")
+    )
+
+
+class ReflectionFile(SQLModel, table=True):
+    """One file of a reflection: a voice message, a photographed page, a document.
+
+    (chat_id, message_id) is the message it came in (unique: a page seen twice is kept once);
+    the pages of an album share `media_group_id`. `position` is its number among the
+    reflection's files (set when it is archived, in the order the member sent them).
+    """
+
+    __tablename__ = "reflection_file"
+    __table_args__ = (
+        Index("ux_reflection_file_message", "chat_id", "message_id", unique=True),
+        Index("ix_reflection_file_album", "chat_id", "media_group_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reflection_id: int = Field(foreign_key="reflection.id", index=True)
+    chat_id: int = Field(sa_column=big_id())
+    message_id: int = Field(sa_column=big_id())
+    media_group_id: str | None = None
+    kind: str
+    file_id: str
+    file_unique_id: str
+    size: int | None = None
+    duration: int | None = None
+    ext: str = ""
+    caption: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    position: int | None = None
+    archive_id: int | None = Field(default=None, foreign_key="archive_file.id")
+    added_at: datetime = Field(sa_column=utc_column())
+
+
+class ReflectionOffer(SQLModel, table=True):
+    """Something a member sent privately without pressing "📝 提交心得" (a text, a voice, an
+    album's pages), kept while the bot asks whether it is their reflection.
+
+    `parts` is a JSON list of the messages (an album's pages join the first one's offer);
+    `status` is open, taken or declined, or "noted" for an album sent when no theme day was
+    open (answered once, not offered). Pruned some days after it was sent.
+    """
+
+    __tablename__ = "reflection_offer"
+    __table_args__ = (
+        Index("ux_reflection_offer_message", "chat_id", "message_id", unique=True),
+        Index("ix_reflection_offer_album", "chat_id", "media_group_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=big_id())
+    chat_id: int = Field(sa_column=big_id())
+    message_id: int = Field(sa_column=big_id())
+    media_group_id: str | None = None
+    parts: str = Field(sa_column=Column(Text(), nullable=False))
+    status: str = "open"  # open | taken | declined | noted (asked nothing: no theme day open)
+    reflection_id: int | None = Field(default=None, foreign_key="reflection.id")
+    created_at: datetime = Field(sa_column=utc_column(index=True))
+    answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class ReflectionWait(SQLModel, table=True):

@@ -1,16 +1,17 @@
-"""Data access for reflections (心得体会): recording them, who has submitted, waiting chats."""
+"""Data access for reflections (心得体会): recording them and their files, who has submitted,
+private messages offered as one, waiting chats."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from storage.models import Member, Reflection, ReflectionWait
+from storage.models import Member, Reflection, ReflectionFile, ReflectionOffer, ReflectionWait
 
 # What each kind of submission is called: in the ledger's 形式 column, in /report, and (as
 # 语音心得 …) in the thanks and the archived file names.
@@ -18,15 +19,23 @@ KIND_NAMES = {
     "text": "文字",
     "voice": "语音",
     "audio": "录音",
+    "video": "视频",
     "video_note": "视频",
     "photo": "照片",
     "document": "文件",
 }
+# How the files of a kind are counted: 照片（3张）, 文件（2份）.
+KIND_UNITS = {"photo": "张", "document": "份", "audio": "段", "video": "段", "video_note": "段"}
+# Pages: a later one by the same member for the same session, in the same chat, is added to
+# their submission of that kind instead of starting another.
+PAGE_KINDS = frozenset({"photo", "document"})
+# Kinds whose files have a length.
+TIMED_KINDS = frozenset({"voice", "audio", "video", "video_note"})
 
 
 @dataclass(frozen=True)
 class NewReflection:
-    """What a handler read from one Telegram message."""
+    """What a handler read from one Telegram message (one page of an album)."""
 
     kind: str
     text: str | None = None
@@ -35,6 +44,17 @@ class NewReflection:
     duration: int | None = None
     size: int | None = None
     ext: str = ""
+    media_group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A message recorded: the reflection it is (part of), and its file if it has one."""
+
+    reflection: Reflection
+    file: ReflectionFile | None
+    # True when it joined a reflection recorded before (an album's next page, a later photo).
+    added: bool
 
 
 def record(
@@ -49,39 +69,150 @@ def record(
     now: datetime,
     late: bool,
     ack_pending: bool,
-) -> Reflection | None:
-    """Store a submission; None if this Telegram message was recorded before."""
-    statement = (
-        insert(Reflection)
-        .values(
+) -> Recorded | None:
+    """Store a message as a submission, or add it to one (an album's page, a later page of the
+    same kind); None if this Telegram message was recorded before."""
+    if by_message(session, chat_id, message_id) is not None:
+        return None
+    target = None
+    if item.file_id is not None and item.file_unique_id is not None:
+        if item.media_group_id is not None:
+            target = album(session, chat_id, item.media_group_id, member_id=member_id)
+        if target is None and item.kind in PAGE_KINDS:
+            target = latest_of_kind(
+                session, session_id=session_id, member_id=member_id, chat_id=chat_id, kind=item.kind
+            )
+    added = target is not None
+    if target is None:
+        target = Reflection(
             session_id=session_id,
             member_id=member_id,
             kind=item.kind,
             text=item.text,
-            file_id=item.file_id,
-            file_unique_id=item.file_unique_id,
             duration=item.duration,
-            size=item.size,
             chat_id=chat_id,
             message_id=message_id,
             via=via,
             submitted_at=now,
             late=late,
             ack_pending=ack_pending,
+            updated_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
-        .returning(col(Reflection.id))
-    )
-    new_id = session.execute(statement).scalar_one_or_none()
-    if new_id is None:
-        return None
-    return session.get_one(Reflection, new_id)
+        session.add(target)
+        session.flush()
+    else:
+        target.updated_at = now
+        target.ack_pending = target.ack_pending or ack_pending
+    assert target.id is not None
+    file = None
+    if item.file_id is not None and item.file_unique_id is not None:
+        file = ReflectionFile(
+            reflection_id=target.id,
+            chat_id=chat_id,
+            message_id=message_id,
+            media_group_id=item.media_group_id,
+            kind=item.kind,
+            file_id=item.file_id,
+            file_unique_id=item.file_unique_id,
+            size=item.size,
+            duration=item.duration,
+            ext=item.ext,
+            caption=item.text,
+            added_at=now,
+        )
+        session.add(file)
+        session.flush()
+        if added:
+            refresh_from_files(session, target)
+    return Recorded(target, file, added)
+
+
+def refresh_from_files(session: Session, row: Reflection) -> None:
+    """The reflection's text and length from its files: captions in page order, total time."""
+    files = files_of(session, row.id or 0)
+    captions = [f.caption for f in files if f.caption]
+    row.text = "\n".join(captions) if captions else None
+    if row.kind in TIMED_KINDS:
+        row.duration = sum(f.duration or 0 for f in files) or None
 
 
 def by_message(session: Session, chat_id: int, message_id: int) -> Reflection | None:
-    return session.exec(
+    """The reflection this message is, or is a page of."""
+    found = session.exec(
         select(Reflection).where(Reflection.chat_id == chat_id, Reflection.message_id == message_id)
     ).first()
+    if found is not None:
+        return found
+    return session.exec(
+        select(Reflection)
+        .join(ReflectionFile, col(ReflectionFile.reflection_id) == col(Reflection.id))
+        .where(ReflectionFile.chat_id == chat_id, ReflectionFile.message_id == message_id)
+    ).first()
+
+
+def file_by_message(session: Session, chat_id: int, message_id: int) -> ReflectionFile | None:
+    return session.exec(
+        select(ReflectionFile).where(
+            ReflectionFile.chat_id == chat_id, ReflectionFile.message_id == message_id
+        )
+    ).first()
+
+
+def album(
+    session: Session, chat_id: int, media_group_id: str, *, member_id: int | None = None
+) -> Reflection | None:
+    """The reflection holding pages of this album (Telegram's media_group_id), if any."""
+    query = (
+        select(Reflection)
+        .join(ReflectionFile, col(ReflectionFile.reflection_id) == col(Reflection.id))
+        .where(ReflectionFile.chat_id == chat_id, ReflectionFile.media_group_id == media_group_id)
+    )
+    if member_id is not None:
+        query = query.where(Reflection.member_id == member_id)
+    return session.exec(query).first()
+
+
+def latest_of_kind(
+    session: Session, *, session_id: int, member_id: int, chat_id: int, kind: str
+) -> Reflection | None:
+    """The member's latest submission of this kind for the session, sent in this chat."""
+    return session.exec(
+        select(Reflection)
+        .where(
+            Reflection.session_id == session_id,
+            Reflection.member_id == member_id,
+            Reflection.chat_id == chat_id,
+            Reflection.kind == kind,
+        )
+        .order_by(col(Reflection.id).desc())
+    ).first()
+
+
+def files_of(session: Session, reflection_id: int) -> list[ReflectionFile]:
+    """A reflection's files in page order: archived ones by number, then as sent."""
+    return list(
+        session.exec(
+            select(ReflectionFile)
+            .where(ReflectionFile.reflection_id == reflection_id)
+            .order_by(
+                col(ReflectionFile.position).is_(None),
+                col(ReflectionFile.position),
+                col(ReflectionFile.message_id),
+            )
+        )
+    )
+
+
+def file_counts(session: Session, reflection_ids: Collection[int]) -> dict[int, int]:
+    """How many files each reflection has."""
+    if not reflection_ids:
+        return {}
+    rows = session.exec(
+        select(ReflectionFile.reflection_id, func.count())
+        .where(col(ReflectionFile.reflection_id).in_(list(reflection_ids)))
+        .group_by(col(ReflectionFile.reflection_id))
+    )
+    return {reflection_id: int(n) for reflection_id, n in rows}
 
 
 def of_session(session: Session, session_id: int) -> list[tuple[Reflection, Member]]:
@@ -102,6 +233,17 @@ def submitted_member_ids(session: Session, session_id: int) -> set[int]:
     return set(rows)
 
 
+def has_submitted(session: Session, session_id: int, member_id: int) -> bool:
+    return (
+        session.exec(
+            select(Reflection.id).where(
+                Reflection.session_id == session_id, Reflection.member_id == member_id
+            )
+        ).first()
+        is not None
+    )
+
+
 def expected_members(
     session: Session, branch_id: int, *, joined_by: datetime | None = None
 ) -> list[Member]:
@@ -113,7 +255,8 @@ def expected_members(
 
 
 def pending_acks(session: Session) -> list[tuple[Reflection, Member]]:
-    """Group submissions still waiting for their (combined) thanks, oldest first."""
+    """Submissions still waiting for their thanks (combined in a group; an album's until its
+    pages are in), oldest first."""
     rows = session.exec(
         select(Reflection, Member)
         .join(Member, col(Member.id) == col(Reflection.member_id))
@@ -124,8 +267,109 @@ def pending_acks(session: Session) -> list[tuple[Reflection, Member]]:
 
 
 def mark_acked(session: Session, reflection_ids: Collection[int]) -> None:
+    """Their thanks went out, naming every file they have now."""
+    counts = file_counts(session, reflection_ids)
     for row in session.exec(select(Reflection).where(col(Reflection.id).in_(reflection_ids))):
         row.ack_pending = False
+        row.acked_files = counts.get(row.id or 0, 0)
+
+
+# --- private messages offered as a reflection ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferedPart:
+    """One message of an offer, as it will be recorded if the member says yes."""
+
+    message_id: int
+    item: NewReflection
+
+
+def offer_parts(offer: ReflectionOffer) -> list[OfferedPart]:
+    """The offer's messages in the order they were sent."""
+    parts = [
+        OfferedPart(int(p["message_id"]), NewReflection(**p["item"]))
+        for p in json.loads(offer.parts)
+    ]
+    return sorted(parts, key=lambda p: p.message_id)
+
+
+def add_offer(
+    session: Session,
+    *,
+    user_id: int,
+    chat_id: int,
+    message_id: int,
+    item: NewReflection,
+    now: datetime,
+) -> ReflectionOffer:
+    offer = ReflectionOffer(
+        user_id=user_id,
+        chat_id=chat_id,
+        message_id=message_id,
+        media_group_id=item.media_group_id,
+        parts=json.dumps([_part_json(message_id, item)], ensure_ascii=False),
+        created_at=now,
+    )
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def add_offer_part(
+    session: Session, offer: ReflectionOffer, *, message_id: int, item: NewReflection
+) -> bool:
+    """Another page of the offered album; False if it is there already."""
+    parts = json.loads(offer.parts)
+    if any(int(p["message_id"]) == message_id for p in parts):
+        return False
+    parts.append(_part_json(message_id, item))
+    offer.parts = json.dumps(parts, ensure_ascii=False)
+    session.add(offer)
+    return True
+
+
+def edit_offer_text(
+    session: Session, offer: ReflectionOffer, *, message_id: int, text: str | None
+) -> None:
+    """The member edited an offered message (its text or caption) before answering."""
+    parts = json.loads(offer.parts)
+    for part in parts:
+        if int(part["message_id"]) == message_id:
+            part["item"]["text"] = text
+    offer.parts = json.dumps(parts, ensure_ascii=False)
+    session.add(offer)
+
+
+def _part_json(message_id: int, item: NewReflection) -> dict[str, object]:
+    return {"message_id": message_id, "item": asdict(item)}
+
+
+def get_offer(session: Session, offer_id: int) -> ReflectionOffer | None:
+    return session.get(ReflectionOffer, offer_id)
+
+
+def offer_of_message(session: Session, chat_id: int, message_id: int) -> ReflectionOffer | None:
+    """The offer this private message started."""
+    return session.exec(
+        select(ReflectionOffer).where(
+            ReflectionOffer.chat_id == chat_id, ReflectionOffer.message_id == message_id
+        )
+    ).first()
+
+
+def offer_of_album(session: Session, chat_id: int, media_group_id: str) -> ReflectionOffer | None:
+    return session.exec(
+        select(ReflectionOffer).where(
+            ReflectionOffer.chat_id == chat_id, ReflectionOffer.media_group_id == media_group_id
+        )
+    ).first()
+
+
+def prune_offers(session: Session, *, before: datetime) -> int:
+    """Forget offers sent before `before` (they hold what the member wrote)."""
+    statement = delete(ReflectionOffer).where(col(ReflectionOffer.created_at) < before)
+    return int(session.connection().execute(statement).rowcount)
 
 
 # --- private chats waiting for a reflection ---------------------------------------------

@@ -7,6 +7,7 @@ and never commits.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -21,7 +22,7 @@ from bot.texts import reflections as T
 from storage import branches, reflections, themeday
 from storage.exports import ledger as ledger_export
 from storage.models import Branch, Member, Reflection, ThemeSession
-from storage.reflections import NewReflection
+from storage.reflections import NewReflection, Recorded
 
 
 def honorific(branch: Branch | None) -> str:
@@ -59,46 +60,109 @@ def names_html(members: list[Member], branch: Branch | None) -> SafeHtml:
     return SafeHtml(T.NAME_SEPARATOR.join(fmt("{n}{h}", n=m.name, h=title) for m in members))
 
 
-def ack_what(row: Reflection) -> str:
-    return rules.describe(row.kind, row.duration) + (T.ACK_LATE if row.late else "")
+@dataclass(frozen=True)
+class Received:
+    """A submission as its thanks name it: the files new since it was last thanked."""
+
+    row: Reflection
+    member: Member
+    files: int
+    # Thanked before: what is named now was added to it (a later page, another album).
+    added: bool
 
 
-def ack_text(items: list[tuple[Reflection, Member]], branch: Branch | None) -> str:
-    """One thanks naming everyone received (a single one reads as a sentence)."""
+def received(session: Session, rows: list[tuple[Reflection, Member]]) -> list[Received]:
+    """What the thanks for these submissions should name (files not yet thanked for)."""
+    counts = reflections.file_counts(session, [r.id for r, _ in rows if r.id is not None])
+    return [
+        Received(
+            row,
+            member,
+            files=counts.get(row.id or 0, 0) - row.acked_files,
+            added=row.acked_files > 0,
+        )
+        for row, member in rows
+    ]
+
+
+def ack_what(item: Received) -> str:
+    row = item.row
+    files = max(item.files, 1)
+    if item.added:
+        return fmt(T.ACK_ADDED, what=rules.describe_added(row.kind, None, files))
+    return rules.describe(row.kind, row.duration, files) + (T.ACK_LATE if row.late else "")
+
+
+def ack_text(items: list[Received], branch: Branch | None) -> str:
+    """One thanks naming everyone received, each member once (a single one reads as a
+    sentence)."""
     title = honorific(branch)
-    if len(items) == 1:
-        row, member = items[0]
-        return fmt(T.ACK_ONE, name=member.name, honorific=title, what=ack_what(row))
+    by_member: dict[int, list[Received]] = {}
+    for item in items:
+        by_member.setdefault(item.row.member_id, []).append(item)
+    if len(by_member) == 1:
+        [mine] = by_member.values()
+        return fmt(
+            T.ACK_ONE,
+            name=mine[0].member.name,
+            honorific=title,
+            what=T.NAME_SEPARATOR.join(ack_what(i) for i in mine),
+        )
     lines = "\n".join(
-        fmt(T.ACK_LINE, name=member.name, honorific=title, what=ack_what(row))
-        for row, member in items
+        fmt(
+            T.ACK_LINE,
+            name=mine[0].member.name,
+            honorific=title,
+            what=T.NAME_SEPARATOR.join(ack_what(i) for i in mine),
+        )
+        for mine in by_member.values()
     )
     return fmt(T.ACK_MANY, lines=SafeHtml(lines))
 
 
+def thank_privately(
+    services: Services, session: Session, rows: list[tuple[Reflection, Member]]
+) -> str:
+    """The thanks for submissions made in a private chat, their files archived; marks them
+    thanked. Returns the text (the caller sends it, or edits a question into it)."""
+    for row, member in rows:
+        archive_files(services, session, row, member)
+    branch = branches.get(session, rows[0][1].branch_id)
+    text = ack_text(received(session, rows), branch) + T.ACK_PRIVATE_MORE
+    reflections.mark_acked(session, [row.id for row, _ in rows if row.id is not None])
+    return text
+
+
 def flush_acks(services: Services, session: Session, now: datetime) -> int:
-    """Queue the combined thanks of every group whose submissions have gone quiet."""
+    """Queue the thanks of every chat whose submissions have gone quiet: a group's combined,
+    a private chat's album once its pages are in."""
     by_chat: dict[int, list[tuple[Reflection, Member]]] = defaultdict(list)
     for row, member in reflections.pending_acks(session):
         by_chat[row.chat_id].append((row, member))
     sent = 0
     for chat_id, items in by_chat.items():
-        branch = branches.by_chat(session, chat_id)
+        private = chat_id > 0
+        branch = branches.get(session, items[0][1].branch_id) if private else None
+        branch = branch or branches.by_chat(session, chat_id)
+        delay = rules.ALBUM_QUIET if private else ack_delay(branch)
         ready = rules.ack_ready(
-            (row.submitted_at for row, _ in items),
+            (row.updated_at or row.submitted_at for row, _ in items),
             now=now,
-            delay=ack_delay(branch),
-            max_wait=max(rules.ACK_MAX_WAIT, ack_delay(branch)),
+            delay=delay,
+            max_wait=max(rules.ACK_MAX_WAIT, delay),
         )
         if not ready:
             continue
         ids = [row.id for row, _ in items if row.id is not None]
+        for row, member in items:
+            archive_files(services, session, row, member)
+        text = ack_text(received(session, items), branch)
         services.outbox.message(
             session,
             chat_id,
-            ack_text(items, branch),
+            text + (T.ACK_PRIVATE_MORE if private else ""),
             reply_to=items[0][0].message_id if len(items) == 1 else None,
-            dedupe_key=f"reflect.ack:{chat_id}:{ids[0]}",
+            dedupe_key=f"reflect.ack:{chat_id}:{ids[0]}:{items[0][0].acked_files}",
             kind="reflect.ack",
             ref=",".join(map(str, ids)),
         )
@@ -163,6 +227,7 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
     """Who submitted (kind, time, late), who has not, and totals, for one session."""
     tz = services.settings.tz
     rows = reflections.of_session(session, theme.id or 0)
+    counts = reflections.file_counts(session, [r.id for r, _ in rows if r.id is not None])
     by_member: dict[int, tuple[Member, list[Reflection]]] = {}
     for row, member in rows:
         by_member.setdefault(row.member_id, (member, []))[1].append(row)
@@ -183,7 +248,7 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
         kinds = "；".join(
             fmt(
                 T.REPORT_ITEM,
-                kind=rules.short_kind(r.kind, r.duration),
+                kind=rules.short_kind(r.kind, r.duration, counts.get(r.id or 0, 0)),
                 time=cn_format.moment(r.submitted_at, tz, with_weekday=False),
             )
             + (T.REPORT_LATE if r.late else "")
@@ -236,11 +301,19 @@ def submit(
     chat_id: int,
     message_id: int,
     via: str,
-) -> Reflection | None:
-    """Record a submission and queue its file for the archive; None if recorded before."""
-    now = services.now()
+    at: datetime | None = None,
+) -> Recorded | None:
+    """Record a submission (or add a page to one) and archive its file; None if recorded
+    before. `at`: when it was sent, if not now (a private message the member confirmed later).
+
+    Group submissions and an album's pages wait for their thanks (`flush_acks`), and an
+    album's pages are archived then, numbered in the order they were sent, since they may
+    arrive in any order; other files are archived at once.
+    """
+    now = at or services.now()
     assert theme.id is not None and member.id is not None
-    row = reflections.record(
+    album = item.media_group_id is not None
+    found = reflections.record(
         session,
         session_id=theme.id,
         member_id=member.id,
@@ -250,25 +323,58 @@ def submit(
         via=via,
         now=now,
         late=now > theme.deadline,
-        # Group submissions are thanked together after a quiet moment (schedules/thanks.py).
-        ack_pending=chat_id < 0,
+        # Group submissions are thanked together after a quiet moment (schedules/thanks.py),
+        # a private album once all its pages are in.
+        ack_pending=chat_id < 0 or album,
     )
-    if row is None:
+    if found is None:
         return None
-    if item.file_id is not None and item.file_unique_id is not None:
-        local_day = now.astimezone(services.settings.tz).date().isoformat()
+    if found.file is not None and not album:
+        waiting = [
+            f
+            for f in reflections.files_of(session, found.reflection.id or 0)
+            if f.archive_id is None
+        ]
+        if all(f.media_group_id is None for f in waiting):
+            archive_files(services, session, found.reflection, member, theme)
+    return found
+
+
+def archive_files(
+    services: Services,
+    session: Session,
+    row: Reflection,
+    member: Member,
+    theme: ThemeSession | None = None,
+) -> None:
+    """Queue the reflection's files not yet archived, numbered after those that are, in the
+    order they were sent: …_照片心得.jpg alone, …_照片心得_1.jpg, _2, _3 for several pages."""
+    files = reflections.files_of(session, row.id or 0)
+    waiting = [f for f in files if f.archive_id is None]
+    if not waiting:
+        return
+    theme = theme or themeday.get(session, row.session_id)
+    if theme is None:
+        return
+    done = len(files) - len(waiting)
+    numbered = len(files) > 1 or any(f.media_group_id is not None for f in files)
+    # Per branch, like the study materials, so two branches meeting on the same day never
+    # share a folder; named after the day it was sent.
+    local_day = row.submitted_at.astimezone(services.settings.tz).date().isoformat()
+    folder = [branch_folder(session, theme), f"{theme.local_date.isoformat()} 主题党日"]
+    label = T.KIND_LABELS.get(row.kind, "心得")
+    for n, file in enumerate(sorted(waiting, key=lambda f: f.message_id), start=done + 1):
         archived = services.archive.queue(
             session,
-            file_id=item.file_id,
-            file_unique_id=item.file_unique_id,
-            size=item.size,
-            # Per branch, like the study materials, so two branches meeting on the same
-            # day never share a folder.
-            folder=[branch_folder(session, theme), f"{theme.local_date.isoformat()} 主题党日"],
-            name=[local_day, member.name, T.KIND_LABELS[item.kind]],
-            ext=item.ext,
+            file_id=file.file_id,
+            file_unique_id=file.file_unique_id,
+            size=file.size,
+            folder=folder,
+            name=[local_day, member.name, label, *([str(n)] if numbered else [])],
+            ext=file.ext,
             kind="reflection",
             ref=row.id or "",
         )
-        row.archive_id = archived.id
-    return row
+        file.archive_id = archived.id
+        file.position = n
+        session.add(file)

@@ -45,10 +45,8 @@ FESTIVALS = {
     "national_day": "🇨🇳 国庆节快乐！祝伟大祖国繁荣昌盛，祝各位老同志健康长寿、生活幸福！",
     "double_ninth": (
         "🌼 <b>今天是重阳节（{date}），是咱们老年人自己的节日！</b>\n"
-        "九九重阳，久久安康。支部全体同志向各位老同志致以最温暖的节日问候："
-        "感谢您为党和人民奉献了大半辈子，如今该好好享福了。"
-        "祝您身体硬朗、心情舒畅、健康长寿，儿孙孝顺，晚年幸福！\n"
-        "天气转凉，请注意添衣保暖；有什么困难，随时告诉支部，我们一直在您身边。"
+        "九九重阳，久久安康。感谢您为党和人民奉献了大半辈子，"
+        "祝您身体硬朗、心情舒畅、健康长寿！天凉了，请添衣保暖；有困难随时告诉支部。"
     ),
 }
 
@@ -149,18 +147,18 @@ SAMPLE_NAME = "王建国"
 # --- /birthday -------------------------------------------------------------------------------
 
 BIRTHDAY_HELP = (
-    "<b>登记生日</b>\n"
-    "• 按公历：<code>/birthday 1950-03-12</code>\n"
-    "• 按农历：<code>/birthday 农历 1950-02-08</code>（也可以写 农历1950年二月初八；"
-    "闰月写 农历1941年闰六月初十）\n"
-    "• 只想私下收到祝福、不在群里提名字：<code>/birthday 不公开</code>；"
-    "改回来：<code>/birthday 公开</code>\n"
-    "• 在和我的私聊里发 /birthday，可以直接点按钮选。\n\n"
+    "<b>登记生日</b>：私聊里发 /birthday 点按钮选；或发 <code>/birthday 1950-03-12</code>，"
+    "农历发 <code>/birthday 农历 1950-02-08</code>。不在群里提名字：<code>/birthday 不公开</code>。"
+)
+# One tap away (the "ℹ️ 日子怎么算" button under /birthday).
+BIRTHDAY_RULES = (
     "<b>祝福的日子怎么算</b>\n"
     "• 公历2月29日出生的，平年在2月28日祝福。\n"
     "• 农历三十出生的，那年这个月只有29天时，在二十九祝福。\n"
-    "• 农历闰月出生的，{leap_rule}。"
+    "• 农历闰月出生的，{leap_rule}。\n"
+    "农历也可以写成 农历1950年二月初八；闰月写 农历1941年闰六月初十。"
 )
+BUTTON_RULES = "ℹ️ 日子怎么算"
 LEAP_RULE_HELP_ORDINARY = "每年在同月份的平月祝福（例如闰六月出生，在六月祝福）"
 LEAP_RULE_HELP_LEAP = "在有同一个闰月的年份按闰月祝福，其他年份在同月份的平月祝福"
 BIRTHDAY_CURRENT = "您登记的生日：<b>{birth}</b>，群里祝福：{public}。"
@@ -291,3 +289,59 @@ MEDAL_NONE = (
     "🏅 {year}年（{branch}）名单里没有今年党龄满50年的同志。"
     "如果名单上的入党日期不全，请补全后再导入。"
 )
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = (
+    "BIRTHDAY_GROUP",
+    "BIRTHDAY_ROUND_GROUP",
+    "BIRTHDAY_PRIVATE",
+    "ANNIVERSARY_PRIVATE",
+    "ANNIVERSARY_GROUP",
+    "ANNIVERSARY_50",
+    "FESTIVALS",
+    "BIRTHDAY_HELP",
+    "BIRTHDAY_RULES",
+    "LEAP_RULE_HELP_ORDINARY",
+    "LEAP_RULE_HELP_LEAP",
+    "BIRTHDAY_CURRENT",
+    "BIRTHDAY_NONE",
+    "PUBLIC_YES",
+    "PUBLIC_NO",
+    "BIRTHDAY_SAVED",
+    "NEXT_BIRTHDAY",
+    "BIRTHDAY_BAD",
+    "BIRTHDAY_PRIVATE_SET",
+    "BIRTHDAY_PRIVATE_NOT_STARTED",
+    "BIRTHDAY_PUBLIC_SET",
+    "BIRTHDAY_NOT_MEMBER",
+    "BIRTHDAY_CHOOSE_CALENDAR",
+    "BIRTHDAY_CHOOSE_DECADE",
+    "BIRTHDAY_CHOOSE_YEAR",
+    "BIRTHDAY_CHOOSE_MONTH",
+    "BIRTHDAY_CHOOSE_DAY",
+    "BUTTON_SOLAR",
+    "BUTTON_LUNAR",
+    "BUTTON_MAKE_PRIVATE",
+    "BUTTON_MAKE_PUBLIC",
+    "BUTTON_BACK",
+    "BUTTON_DECADE",
+    "BUTTON_CLAIM",
+    "BUTTON_RULES",
+    "BUTTON_EXPIRED",
+    "ROSTER_GROUP_NOTE",
+    "CLAIM_LIST",
+    "CLAIM_PRIVATE_ONLY",
+    "CLAIM_NONE_LEFT",
+    "CLAIM_ALREADY_LINKED",
+    "CLAIM_SENT",
+    "CLAIM_TAKEN",
+    "CLAIM_CONFIRMED_MEMBER",
+    "CLAIM_REJECTED_MEMBER",
+    "CLAIM_STALE",
+    "CLAIM_NO_ADMIN",
+    "UPCOMING_PRIVATE_ONLY",
+)
+MEMBER_HELP = ("BIRTHDAY_RULES",)

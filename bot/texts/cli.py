@@ -153,3 +153,10 @@ QUIZ_DONE = (
     "已导出“{title}”：{participants}人参加 → {path}"
     " / exported {participants} participants to {path}"
 )
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = ()
+MEMBER_HELP = ()

@@ -54,3 +54,16 @@ BAD_WHEN = "没看懂“{text}”。请写上哪天、几点，" + WHEN_EXAMPLES
 WHEN_NEEDS_TIME = "请写上几点，例如：{text}上午9点。"
 WHEN_NEEDS_DATE = "请写上哪一天，例如：明天{text}、下周三{text}。"
 WHEN_AMBIGUOUS = "“{text}”可以有几种读法，请在日子和时间之间空一格，例如：11月1日 19:00。"
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = (
+    "NO_TIME",
+    "BAD_TIME",
+    "NO_SUCH_HOUR",
+    "NO_SUCH_MINUTE",
+    "PERIOD_MISMATCH",
+)
+MEMBER_HELP = ()

@@ -190,3 +190,10 @@ BRANCH_ERROR = (
 
 SUMMARY_OK = ("一切正常。", "All checks passed.")
 SUMMARY_BAD = ("有 {count} 项需要处理，见上面的 ✗。", "{count} problem(s) to fix; see the ✗ lines.")
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = ()
+MEMBER_HELP = ()

@@ -35,3 +35,10 @@ QUIZ_EXPORT_XLSX_CAPTION = (
 QUIZ_EXPORT_CSV_CAPTION = "同样的每人成绩（CSV 格式，Excel 可以直接打开）。"
 QUIZ_EXPORT_FAILED = "抱歉，成绩表没能生成，请稍后再试。"
 QUIZ_EXPORT_BUTTON = "{title}（{date}）"
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = ()
+MEMBER_HELP = ()

@@ -13,3 +13,8 @@ NOT_YOURS = "这是别人的操作按钮。"
 PRESS_A_BUTTON = "请点上面消息里的按钮来选择。"
 NOT_UNDERSTOOD = "没看懂“{text}”。{hint}"
 TYPE_HINT = "\n（也可以直接打字告诉我）"
+
+# --- who reads these ------------------------------------------------------------------------
+# Admins and staff only (see docs/architecture.md, "Texts").
+MEMBER_TEXTS: tuple[str, ...] = ()
+MEMBER_HELP: tuple[str, ...] = ()

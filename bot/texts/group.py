@@ -24,3 +24,8 @@ SETUP_FOLLOWED = (
 SETUP_CHECK_FAILED = (
     "刚才没能联系上 Telegram，确认不了本群的情况，所以还没有设置。请过一会儿再发一次 /setup。"
 )
+
+# --- who reads these ------------------------------------------------------------------------
+# Admins and staff only (see docs/architecture.md, "Texts").
+MEMBER_TEXTS: tuple[str, ...] = ()
+MEMBER_HELP: tuple[str, ...] = ()

@@ -106,7 +106,7 @@ CLOSED_BY_ADMIN = (
 GROUP_INTRO = (
     "📝 <b>知识测试：{title}</b>\n"
     "共{count}题，满分{full}分。下面每一题是一个投票，点选项就能作答，每题不限时，慢慢来。\n"
-    "每题只能答一次，以第一次为准；多选题选好后点“投票”。\n"
+    "每题以第一次作答为准；多选题选好后点“投票”（Vote）。\n"
     "{closes}截止。祝大家答题顺利！"
 )
 PRIVATE_INTRO = (
@@ -191,3 +191,51 @@ RESULTS_EXPORT_HINT = "\n\n私聊发送 /export 可以下载成绩表。"
 RESULTS_NONE = "{branch}还没有开始过知识测试。"
 NO_AVERAGE = "—"
 # A button label: plain text, not HTML.
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = (
+    "GROUP_INTRO",
+    "PRIVATE_INTRO",
+    "START_BUTTON",
+    "POLL_MULTI",
+    "SUMMARY",
+    "SUMMARY_SCORES",
+    "SUMMARY_SCORE_LINE",
+    "SUMMARY_MORE",
+    "SUMMARY_NOBODY",
+    "LATE_ANSWER",
+    "NOT_FOUND",
+    "NOT_A_MEMBER",
+    "NOT_STARTED",
+    "CLOSED",
+    "IN_THE_GROUP",
+    "ALREADY_DONE",
+    "WELCOME",
+    "WELCOME_BACK",
+    "WELCOME_AGAIN",
+    "QUESTION",
+    "QUESTION_OPTION",
+    "MARK_RIGHT",
+    "MARK_CHOSEN_WRONG",
+    "KIND_SINGLE",
+    "KIND_MULTI",
+    "MULTI_HINT",
+    "CONFIRM_BUTTON",
+    "RIGHT",
+    "WRONG",
+    "EXPLANATION",
+    "FINISHED",
+    "FINISHED_RETRY",
+    "AGAIN_BUTTON",
+    "TAP_STALE",
+    "TAP_NOT_YOURS",
+    "TAP_ANSWERED",
+    "TAP_CLOSED",
+    "TAP_PICK_FIRST",
+    "TAP_RECORDED",
+    "TAP_NOT_ADMIN",
+)
+MEMBER_HELP = ()

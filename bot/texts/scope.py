@@ -11,3 +11,10 @@ CHOSEN = (
 QUESTION_GONE = "这个选择已经过期了，请重新发一次命令。"
 ONLY_ONE = "您只管理“{branch}”一个支部，命令都按这个支部办理，不用选择。"
 IN_GROUP = "在支部群里，命令都是针对本群支部“{branch}”的。私聊时发 /branch 可以选择支部。"
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = ()
+MEMBER_HELP = ()

@@ -46,3 +46,8 @@ OPEN_PRIVATE = "⚙️ 打开支部设置"
 
 MENU_TITLE = "⚙️ 支部设置"
 MENU_CHANGE = "修改支部设置"
+
+# --- who reads these ------------------------------------------------------------------------
+# Admins and staff only (see docs/architecture.md, "Texts").
+MEMBER_TEXTS: tuple[str, ...] = ()
+MEMBER_HELP: tuple[str, ...] = ()

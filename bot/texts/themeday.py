@@ -5,22 +5,22 @@
 HEADER = (
     "📅 <b>{date} 主题党日</b>\n"
     "学习主题：<b>{topic}</b>\n\n"
-    "各位老同志好！今天的学习材料就在下面，请大家抽空慢慢学习。\n"
-    "学完后，请<b>回复这条消息</b>或下面的邀请消息，谈谈心得体会："
-    "打字、发语音、或把手写的心得拍照发来都可以。\n"
+    "各位老同志好！今天的学习材料就在下面，请抽空慢慢学。\n"
+    "学完后，请<b>回复这条消息</b>（Reply）或下面的邀请消息，谈谈心得："
+    "打字、发语音、拍手写稿都行。\n"
     "交流截止：{deadline}。"
 )
 HEADER_NO_MATERIALS = (
     "📅 <b>{date} 主题党日</b>\n"
     "学习主题：<b>{topic}</b>\n\n"
-    "各位老同志好！今天是主题党日，请大家围绕主题学习思考。\n"
-    "学完后，请<b>回复这条消息</b>或下面的邀请消息，谈谈心得体会："
-    "打字、发语音、或把手写的心得拍照发来都可以。\n"
+    "各位老同志好！今天是主题党日，请围绕主题学习思考。\n"
+    "学完后，请<b>回复这条消息</b>（Reply）或下面的邀请消息，谈谈心得："
+    "打字、发语音、拍手写稿都行。\n"
     "交流截止：{deadline}。"
 )
 INVITATION = (
     "📝 <b>心得交流</b>（{topic}）\n"
-    "学完材料后，请<b>回复这条消息</b>，发文字、语音或手写心得的照片都行；"
+    "学完材料后，请<b>回复这条消息</b>（Reply），发文字、语音或手写心得的照片都行；"
     "不方便在群里发的，点下面的按钮私下交给我。\n"
     "截止：{deadline}。谢谢大家！"
 )
@@ -158,3 +158,17 @@ PUSH_IN_PROGRESS = (
     "“{branch}”的主题党日（{topic}）已经在推送了，消息正在陆续发到群里，不会重复发送。"
     "如果确实要再推送一次新的，请等群里的消息都发完、过一分钟后再发 /push。"
 )
+
+# --- who reads these -------------------------------------------------------------------------
+# Texts addressed to members (retirees): at most 120 characters each, tags left out
+# (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be
+# longer. See docs/architecture.md, "Texts".
+MEMBER_TEXTS = (
+    "HEADER",
+    "HEADER_NO_MATERIALS",
+    "INVITATION",
+    "INVITATION_BUTTON",
+    "MATERIAL_CAPTION",
+    "DEFAULT_TOPIC",
+)
+MEMBER_HELP = ()

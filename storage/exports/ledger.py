@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage import reflections
-from storage.models import ArchiveFile, Branch, Member, Reflection, ThemeSession
+from storage.models import ArchiveFile, Branch, Member, Reflection, ReflectionFile, ThemeSession
 from storage.spreadsheets import SheetSpec, write_xlsx
 
 NOT_SUBMITTED = "未提交"
@@ -184,14 +184,14 @@ def _session_rows(
 ) -> Iterator[list[object]]:
     """One row per submission, and one per member who has not submitted, in member order."""
     found = session.exec(
-        select(Reflection, ArchiveFile)
-        .outerjoin(ArchiveFile, col(ArchiveFile.id) == col(Reflection.archive_id))
+        select(Reflection)
         .where(Reflection.session_id == theme.id)
         .order_by(col(Reflection.member_id), col(Reflection.submitted_at), col(Reflection.id))
     ).all()
-    by_member: dict[int, list[tuple[Reflection, ArchiveFile | None]]] = {}
-    for reflection, archive_row in found:
-        by_member.setdefault(reflection.member_id, []).append((reflection, archive_row))
+    files = _files_of(session, [r.id for r in found if r.id is not None])
+    by_member: dict[int, list[Reflection]] = {}
+    for reflection in found:
+        by_member.setdefault(reflection.member_id, []).append(reflection)
     members = expected_for(session, theme, staff_ids)
     known = {m.id for m in members}
     extra_ids = [mid for mid in by_member if mid not in known]
@@ -220,8 +220,8 @@ def _session_rows(
             continue
         stats.submitted += 1
         stats.items += len(items)
-        stats.late += any(r.late for r, _ in items)
-        for reflection, stored in items:
+        stats.late += any(r.late for r in items)
+        for reflection in items:
             yield [
                 *head,
                 member.name,
@@ -230,20 +230,48 @@ def _session_rows(
                 reflection.late,
                 reflections.KIND_NAMES.get(reflection.kind, reflection.kind),
                 reflection.text,
-                reflection.duration
-                if reflection.kind in ("voice", "audio", "video_note")
-                else None,
-                _file_cell(stored, archived),
+                reflection.duration if reflection.kind in reflections.TIMED_KINDS else None,
+                _files_cell(files.get(reflection.id or 0, []), archived),
             ]
 
 
-def _file_cell(row: ArchiveFile | None, archived: list[str]) -> str | None:
-    if row is None:
-        return None
-    if row.status == "done":
-        archived.append(row.rel_path)
-        return row.rel_path
-    return FILE_NOTES.get(row.status, "")
+def _files_of(
+    session: Session, reflection_ids: list[int]
+) -> dict[int, list[tuple[ReflectionFile, ArchiveFile | None]]]:
+    """Each reflection's files in page order, with their archived copies."""
+    found: dict[int, list[tuple[ReflectionFile, ArchiveFile | None]]] = {}
+    if not reflection_ids:
+        return found
+    rows = session.exec(
+        select(ReflectionFile, ArchiveFile)
+        .outerjoin(ArchiveFile, col(ArchiveFile.id) == col(ReflectionFile.archive_id))
+        .where(col(ReflectionFile.reflection_id).in_(reflection_ids))
+        .order_by(
+            col(ReflectionFile.reflection_id),
+            col(ReflectionFile.position).is_(None),
+            col(ReflectionFile.position),
+            col(ReflectionFile.message_id),
+        )
+    ).all()
+    for file, stored in rows:
+        found.setdefault(file.reflection_id, []).append((file, stored))
+    return found
+
+
+def _files_cell(
+    files: list[tuple[ReflectionFile, ArchiveFile | None]], archived: list[str]
+) -> str | None:
+    """The archived names of a reflection's files, one a line (a note for one not kept)."""
+    cells = []
+    for _, stored in files:
+        if stored is None:
+            cells.append(FILE_NOTES["pending"])
+        elif stored.status == "done":
+            archived.append(stored.rel_path)
+            cells.append(stored.rel_path)
+        else:
+            cells.append(FILE_NOTES.get(stored.status, ""))
+    return "\n".join(cells) if cells else None
 
 
 def write_zip(zip_path: Path, archive_dir: Path, rel_paths: Sequence[str]) -> int:

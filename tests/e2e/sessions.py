@@ -15,16 +15,21 @@ _keys = itertools.count(1)
 
 
 async def push_session(
-    harness: Harness, topic: str = "学习党的二十届四中全会精神", *, deadline: datetime | None = None
+    harness: Harness,
+    topic: str = "学习党的二十届四中全会精神",
+    *,
+    deadline: datetime | None = None,
+    chat_id: int = GROUP_ID,
 ) -> tuple[int, int]:
-    """Push a session now; returns (session id, invitation message id)."""
+    """Push a session now (to the branch of `chat_id`); returns (session id, invitation message
+    id)."""
     runner = harness.runner
     assert runner is not None
     now = harness.clock.now()
     local = now.astimezone(harness.services.settings.tz)
     default_deadline, reminders = themeday.default_schedule(local)
     async with runner.db.write() as s:
-        branch = branches.by_chat(s, GROUP_ID)
+        branch = branches.by_chat(s, chat_id)
         assert branch is not None and branch.id is not None
         theme, _ = themeday.create(
             s,
@@ -42,7 +47,7 @@ async def push_session(
         outbox = harness.services.outbox
         outbox.message(
             s,
-            GROUP_ID,
+            chat_id,
             fmt("<b>主题党日</b>：{topic}", topic=topic),
             kind="themeday.header",
             ref=str(session_id),
@@ -52,11 +57,11 @@ async def push_session(
         )
         outbox.message(
             s,
-            GROUP_ID,
+            chat_id,
             "学完后，请<b>回复</b>这条消息提交心得体会。",
             kind="themeday.invitation",
             ref=str(session_id),
             keyboard=InlineKeyboardMarkup([[button]]),
         )
     await harness.settle()
-    return session_id, harness.fake.sent(GROUP_ID)[-1]["message_id"]
+    return session_id, harness.fake.sent(chat_id)[-1]["message_id"]

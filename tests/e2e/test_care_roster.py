@@ -241,12 +241,20 @@ async def test_birthday_commands_and_their_mistakes(harness: Harness) -> None:
     assert "之后" in future
     assert "看不懂" in nonsense
     assert "只在私聊里" in private
-    assert (
-        "2月29日" in help_
-        and "二十九" in help_
-        and "闰月" in help_
-        and "不公开（只私下祝福）" in help_
+    assert "不公开（只私下祝福）" in help_ and "/birthday 农历" in help_
+    assert len(help_) <= 170  # the member's current birthday, and how to register: one screen
+    # How the day of the greeting is worked out is one tap away.
+    menu = harness.fake.sent(LI)[-1]
+    rules_button = next(
+        b["callback_data"]
+        for row in menu["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "ℹ️ 日子怎么算"
     )
+    harness.fake.press(LI, LI, menu["message_id"], rules_button)
+    await harness.settle()
+    rules = harness.texts(LI)[-1]
+    assert "2月29日" in rules and "二十九" in rules and "闰月" in rules
     with harness.session() as s:
         li = s.exec(select(Member).where(Member.user_id == LI)).one()
     assert li.birth == "L1950-02-08" and not li.public_birthday

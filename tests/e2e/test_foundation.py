@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.app import AlreadyRunning, BotRunner
 from bot.texts import common as T
-from handlers.callbacks import ExportMenu, LedgerPeriod, QuizExport
+from handlers.callbacks import ExportMenu, HelpTopic, LedgerPeriod, QuizExport
 from storage import branches, inbox
 from storage.models import Branch, InboxUpdate, Member, OutboxMessage, Person
 from tests.e2e.harness import (
@@ -75,10 +75,16 @@ async def test_member_help_explains_replying_and_hides_admin_commands(harness: H
     harness.fake.message(GROUP_ID, LI, "/help")
     await harness.settle()
 
-    text = harness.texts(GROUP_ID)[-1]
-    assert text.startswith("怎样参加学习\n")  # the help, not the /start greeting
-    assert "回复" in text and "/help" in text
-    assert "/setup" not in text
+    [answer] = [m for m in harness.fake.sent(GROUP_ID) if "怎样参加学习" in m["text"]]
+    assert "<b>回复</b>（Reply）" in answer["_html"]  # named as the English apps show it
+    assert "/setup" not in answer["text"]
+    # The longer help is one tap away: how to hand in, answer, get reminders, every command.
+    buttons = [b["text"] for row in answer["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["📝 怎样交心得", "✅ 怎样答题", "🔔 收提醒和祝福", "📋 全部命令"]
+    harness.fake.press(LI, GROUP_ID, answer["message_id"], HelpTopic("commands").build())
+    await harness.settle()
+    commands = harness.texts(GROUP_ID)[-1]
+    assert "/reflect" in commands and "/help" in commands and "/setup" not in commands
 
 
 async def test_admin_and_staff_help_list_their_commands(harness: Harness) -> None:

@@ -170,7 +170,7 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     texts = harness.texts(GROUP_ID)
     methods = [m["_method"] for m in harness.fake.sent(GROUP_ID)]
     assert methods[-5:] == ["sendMessage", "sendPoll", "sendPoll", "sendPoll", "sendMessage"]
-    assert "每题只能答一次" in texts[-5]  # the intro before the polls
+    assert "以第一次作答为准" in texts[-5]  # the intro before the polls
     assert "开始了（群里答题）" in texts[-1]  # the answer to the secretary's press
     assert "11月29日（周日）09:00截止" in texts[-1]
 

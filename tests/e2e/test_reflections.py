@@ -17,7 +17,7 @@ from bot.__main__ import main
 from bot.texts import common as T
 from bot.texts import reflections as RT
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
-from storage.models import ArchiveFile, Reflection, ReflectionWait
+from storage.models import ArchiveFile, Reflection, ReflectionFile, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
 from tests.e2e.sessions import push_session
@@ -58,6 +58,17 @@ def stored(harness: Harness) -> list[Reflection]:
         return list(s.exec(select(Reflection).order_by(col(Reflection.id))))
 
 
+def files_of(harness: Harness, row: Reflection) -> list[ReflectionFile]:
+    with harness.session() as s:
+        return list(
+            s.exec(
+                select(ReflectionFile)
+                .where(ReflectionFile.reflection_id == row.id)
+                .order_by(col(ReflectionFile.message_id))
+            )
+        )
+
+
 async def three_replies(harness: Harness, invitation: int) -> dict[str, Any]:
     f = harness.fake
     wang = f.message(GROUP_ID, WANG, "学习了全会精神，深受教育。", reply_to=invitation)
@@ -82,8 +93,9 @@ async def test_members_reply_with_text_voice_photo_and_one_sends_privately(
 
     f.message(CHEN, CHEN, f"/start reflect_{session_id}")
     await harness.settle()
-    assert "请直接在这里发来" in harness.texts(CHEN)[-1]
-    assert "/cancel" in harness.texts(CHEN)[-1]
+    assert "请在这里发来" in harness.texts(CHEN)[-1]
+    [[cancel]] = f.sent(CHEN)[-1]["reply_markup"]["inline_keyboard"]
+    assert cancel["text"] == "取消"
     f.message(CHEN, CHEN, voice=f.file(CHEN_VOICE, kind="voice", duration=45))
     await harness.settle()
     assert harness.texts(CHEN)[-1].startswith("已收到陈桂兰同志的语音心得（45秒），谢谢！")
@@ -103,7 +115,10 @@ async def test_members_reply_with_text_voice_photo_and_one_sends_privately(
         ("voice", "private", session_id),
     ]
     assert rows[0].text == "学习了全会精神，深受教育。"
-    assert (rows[1].duration, rows[1].size) == (72, len(VOICE))
+    assert rows[1].duration == 72
+    assert [(f.kind, f.size, f.duration) for f in files_of(harness, rows[1])] == [
+        ("voice", len(VOICE), 72)
+    ]
     assert rows[2].text == "手写的心得"
     assert [r.message_id for r in rows[:3]] == [sent[k]["message_id"] for k in sent]
     assert not any(r.late for r in rows)
@@ -167,7 +182,7 @@ async def test_scheduled_reminders_and_catch_up_on_the_same_day(harness: Harness
     await harness.setup_branch()
     _, invitation = await push_session(harness)  # reminders 11-28 09:00 and 12-03 09:00
     f = harness.fake
-    f.message(GROUP_ID, WANG, "心得", reply_to=invitation)
+    f.message(GROUP_ID, WANG, "学习体会：坚定信心。", reply_to=invitation)
     f.message(GROUP_ID, LI, "大家好")
     await harness.settle()
 
@@ -223,7 +238,8 @@ async def test_single_thanks_say_what_came_and_big_voice_is_kept_by_file_id(
     assert acks(harness)[-1] == "已收到李秀英同志的语音心得（30分钟），谢谢！"
     files = await archived(harness)
     assert files[-1].status == "too_big" and files[-1].file_id == big["file_id"]
-    assert stored(harness)[-1].size == 25 * 1024 * 1024
+    [big_file] = files_of(harness, stored(harness)[-1])
+    assert big_file.size == 25 * 1024 * 1024
 
 
 async def test_late_submissions_and_replies_to_an_older_session(harness: Harness) -> None:
@@ -305,7 +321,8 @@ async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness)
     harness.clock.advance(timedelta(hours=13))
     f.message(LI, LI, "隔了一夜才发")
     await harness.settle()
-    assert "已经过了一段时间" in harness.texts(LI)[-1]
+    # Asked about like any message sent without the button, not taken as the reflection.
+    assert harness.texts(LI)[-1].startswith("要把这条作为本次主题党日")
     assert len(stored(harness)) == 1
 
     f.message(OUTSIDER_ID, OUTSIDER_ID, f"/start reflect_{session_id}")
@@ -415,7 +432,7 @@ async def test_only_admins_and_staff_get_the_ledger_and_never_in_the_group(
     await harness.setup_branch()
     session_id, invitation = await push_session(harness)
     f = harness.fake
-    f.message(GROUP_ID, WANG, "心得", reply_to=invitation)
+    f.message(GROUP_ID, WANG, "学习体会：坚定信心。", reply_to=invitation)
     f.message(GROUP_ID, WANG, "/export")
     f.message(WANG, WANG, "/export")
     f.message(GROUP_ID, WANG, "/report")

@@ -409,6 +409,7 @@ class FakeBotApi:
         self._paths: dict[str, _File] = {}
         self._polls: dict[str, _Poll] = {}
         self._callbacks: dict[str, JSON] = {}  # unanswered: id -> CallbackQuery
+        self._held: dict[tuple[int, int], tuple[JSON, _Chat]] = {}  # album pages not yet sent
         self._seq = itertools.count(1)
 
         # --- updates and faults ---
@@ -662,9 +663,12 @@ class FakeBotApi:
         caption: str | None = None,
         voice: JSON | None = None,
         audio: JSON | None = None,
+        video: JSON | None = None,
         video_note: JSON | None = None,
         photo: list[JSON] | None = None,
         document: JSON | None = None,
+        sticker: str | None = None,
+        location: tuple[float, float] | None = None,
         sender_chat: JSON | None = None,
         new_chat_members: list[int] | None = None,
         media_group_id: str | None = None,
@@ -674,8 +678,109 @@ class FakeBotApi:
         ``user_id=None`` with ``sender_chat`` models an anonymous admin (the group itself) or a
         linked channel. In a group under privacy mode (bot not admin) Telegram only delivers
         commands, replies to the bot and service messages; others are stored but not queued
-        (see :attr:`undelivered`).
+        (see :attr:`undelivered`). ``sticker`` is the sticker's emoji; ``location`` its
+        (latitude, longitude). Albums: :meth:`album`.
         """
+        msg, chat = self._compose(
+            chat_id,
+            user_id,
+            text,
+            reply_to=reply_to,
+            caption=caption,
+            media={
+                "voice": voice,
+                "audio": audio,
+                "video": video,
+                "video_note": video_note,
+                "photo": photo,
+                "document": document,
+            },
+            sticker=sticker,
+            location=location,
+            sender_chat=sender_chat,
+            new_chat_members=new_chat_members,
+            media_group_id=media_group_id,
+        )
+        return self._post(chat, msg)
+
+    def album(
+        self,
+        chat_id: int,
+        user_id: int,
+        items: list[tuple[str, Any]],
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+        order: list[int] | None = None,
+        hold: bool = False,
+    ) -> list[JSON]:
+        """A user sends an album (media group): one message per item, sharing a
+        ``media_group_id``, with consecutive message ids in the order given; ``caption`` goes
+        on the first, as Telegram's apps put it. Each item is ``(kind, media)`` with media from
+        :meth:`file`. As on Telegram, photos and videos may be mixed, documents and audio
+        only with their own kind, 2–10 items; when replying, every message carries the reply.
+
+        ``order`` is the order the updates are delivered in (indexes into ``items``; all of
+        them, each once), e.g. ``[2, 0, 1]``: Telegram makes no promise about it. With
+        ``hold=True`` none is delivered yet: pass each to :meth:`deliver` when it should
+        arrive (say, after a restart of the bot). Returns the messages in page order.
+        """
+        kinds = {kind for kind, _ in items}
+        if not 2 <= len(items) <= 10:
+            raise ValueError("an album has 2 to 10 items")
+        if not (kinds <= {"photo", "video"} or kinds == {"document"} or kinds == {"audio"}):
+            raise ValueError(f"Telegram does not group {sorted(kinds)} in one album")
+        if order is None:
+            order = list(range(len(items)))
+        if sorted(order) != list(range(len(items))):
+            raise ValueError("order must name every item once")
+        group_id = str(next(self._seq) + 14_000_000_000_000_000)
+        composed = [
+            self._compose(
+                chat_id,
+                user_id,
+                None,
+                reply_to=reply_to,
+                caption=caption if n == 0 else None,
+                media={kind: media},
+                media_group_id=group_id,
+            )
+            for n, (kind, media) in enumerate(items)
+        ]
+        if hold:
+            for msg, chat in composed:
+                self._held[(chat.id, msg["message_id"])] = (msg, chat)
+            return [copy.deepcopy(_public(msg)) for msg, _ in composed]
+        posted: dict[int, JSON] = {}
+        for n in order:
+            msg, chat = composed[n]
+            posted[n] = self._post(chat, msg)
+        return [posted[n] for n in range(len(items))]
+
+    def deliver(self, message: JSON) -> JSON:
+        """Deliver a message composed with ``hold=True`` (once; a repeat is :meth:`raw_update`)."""
+        held = self._held.pop((message["chat"]["id"], message["message_id"]), None)
+        if held is None:
+            raise KeyError(f"message {message['message_id']} is not held back")
+        msg, chat = held
+        return self._post(chat, msg)
+
+    def _compose(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        text: str | None,
+        *,
+        reply_to: int | None,
+        caption: str | None,
+        media: dict[str, Any],
+        sticker: str | None = None,
+        location: tuple[float, float] | None = None,
+        sender_chat: JSON | None = None,
+        new_chat_members: list[int] | None = None,
+        media_group_id: str | None = None,
+    ) -> tuple[JSON, _Chat]:
+        """A user's message, stored in the chat; not yet delivered."""
         chat = self._chats.get(chat_id)
         if chat is None:
             raise KeyError(f"no chat {chat_id}: add_user/add_group first")
@@ -719,15 +824,23 @@ class FakeBotApi:
             msg["text"] = text
             if entities := _command_entities(text):
                 msg["entities"] = entities
-        for key, value in (
-            ("voice", voice),
-            ("audio", audio),
-            ("video_note", video_note),
-            ("photo", photo),
-            ("document", document),
-        ):
+        for key, value in media.items():
             if value is not None:
                 msg[key] = copy.deepcopy(value)
+        if sticker is not None:
+            unique = f"sticker-{next(self._seq)}"
+            msg["sticker"] = {
+                "file_id": f"CAACAgIAAx{unique}",
+                "file_unique_id": unique,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": sticker,
+            }
+        if location is not None:
+            msg["location"] = {"latitude": location[0], "longitude": location[1]}
         if caption is not None:
             msg["caption"] = caption
             if entities := _command_entities(caption):
@@ -735,6 +848,10 @@ class FakeBotApi:
         if new_chat_members:
             msg["new_chat_members"] = [self._user(uid) for uid in new_chat_members]
         chat.messages[msg["message_id"]] = msg
+        return msg, chat
+
+    def _post(self, chat: _Chat, msg: JSON) -> JSON:
+        """Deliver a composed message to the bot, if Telegram would."""
         public = _public(msg)
         if self._delivered_to_bot(chat, msg):
             self._queue("message", public)

@@ -243,6 +243,61 @@ async def test_injected_messages_of_every_kind_deserialize(fake: FakeBotApi, bot
     assert (await bot.get_chat_member(GROUP, STRANGER)).status == ChatMemberStatus.MEMBER
 
 
+async def test_stickers_locations_and_videos_deserialize(fake: FakeBotApi, bot: Bot) -> None:
+    fake.message(MEMBER, MEMBER, sticker="👍")
+    fake.message(MEMBER, MEMBER, location=(39.9, 116.4))
+    fake.message(MEMBER, MEMBER, video=fake.file(b"mp4 video", kind="video", duration=30))
+    sticker, location, video = [u.message for u in await bot.get_updates(timeout=0) if u.message]
+    assert sticker.sticker is not None and sticker.sticker.emoji == "👍"
+    assert sticker.text is None and sticker.caption is None
+    assert location.location is not None and location.location.longitude == 116.4
+    assert video.video is not None and video.video.file_size == len(b"mp4 video")
+
+
+async def test_an_album_is_several_messages_with_one_media_group_in_any_order(
+    fake: FakeBotApi, bot: Bot
+) -> None:
+    sent = await bot.send_message(GROUP, "请回复这条消息")
+    pages = [("photo", fake.file(_png(10 + n, 10), kind="photo")) for n in range(3)]
+    album = fake.album(
+        GROUP, MEMBER, pages, caption="三页手写心得", reply_to=sent.message_id, order=[2, 0, 1]
+    )
+    ids = [m["message_id"] for m in album]
+    assert ids == [ids[0], ids[0] + 1, ids[0] + 2]  # consecutive, in page order
+    batch = await bot.get_updates(timeout=0)
+    offset = batch[-1].update_id + 1
+    updates = [u.message for u in batch if u.message]
+    assert [m.message_id for m in updates] == [ids[2], ids[0], ids[1]]  # delivered as told
+    assert len({m.media_group_id for m in updates}) == 1 and updates[0].media_group_id
+    assert [m.caption for m in sorted(updates, key=lambda m: m.message_id)] == [
+        "三页手写心得",
+        None,
+        None,
+    ]
+    # Replying with an album: every page carries the reply.
+    assert all(
+        m.reply_to_message and m.reply_to_message.message_id == sent.message_id for m in updates
+    )
+
+    docs = [("document", fake.file(b"PK", file_name=f"{n}.docx")) for n in range(2)]
+    assert len(fake.album(MEMBER, MEMBER, docs, hold=True)) == 2
+    with pytest.raises(ValueError, match="does not group"):
+        fake.album(MEMBER, MEMBER, [pages[0], docs[0]])
+    with pytest.raises(ValueError, match="2 to 10"):
+        fake.album(MEMBER, MEMBER, pages[:1])
+    with pytest.raises(ValueError, match="every item once"):
+        fake.album(MEMBER, MEMBER, pages, order=[0, 0, 1])
+
+    # Held back, then delivered one by one (as if across a restart of the bot).
+    held = fake.album(MEMBER, MEMBER, pages, hold=True)
+    assert await bot.get_updates(offset=offset, timeout=0) == ()
+    fake.deliver(held[1])
+    [late] = [u.message for u in await bot.get_updates(offset=offset, timeout=0) if u.message]
+    assert late.message_id == held[1]["message_id"] and late.media_group_id
+    with pytest.raises(KeyError, match="not held"):
+        fake.deliver(held[1])
+
+
 # ---------------------------------------------------------------------- sending text
 
 

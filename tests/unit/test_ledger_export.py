@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from storage.db import Database, sqlite_url
 from storage.exports.ledger import build_ledger
-from storage.models import ArchiveFile, Branch, Member, Reflection, ThemeSession
+from storage.models import ArchiveFile, Branch, Member, Reflection, ReflectionFile, ThemeSession
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 1, 15, 1, 0, tzinfo=UTC)
@@ -105,22 +105,79 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
         }
         s.add_all(
             [
-                Reflection(member_id=1, kind="text", text="=1+1 不是公式", message_id=1, **common),
                 Reflection(
-                    member_id=1, kind="voice", duration=72, archive_id=1, message_id=2, **common
+                    id=1, member_id=1, kind="text", text="=1+1 不是公式", message_id=1, **common
                 ),
+                Reflection(id=2, member_id=1, kind="voice", duration=72, message_id=2, **common),
                 Reflection(
+                    id=3,
                     member_id=4,
                     kind="voice",
                     duration=1800,
-                    archive_id=2,
                     message_id=3,
                     late=True,
                     **common,
                 ),
-                Reflection(member_id=4, kind="document", archive_id=3, message_id=4, **common),
+                Reflection(id=4, member_id=4, kind="document", message_id=4, **common),
+                # Three photographed pages sent as an album: one submission, one row.
+                Reflection(id=5, member_id=2, kind="photo", text="第一页", message_id=5, **common),
             ]
         )
+        s.flush()
+
+        def file(
+            reflection_id: int,
+            message_id: int,
+            archive_id: int | None,
+            position: int | None = None,
+            media_group_id: str | None = None,
+        ) -> ReflectionFile:
+            return ReflectionFile(
+                reflection_id=reflection_id,
+                chat_id=-100,
+                message_id=message_id,
+                kind="photo",
+                file_id=f"f{message_id}",
+                file_unique_id=f"u{message_id}",
+                ext="jpg",
+                archive_id=archive_id,
+                position=position,
+                media_group_id=media_group_id,
+                added_at=T0,
+            )
+
+        s.add_all(
+            [
+                file(2, 2, 1, position=1),
+                file(3, 3, 2, position=1),
+                file(4, 4, 3, position=1),
+                file(5, 7, 5, position=2, media_group_id="a"),
+                file(5, 5, 4, position=1, media_group_id="a"),
+                file(5, 8, None, media_group_id="a"),  # arrived after the thanks: not yet archived
+            ]
+        )
+        s.add_all(
+            [
+                ArchiveFile(
+                    id=4,
+                    file_id="p1",
+                    file_unique_id="p1",
+                    rel_path="s/page_1.jpg",
+                    status="done",
+                    created_at=T0,
+                ),
+                ArchiveFile(
+                    id=5,
+                    file_id="p2",
+                    file_unique_id="p2",
+                    rel_path="s/page_2.jpg",
+                    status="done",
+                    created_at=T0,
+                ),
+            ]
+        )
+        (archive / "s" / "page_1.jpg").write_bytes(b"page one")
+        (archive / "s" / "page_2.jpg").write_bytes(b"page two")
         s.commit()
         summary = build_ledger(
             s,
@@ -131,14 +188,23 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
             archive_dir=archive,
             staff_ids=[99],
         )
-    assert (summary.sessions, summary.rows, summary.submitted, summary.files) == (1, 5, 2, 1)
+    assert (summary.sessions, summary.rows, summary.submitted, summary.files) == (1, 5, 3, 3)
     book = openpyxl.load_workbook(tmp_path / "l.xlsx")
     rows = [r[2:] for r in list(book["台账明细"].iter_rows(values_only=True))[1:]]
     local = datetime(2026, 1, 15, 10, 0)
     assert rows == [
         ("张<伟>", "是", local, "否", "文字", "=1+1 不是公式", None, None),
         ("张<伟>", "是", local, "否", "语音", None, 72, "s/voice.ogg"),
-        ("王建国", "否", None, None, "未提交", None, None, None),
+        (
+            "王建国",
+            "否",
+            local,
+            "否",
+            "照片",
+            "第一页",
+            None,
+            "s/page_1.jpg\ns/page_2.jpg\n（文件尚在下载）",
+        ),
         (
             "已离开",
             "否",
@@ -152,7 +218,13 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
         ("已离开", "否", local, "否", "文件", None, None, "../secret.txt"),
     ]
     assert book["台账明细"]["H2"].data_type == "s"  # text, never a formula
-    assert zipfile.ZipFile(tmp_path / "l.zip").namelist() == ["s/voice.ogg"]
+    assert zipfile.ZipFile(tmp_path / "l.zip").namelist() == [
+        "s/voice.ogg",
+        "s/page_1.jpg",
+        "s/page_2.jpg",
+    ]
+    _, totals = list(book["参与情况汇总"].iter_rows(values_only=True))
+    assert totals[3:] == (3, 3, 0, "100%", 1, 5)  # three members, five submissions
 
 
 def test_a_year_for_a_thousand_members_streams_quickly(tmp_path: Path) -> None:

@@ -6,11 +6,19 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from bot.core.reflections import (
+    ACK_ALWAYS_LETTERS,
+    ACK_FILLERS,
+    ACK_MAX_LETTERS,
+    ACK_WORDS,
     ack_ready,
     describe,
     due_reminder,
+    is_acknowledgment,
+    letters_of,
     months_back,
     short_kind,
 )
@@ -83,3 +91,159 @@ def test_thanks_wait_for_a_quiet_moment_but_not_forever() -> None:
 )
 def test_months_back(today: date, back: int, expected: date) -> None:
     assert months_back(today, back) == expected
+
+
+# --- "收到", "好的", "👍": acknowledgments are not reflections ----------------------------------
+
+ACKNOWLEDGMENTS = [
+    "收到",
+    "收到！",
+    "收到了",
+    "收到，谢谢",
+    "收到了，谢谢大家",
+    "已收到",
+    "好",
+    "好的",
+    "好的，知道了",
+    "好的书记",
+    "好滴～",
+    "嗯嗯",
+    "哦",
+    "是的",
+    "对",
+    "OK",
+    "ok!",
+    "Okay",
+    "Thanks",
+    "thank you",
+    "谢谢",
+    "谢谢书记！",
+    "谢谢您，辛苦了",
+    "多谢各位领导",
+    "感谢",
+    "辛苦了🙏",
+    "赞",
+    "点赞👍👍👍",
+    "👍",
+    "🙏🙏",
+    "❤️",
+    "👍🏻",  # with a skin tone
+    "👨‍👩‍👧",  # joined by zero-width joiners
+    "🌹🌹🌹",
+    "。。。",
+    "？",
+    "…",
+    "",
+    "   ",
+    "1",
+    "+1",
+    "111",
+    "666",
+    "1️⃣",
+    "您好",
+    "大家好！",
+    "早上好",
+    "晚安",
+    "学习了",
+    "已学习",
+    "认真学习",
+    "我们一定按时参加",
+    "马上交",
+    "稍后交心得",
+    "明天提交",
+    "好的[强][强]",
+    "[抱拳][抱拳]",
+    "[玫瑰]",
+    "知道了，谢谢书记",
+    "没问题",
+    "可以",
+    "已阅",
+    "明白",
+    "党性",  # two letters: never a reflection, whatever they are
+]
+
+REFLECTIONS = [
+    "学习了全会精神，深受教育。",
+    "受益匪浅",
+    "深受教育",
+    "不忘初心",
+    "坚持学习",
+    "牢记使命",
+    "我的心得：不忘初心。",
+    "收到提醒，补交心得：坚定理想信念。",
+    "好的，我谈三点体会",
+    "学习了，体会很深",
+    "谢谢书记，我想说两句：要多读原文。",
+    "收到收到收到收到收到收到收到",  # over twelve letters: taken as written
+    "好的好的好的好的好的好的好的",
+    "👍 学习全会精神，深受教育",
+    "要把学习成果转化为行动",
+    "老有所为",
+    "发挥余热",
+    "知行合一",
+]
+
+
+@pytest.mark.parametrize("text", ACKNOWLEDGMENTS)
+def test_short_acknowledgments_are_not_reflections(text: str) -> None:
+    assert is_acknowledgment(text)
+
+
+@pytest.mark.parametrize("text", REFLECTIONS)
+def test_real_sentences_count_even_when_short(text: str) -> None:
+    assert not is_acknowledgment(text)
+
+
+def test_none_is_an_acknowledgment() -> None:
+    assert is_acknowledgment(None)
+
+
+def test_letters_leave_out_punctuation_emoji_and_spaces() -> None:
+    assert letters_of("好的，👍🏻 知道了！OK") == "好的知道了ok"
+    assert letters_of("１２３") == "１２３"  # full-width digits are digits
+    assert letters_of("🇨🇳❤️‍🔥") == ""
+
+
+@pytest.mark.parametrize("word", sorted(ACK_WORDS))
+def test_every_word_alone_and_dressed_up_is_an_acknowledgment(word: str) -> None:
+    for dressed in (word, f"{word}！", f"{word}👍", f" {word}。", f"{word}了", f"{word}，书记"):
+        assert is_acknowledgment(dressed), dressed
+
+
+@pytest.mark.parametrize("text", ["了了了", "我们我们", "大家大家", "书记书记书记", "您您您"])
+def test_fillers_without_an_acknowledging_word_are_kept(text: str) -> None:
+    assert not is_acknowledgment(text)
+
+
+@given(st.text(alphabet=st.characters(categories=["P", "S", "Z", "M", "Cf"])))
+def test_nothing_but_punctuation_symbols_and_emoji_is_an_acknowledgment(text: str) -> None:
+    assert is_acknowledgment(text)
+
+
+@given(st.text(min_size=ACK_MAX_LETTERS + 1))
+def test_more_than_twelve_letters_always_count(text: str) -> None:
+    assume(len(letters_of(text)) > ACK_MAX_LETTERS)
+    assert not is_acknowledgment(text)
+
+
+@given(
+    st.lists(st.sampled_from(sorted(ACK_WORDS | ACK_FILLERS)), min_size=1, max_size=6),
+    st.sampled_from(["", "，", "！", "👍", " ", "～", "。"]),
+)
+def test_known_words_in_any_order_are_acknowledgments_while_short(
+    tokens: list[str], separator: str
+) -> None:
+    text = separator.join(tokens)
+    core = letters_of(text)
+    has_word = any(t in ACK_WORDS for t in tokens)
+    if len(core) <= ACK_ALWAYS_LETTERS or (has_word and len(core) <= ACK_MAX_LETTERS):
+        assert is_acknowledgment(text)
+    if len(core) > ACK_MAX_LETTERS:
+        assert not is_acknowledgment(text)
+
+
+@given(st.text(alphabet="受益匪浅坚定理想信念牢记使命体会深刻", min_size=3, max_size=12))
+def test_words_outside_the_list_make_it_a_reflection(text: str) -> None:
+    # None of these characters is an acknowledging word or filler, so any three of them are
+    # a (short) sentence to keep.
+    assert not is_acknowledgment(text)

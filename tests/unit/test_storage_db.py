@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -103,3 +104,84 @@ async def test_a_writer_waits_for_another_process_holding_the_write_lock(tmp_pat
     release.join()
     with db.session() as s:
         assert {b.title for b in s.exec(select(Branch))} == {"other", "ours"}
+
+
+def test_reflections_keep_their_files_when_files_get_their_own_table(tmp_path: Path) -> None:
+    """0012: each reflection's one file becomes its file 1, already thanked for; texts keep
+    no file; going back down restores the columns."""
+    db = Database(sqlite_url(tmp_path / "y.db"))
+    db.migrate("0010")
+    at = NOW.replace(tzinfo=None)
+    with db.engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO branch (id, chat_id, title, active, created_at, options)"
+                " VALUES (1, -100, '老干之家', 1, :at, '{}')"
+            ),
+            {"at": at},
+        )
+        c.execute(
+            text(
+                "INSERT INTO member (id, branch_id, user_id, name, party_member, active,"
+                " joined_at, on_roster, note, public_birthday)"
+                " VALUES (1, 1, 11, '王建国', 0, 1, :at, 0, '', 1)"
+            ),
+            {"at": at},
+        )
+        c.execute(
+            text(
+                "INSERT INTO theme_session (id, branch_id, key, local_date, topic, deadline,"
+                " reminders, created_at, pushed_at)"
+                " VALUES (1, 1, 'k', '2026-11-26', '学习', :at, '[]', :at, :at)"
+            ),
+            {"at": at},
+        )
+        c.execute(
+            text(
+                "INSERT INTO archive_file (id, file_id, file_unique_id, rel_path, status,"
+                " attempts, kind, ref, created_at)"
+                " VALUES (1, 'v', 'vu', 'a/2026-11-26_王建国_语音心得.ogg', 'done', 1,"
+                " 'reflection', '2', :at)"
+            ),
+            {"at": at},
+        )
+        for values in (
+            "(1, 1, 1, 'text', '心得', NULL, NULL, NULL, NULL, NULL, -100, 1, 0)",
+            "(2, 1, 1, 'voice', NULL, 'v', 'vu', 72, 900, 1, -100, 2, 0)",
+            "(3, 1, 1, 'photo', '手写', 'p', 'pu', NULL, 500, NULL, -100, 3, 1)",
+        ):
+            c.execute(
+                text(
+                    "INSERT INTO reflection (id, session_id, member_id, kind, text, file_id,"
+                    " file_unique_id, duration, size, archive_id, chat_id, message_id,"
+                    f" ack_pending, via, submitted_at, late) VALUES {values[:-1]}, 'reply', :at, 0)"
+                ),
+                {"at": at},
+            )
+    db.migrate()
+    with db.engine.connect() as c:
+        files = c.execute(
+            text(
+                "SELECT reflection_id, message_id, kind, file_id, size, duration, ext, caption,"
+                " position, archive_id FROM reflection_file ORDER BY id"
+            )
+        ).all()
+        acked = c.execute(text("SELECT id, acked_files FROM reflection ORDER BY id")).all()
+    assert [tuple(f) for f in files] == [
+        (2, 2, "voice", "v", 900, 72, "ogg", None, 1, 1),
+        (3, 3, "photo", "p", 500, None, "jpg", "手写", 1, None),
+    ]
+    # Thanked already, except the photo whose group thanks were still to come.
+    assert [tuple(a) for a in acked] == [(1, 0), (2, 1), (3, 0)]
+
+    config = db.alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    with db.engine.connect() as c:
+        back = c.execute(text("SELECT id, file_id, size, archive_id FROM reflection")).all()
+    assert [tuple(b) for b in back] == [
+        (1, None, None, None),
+        (2, "v", 900, 1),
+        (3, "p", 500, None),
+    ]

@@ -308,7 +308,7 @@ async def test_names_with_markup_characters_and_emoji_are_greeted_as_written(
     # One greeting in the group for each of the first IN_GROUP names, each as written.
     group_firsts = Counter(g["text"].split("\n")[0] for g in greetings)
     assert group_firsts == Counter(
-        f"您好，{name.strip()}！我是支部的学习助手“银龄”。" for name in names[:IN_GROUP]
+        f"您好，{name.strip()}！我是支部的学习助手“银龄”，不用记命令：" for name in names[:IN_GROUP]
     )
     with harness.session() as s:
         stored = {m.user_id: m.name for m in s.exec(select(Member))}

@@ -307,10 +307,12 @@ async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness)
     f.message(LI, LI, "/cancel")
     f.message(LI, LI, "这句不是心得")
     await harness.settle()
-    # The prompt, then the cancellation; the message after it is not taken as a reflection.
-    prompt, *rest = harness.texts(LI)
-    assert prompt.startswith("李秀英同志，您好！请直接在这里发来您对主题党日")
-    assert rest == [RT.WAIT_CANCELLED]
+    # The prompt, then the cancellation; the message after it is not taken as a reflection,
+    # only offered as one (a tap on 交上 would hand it in).
+    prompt, cancelled, offered = harness.texts(LI)
+    assert prompt.startswith("李秀英同志，请在这里发来您对“学习党的二十届四中全会精神”的心得")
+    assert cancelled == RT.WAIT_CANCELLED
+    assert offered == "要把这条作为本次主题党日“学习党的二十届四中全会精神”的心得交上吗？"
     with harness.session() as s:
         assert s.exec(select(ReflectionWait)).all() == []
     assert [(r.via, r.text) for r in stored(harness)] == [("command", "私下交的文字心得")]

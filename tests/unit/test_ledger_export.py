@@ -124,7 +124,7 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
     local = datetime(2026, 1, 15, 10, 0)
     assert rows == [
         ("张<伟>", "是", local, "否", "文字", "=1+1 不是公式", None, None),
-        ("张<伟>", "是", local, "否", "语音", None, 72, "s/voice.ogg"),
+        ("张<伟>", "是", local, "否", "语音", None, timedelta(seconds=72), "s/voice.ogg"),
         ("王建国", "否", None, None, "未提交", None, None, None),
         (
             "已离开",
@@ -133,7 +133,7 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
             "是",
             "语音",
             None,
-            1800,
+            timedelta(minutes=30),
             "（文件超过20MB，未能下载，原件保存在Telegram中）",
         ),
         ("已离开", "否", local, "否", "文件", None, None, "../secret.txt"),

@@ -49,6 +49,7 @@ from handlers import (
     themeday,
 )
 from schedules import backup, reminders, thanks
+from schedules import exports as old_exports
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
 from schedules import themeday as themeday_schedule
@@ -78,6 +79,7 @@ SCHEDULES: list[ModuleType] = [
     quiz_schedule,
     daily_greetings,
     backup,
+    old_exports,
 ]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]

@@ -46,6 +46,7 @@ from handlers import (
     report,
     roster,
     start,
+    summary,
     themeday,
 )
 from schedules import backup, reminders, thanks
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [
     export,
+    summary,
     materials,
     themeday,
     roster,

@@ -28,6 +28,7 @@ from bot.texts import export as T
 from bot.texts import fmt
 from bot.texts import quiz as TQ
 from bot.texts import reflections as TR
+from bot.texts import summary as TS
 from handlers.common import (
     download_button,
     is_private,
@@ -44,8 +45,12 @@ from storage.models import Branch
 
 COMMANDS = [Command("export", "下载学习台账、测试成绩（私聊中使用）", "staff")]
 
-# (callback data, button text): one per download offered.
-KINDS = [("export:ledger", T.EXPORT_LEDGER), ("export:quiz", T.EXPORT_QUIZ)]
+# (callback data, button text): one per download offered (the yearly summary: handlers/summary.py).
+KINDS = [
+    ("export:ledger", T.EXPORT_LEDGER),
+    ("export:quiz", T.EXPORT_QUIZ),
+    ("export:summary", TS.SUMMARY_BUTTON),
+]
 # The cloud Bot API refuses uploads over 50 MB; leave room for the multipart envelope.
 UPLOAD_LIMIT = 49 * 1024 * 1024
 

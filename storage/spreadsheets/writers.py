@@ -507,8 +507,9 @@ class _Page:
 
 
 def _header_footer_text(text: str) -> str:
-    # "&" starts a code in Excel's header and footer language; "&&" prints one.
-    return " ".join(text.split())[: _HEADER_FOOTER_MAX // 2].replace("&", "&&")
+    # One line; "&" starts a code in Excel's header and footer language, "&&" prints one.
+    line = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    return line[: _HEADER_FOOTER_MAX // 2].replace("&", "&&")
 
 
 def _add_charts(

@@ -208,7 +208,7 @@ async def test_export_menu_is_private_and_for_staff_only(harness: Harness) -> No
     assert "只有" in harness.texts(WANG)[-1]
     menu = harness.fake.sent(STAFF)[-1]
     buttons = [b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == ["export:ledger", "export:quiz"]
+    assert buttons == ["export:ledger", "export:quiz", "export:summary"]
 
 
 async def test_deep_links_open_a_private_chat_with_this_bot(harness: Harness) -> None:

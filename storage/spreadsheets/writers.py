@@ -57,7 +57,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
@@ -135,7 +135,7 @@ class Formatted:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A native chart (Excel, WPS and LibreOffice draw it) of some columns of its sheet.
+    """A native column chart (Excel, WPS and LibreOffice draw it) of some columns of its sheet.
 
     ``categories`` and ``series`` name columns by their header; one series per named column.
     ``first_rows`` limits the chart to the first data rows (to leave out a total row).
@@ -144,7 +144,6 @@ class ChartSpec:
     title: str
     categories: str
     series: Sequence[str]
-    kind: str = "bar"  # "bar" (columns) or "line"
     stacked: bool = False
     y_title: str = ""
     first_rows: int | None = None
@@ -241,8 +240,10 @@ def _normal(value: object) -> object:
         return str(value)  # a StrEnum member becomes its plain text
     if isinstance(value, bool | datetime | date | time | timedelta | Decimal | Formatted):
         return value
-    if isinstance(value, int | float):
-        return value  # int subclasses such as IntEnum
+    if isinstance(value, int):
+        return int(value)  # an IntEnum member becomes its plain number
+    if isinstance(value, float):
+        return float(value)
     return str(value)
 
 
@@ -550,12 +551,11 @@ def _chart(
     formats: Sequence[str | None],
     rows: int,
 ) -> Any:
-    chart: Any = LineChart() if spec.kind == "line" else BarChart()
-    if spec.kind != "line":
-        chart.type = "col"
-        if spec.stacked:
-            chart.grouping = "stacked"
-            chart.overlap = 100
+    chart = BarChart()
+    chart.type = "col"
+    if spec.stacked:
+        chart.grouping = "stacked"
+        chart.overlap = 100
     chart.title = spec.title
     chart.style = 10
     for name in spec.series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 import logging
 import os
 from datetime import datetime
@@ -33,26 +34,33 @@ from bot.runtime.inbox import Poller, Processor, record_error
 from bot.runtime.jobs import Jobs
 from bot.runtime.outbox import Outbox
 from bot.runtime.roles import Roles
-from bot.runtime.sender import Sender, SendRateLimiter
+from bot.runtime.sender import TELEGRAM_PACING, Pacing, Sender
+from bot.services import group as group_service
 from bot.settings import Settings
 from handlers import (
     birthday,
     export,
+    flows,
     greetings,
+    group,
     materials,
     members,
     quiz,
     reflections,
     report,
     roster,
+    scope,
+    settings,
     start,
     summary,
     themeday,
 )
 from schedules import backup, reminders, thanks
 from schedules import exports as old_exports
+from schedules import flows as flows_schedule
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
+from schedules import scope as scope_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
@@ -61,6 +69,14 @@ log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
 FEATURES: list[ModuleType] = [
+    # First: a group upgraded to a supergroup moves before anything else looks it up.
+    group,
+    # Then: the tap that answers "which branch?" runs the command that asked it.
+    scope,
+    # Before anything that takes private messages: what an admin types while in a guided flow
+    # is their answer to its current step.
+    flows,
+    settings,
     export,
     summary,
     materials,
@@ -81,6 +97,8 @@ SCHEDULES: list[ModuleType] = [
     quiz_schedule,
     daily_greetings,
     backup,
+    scope_schedule,
+    flows_schedule,
     old_exports,
 ]
 
@@ -116,7 +134,9 @@ def all_commands() -> list[Command]:
     return found
 
 
-def build_application(settings: Settings, db: Database, clock: Clock) -> AppType:
+def build_application(
+    settings: Settings, db: Database, clock: Clock, pacing: Pacing = TELEGRAM_PACING
+) -> AppType:
     """The python-telegram-bot Application with our services and handlers, not yet started."""
     builder = (
         ApplicationBuilder()
@@ -124,7 +144,7 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .updater(None)  # we poll ourselves, durably (bot/runtime/inbox.py)
-        .rate_limiter(SendRateLimiter(max_retries=0))  # the sender handles 429 per chat
+        .rate_limiter(pacing.rate_limiter())
         .context_types(ContextTypes(context=BotContext))
         .connection_pool_size(128)
         .pool_timeout(30.0)
@@ -139,13 +159,15 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> AppType
         clock=clock,
         outbox=Outbox(clock),
         roles=roles,
-        sender=Sender(application.bot, db, clock),
+        sender=Sender(application.bot, db, clock, pacing=pacing),
         archive=Archive(settings.archive_dir, clock),
         jobs=Jobs(db, clock),
         files=Files(application.bot),
         commands=all_commands(),
     )
     db.after_commit(services.state.seen.on_commit)
+    db.after_commit(functools.partial(group_service.move_caches, services))
+    services.sender.on_chat_upgraded = functools.partial(group_service.follow_upgrade, services)
     for module in FEATURES:
         for kind, job in getattr(module, "JOBS", {}).items():
             services.jobs.register(kind, job.prepare, job.failed)
@@ -199,11 +221,17 @@ async def register_commands(application: AppType) -> None:
 class BotRunner:
     """Starts and stops everything: database, Application, poller, processor, sender, planner."""
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        pacing: Pacing = TELEGRAM_PACING,
+    ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.db = Database(settings.db_url)
-        self.application = build_application(settings, self.db, self.clock)
+        self.application = build_application(settings, self.db, self.clock, pacing)
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
         self.poller = Poller(self.application, self.services, self.processor)

@@ -114,7 +114,7 @@ def describe_update(payload: dict[str, Any]) -> str:
     if kind in ("message", "edited_message"):
         what += "/" + _message_kind(body)
     elif kind == "callback_query":
-        # Callback data is made by the bot (e.g. "quiz:12:3"), not typed by a member.
+        # Callback data is made by the bot (e.g. "qgo:12:g"), not typed by a member.
         what += f" data={str(body.get('data', ''))[:64]}"
     elif kind == "poll_answer":
         what += f" poll={body.get('poll_id')}"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.monthly_rule import RuleError, parse_time
+from bot.core.cn_parse import ParseError, parse_time
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     def _backup_clock(cls, value: str) -> str:
         try:
             return parse_time(value).strftime("%H:%M")
-        except RuleError as exc:
+        except ParseError as exc:
             raise ValueError("backup time must look like 03:30 (24-hour clock)") from exc
 
     @property

@@ -6,14 +6,25 @@ from __future__ import annotations
 import calendar as solar_calendar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import BotContext, Command
 from bot.core.calendar import LeapRule, next_birthday
 from bot.core.care.options import CareSettings
-from bot.core.cn_format import day_text
+from bot.core.cn_format import full_date, weekday
 from bot.texts import care as T
 from bot.texts import fmt
+from handlers.callbacks import (
+    BirthdayCalendar,
+    BirthdayDay,
+    BirthdayDecade,
+    BirthdayMenu,
+    BirthdayMonth,
+    BirthdayPublic,
+    BirthdayYear,
+    CallbackData,
+    on,
+)
 from handlers.common import branches_of_user, current_branch, is_private, reply
 from handlers.roster import claim_keyboard
 from storage import branches
@@ -82,13 +93,13 @@ def main_keyboard(rows: list[Member]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(T.BUTTON_SOLAR, callback_data="care:bd:S"),
-                InlineKeyboardButton(T.BUTTON_LUNAR, callback_data="care:bd:L"),
+                _button(T.BUTTON_SOLAR, BirthdayCalendar("S")),
+                _button(T.BUTTON_LUNAR, BirthdayCalendar("L")),
             ],
             [
-                InlineKeyboardButton(
+                _button(
                     T.BUTTON_MAKE_PRIVATE if public else T.BUTTON_MAKE_PUBLIC,
-                    callback_data="care:pub:0" if public else "care:pub:1",
+                    BirthdayPublic(not public),
                 )
             ],
         ]
@@ -141,143 +152,179 @@ def save(context: BotContext, rows: list[Member], birth: BirthDate) -> str:
         care_db.set_birth(row, birth)
     today = context.services.local_now().date()
     when, age = next_birthday(birth, today, leap_rule=leap_rule_of(context, rows))
-    next_day = f"{when.year}年{day_text(when)}（{age}岁）"
+    next_day = T.NEXT_BIRTHDAY.format(date=full_date(when), weekday=weekday(when), age=age)
     return fmt(T.BIRTHDAY_SAVED, birth=str(birth), next_day=next_day)
 
 
 # --- buttons ---------------------------------------------------------------------------------
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data.build())
 
 
 def _rows_of(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def step(parts: list[str], today_year: int) -> tuple[str, InlineKeyboardMarkup] | BirthDate | None:
-    """The next question for a partly chosen birthday, or the chosen date; None if invalid."""
-    cal = {"S": Calendar.SOLAR, "L": Calendar.LUNAR}.get(parts[0]) if parts else None
-    if cal is None:
+def _calendar(code: str) -> Calendar:
+    return Calendar.SOLAR if code == "S" else Calendar.LUNAR
+
+
+def _calendar_name(code: str) -> str:
+    return T.SOLAR if code == "S" else T.LUNAR
+
+
+def _month_days(pressed: BirthdayMonth | BirthdayDay, today_year: int) -> int | None:
+    """How many days the chosen month has; None if no such month could be chosen."""
+    if not FIRST_DECADE <= pressed.year <= today_year:
         return None
-    name = T.SOLAR if cal is Calendar.SOLAR else T.LUNAR
-    base = "care:bd:" + ":".join(parts)
-    back = _button(
-        T.BUTTON_BACK, "care:bd:" + ":".join(parts[:-1]) if len(parts) > 1 else "care:bd"
-    )
-    if len(parts) == 1:
+    if _calendar(pressed.calendar) is Calendar.SOLAR:
+        return None if pressed.leap else solar_calendar.monthrange(pressed.year, pressed.month)[1]
+    info = lunar_month(pressed.year, pressed.month, pressed.leap)
+    return info.days if info is not None else None
+
+
+Step = BirthdayCalendar | BirthdayDecade | BirthdayYear | BirthdayMonth | BirthdayDay
+
+
+def step(pressed: Step, today_year: int) -> tuple[str, InlineKeyboardMarkup] | BirthDate | None:
+    """The next question for a partly chosen birthday, or the chosen date; None if invalid."""
+    code = pressed.calendar
+    name = _calendar_name(code)
+    if isinstance(pressed, BirthdayCalendar):
         decades = range(FIRST_DECADE, today_year + 1, 10)
-        buttons = [_button(T.BUTTON_DECADE.format(decade=d), f"{base}:{d // 10}") for d in decades]
+        buttons = [
+            _button(T.BUTTON_DECADE.format(decade=d), BirthdayDecade(code, d // 10))
+            for d in decades
+        ]
+        back = _button(T.BUTTON_BACK, BirthdayMenu())
         return fmt(T.BIRTHDAY_CHOOSE_DECADE, calendar=name), InlineKeyboardMarkup(
             [*_rows_of(buttons, 3), [back]]
         )
-    value = parts[1]
-    if len(value) == 3 and value.isdigit():
-        decade = int(value) * 10
+    if isinstance(pressed, BirthdayDecade):
+        decade = pressed.decade * 10
         years = [y for y in range(decade, decade + 10) if FIRST_DECADE <= y <= today_year]
         if not years:
             return None
-        buttons = [_button(str(y), f"care:bd:{parts[0]}:{y}") for y in years]
-        back = _button(T.BUTTON_BACK, f"care:bd:{parts[0]}")
+        buttons = [_button(str(y), BirthdayYear(code, y)) for y in years]
+        back = _button(T.BUTTON_BACK, BirthdayCalendar(code))
         return fmt(T.BIRTHDAY_CHOOSE_YEAR, calendar=name), InlineKeyboardMarkup(
             [*_rows_of(buttons, 5), [back]]
         )
-    if not (len(value) == 4 and value.isdigit()) or not FIRST_DECADE <= int(value) <= today_year:
-        return None
-    year = int(value)
-    back = _button(T.BUTTON_BACK, f"care:bd:{parts[0]}:{year // 10}")
-    if len(parts) == 2:
-        if cal is Calendar.SOLAR:
-            buttons = [_button(f"{m}月", f"{base}:{m}") for m in range(1, 13)]
+    if isinstance(pressed, BirthdayYear):
+        year = pressed.year
+        if not FIRST_DECADE <= year <= today_year:
+            return None
+        back = _button(T.BUTTON_BACK, BirthdayDecade(code, year // 10))
+        if _calendar(code) is Calendar.SOLAR:
+            buttons = [_button(f"{m}月", BirthdayMonth(code, year, m, False)) for m in range(1, 13)]
         else:
             buttons = [
                 _button(
-                    lunar_month_name(m.month, m.leap), f"{base}:{m.month}{'L' if m.leap else ''}"
+                    lunar_month_name(m.month, m.leap), BirthdayMonth(code, year, m.month, m.leap)
                 )
                 for m in lunar_year_months(year)
             ]
         return fmt(T.BIRTHDAY_CHOOSE_MONTH, calendar=name, year=year), InlineKeyboardMarkup(
             [*_rows_of(buttons, 4), [back]]
         )
-    month_text = parts[2]
-    leap = month_text.endswith("L")
-    digits = month_text.removesuffix("L")
-    if not digits.isdigit() or not 1 <= int(digits) <= 12 or (leap and cal is Calendar.SOLAR):
+    days = _month_days(pressed, today_year)
+    if days is None:
         return None
-    month = int(digits)
-    if cal is Calendar.SOLAR:
-        days = solar_calendar.monthrange(year, month)[1]
-        month_name = f"{month}月"
-    else:
-        info = lunar_month(year, month, leap)
-        if info is None:
-            return None
-        days = info.days
-        month_name = lunar_month_name(month, leap)
-    back = _button(T.BUTTON_BACK, f"care:bd:{parts[0]}:{year}")
-    if len(parts) == 3:
-        label = (lambda d: str(d)) if cal is Calendar.SOLAR else lunar_day_name
-        buttons = [_button(label(d), f"{base}:{d}") for d in range(1, days + 1)]
+    if isinstance(pressed, BirthdayMonth):
+        year, month, leap = pressed.year, pressed.month, pressed.leap
+        solar = _calendar(code) is Calendar.SOLAR
+        month_name = f"{month}月" if solar else lunar_month_name(month, leap)
+        label = (lambda d: str(d)) if solar else lunar_day_name
+        buttons = [
+            _button(label(d), BirthdayDay(code, year, month, leap, d)) for d in range(1, days + 1)
+        ]
+        back = _button(T.BUTTON_BACK, BirthdayYear(code, year))
         return (
             fmt(T.BIRTHDAY_CHOOSE_DAY, calendar=name, year=year, month=month_name),
             InlineKeyboardMarkup([*_rows_of(buttons, 7), [back]]),
         )
-    if len(parts) != 4 or not parts[3].isdigit():
-        return None
     try:
-        return BirthDate(cal, year, month, int(parts[3]), leap)
+        return BirthDate(_calendar(code), pressed.year, pressed.month, pressed.day, pressed.leap)
     except DateError:
         return None
 
 
-async def birthday_button(update: Update, context: BotContext) -> None:
-    """A step of choosing one's birthday by buttons (private chat)."""
+async def _rows_and_message(
+    update: Update, context: BotContext
+) -> tuple[int, int, list[Member]] | None:
+    """Answer the press; (chat, message, the presser's member rows), or None after saying they
+    are no member."""
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or query.data is None:
-        return
+    if query is None or user is None or chat is None:
+        return None
     context.outbox.answer_callback(context.db, chat.id, query.id)
     message_id = query.message.message_id if query.message is not None else None
     rows = await my_rows(update, context, user)
     if not rows or message_id is None:
         context.outbox.message(context.db, chat.id, T.BIRTHDAY_NOT_MEMBER)
-        return
-    parts = query.data.split(":")[2:]
-    if query.data.startswith("care:pub:"):
-        public = parts[0] == "1"
-        for row in rows:
-            row.public_birthday = public
-        text = T.BIRTHDAY_PUBLIC_SET if public else T.BIRTHDAY_PRIVATE_SET
+        return None
+    return chat.id, message_id, rows
+
+
+async def menu_pressed(update: Update, context: BotContext, _: BirthdayMenu) -> None:
+    """Back to the first page of /birthday."""
+    found = await _rows_and_message(update, context)
+    if found is not None:
+        chat_id, message_id, rows = found
         context.outbox.edit_text(
-            context.db, chat.id, message_id, help_text(context, rows), keyboard=main_keyboard(rows)
+            context.db, chat_id, message_id, help_text(context, rows), keyboard=main_keyboard(rows)
         )
-        context.outbox.message(context.db, chat.id, text)
+
+
+async def public_pressed(update: Update, context: BotContext, pressed: BirthdayPublic) -> None:
+    """Whether the group may greet them on their birthday."""
+    found = await _rows_and_message(update, context)
+    if found is None:
         return
-    if not parts:
-        context.outbox.edit_text(
-            context.db, chat.id, message_id, help_text(context, rows), keyboard=main_keyboard(rows)
-        )
+    chat_id, message_id, rows = found
+    for row in rows:
+        row.public_birthday = pressed.public
+    text = T.BIRTHDAY_PUBLIC_SET if pressed.public else T.BIRTHDAY_PRIVATE_SET
+    context.outbox.edit_text(
+        context.db, chat_id, message_id, help_text(context, rows), keyboard=main_keyboard(rows)
+    )
+    context.outbox.message(context.db, chat_id, text)
+
+
+async def step_pressed(update: Update, context: BotContext, pressed: Step) -> None:
+    """A step of choosing one's birthday by buttons (private chat)."""
+    found = await _rows_and_message(update, context)
+    if found is None:
         return
+    chat_id, message_id, rows = found
     today = context.services.local_now().date()
-    result = step(parts, today.year)
+    result = step(pressed, today.year)
     if result is None:
-        context.outbox.message(context.db, chat.id, T.BUTTON_EXPIRED)
+        context.outbox.message(context.db, chat_id, T.BUTTON_EXPIRED)
     elif isinstance(result, BirthDate):
         if lunar_to_solar(result) > today:
             context.outbox.message(
-                context.db, chat.id, fmt(T.BIRTHDAY_BAD, reason=f"{result}还没有到，请核对。")
+                context.db, chat_id, fmt(T.BIRTHDAY_BAD, reason=f"{result}还没有到，请核对。")
             )
             return
-        context.outbox.edit_text(context.db, chat.id, message_id, save(context, rows, result))
+        context.outbox.edit_text(context.db, chat_id, message_id, save(context, rows, result))
     else:
         text, keyboard = result
-        context.outbox.edit_text(context.db, chat.id, message_id, text, keyboard=keyboard)
+        context.outbox.edit_text(context.db, chat_id, message_id, text, keyboard=keyboard)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("birthday", birthday),
-        CallbackQueryHandler(birthday_button, pattern=r"^care:(bd|pub)(:|$)"),
+        on(BirthdayMenu, menu_pressed),
+        on(BirthdayPublic, public_pressed),
+        on(BirthdayCalendar, step_pressed),
+        on(BirthdayDecade, step_pressed),
+        on(BirthdayYear, step_pressed),
+        on(BirthdayMonth, step_pressed),
+        on(BirthdayDay, step_pressed),
     ]

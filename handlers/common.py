@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, Concatenate, Literal, ParamSpec
 
 from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationHandlerStop
@@ -12,10 +12,16 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import BotContext
 from bot.services import exports
 from bot.texts import common as T
+from bot.texts import fmt
 from storage import branches
 from storage.models import Branch, Member
 
-Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+P = ParamSpec("P")
+# A handler, maybe with more arguments after the context (a button's parsed data).
+Handler = Callable[Concatenate[Update, BotContext, P], Coroutine[Any, Any, None]]
+# Whose branches a command acts on: those one administers, or (reports, downloads) also every
+# branch for staff.
+Need = Literal["admin", "staff"]
 
 
 # Telegram's statuses of someone who is in a group (left and kicked are not).
@@ -78,7 +84,7 @@ async def is_admin(update: Update, context: BotContext) -> bool:
     if is_group(chat):
         assert chat is not None
         return await context.services.roles.is_admin(user.id, chat.id)
-    return bool(await admin_branches(update, context))
+    return bool(await branches_for(context, user.id, "admin"))
 
 
 async def is_staff_or_admin(update: Update, context: BotContext) -> bool:
@@ -113,34 +119,55 @@ async def refuse_unless(
     return False
 
 
-def admin_only(callback: Callback) -> Callback:
+def refusal(update: Update, context: BotContext, usual: str) -> str:
+    """Why a private command is refused: usually `usual`; but someone whose branch lost the bot
+    (removed from the group) is told that, and how to add it back."""
+    user = update.effective_user
+    if user is None or not is_private(update.effective_chat) or update.callback_query is not None:
+        return usual  # (a button's notice holds 200 characters: too short for the way back)
+    configured = context.services.roles.is_configured_admin(user.id)
+    gone = branches.removed_of(context.db, None if configured else user.id)
+    if not gone:
+        return usual
+    return fmt(T.BOT_REMOVED, titles="、".join(b.title for b in gone))
+
+
+def admin_only(callback: Handler[P]) -> Handler[P]:
     """Run the command only for admins; anyone else gets a polite refusal and nothing changes."""
 
     @functools.wraps(callback)
-    async def wrapper(update: Update, context: BotContext) -> None:
-        if await refuse_unless(update, context, allowed=is_admin, refusal=T.NOT_ADMIN):
-            await callback(update, context)
+    async def wrapper(
+        update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
+    ) -> None:
+        why = refusal(update, context, T.NOT_ADMIN)
+        if await refuse_unless(update, context, allowed=is_admin, refusal=why):
+            await callback(update, context, *args, **kwargs)
 
     return wrapper
 
 
-def staff_only(callback: Callback) -> Callback:
+def staff_only(callback: Handler[P]) -> Handler[P]:
     """Run the command for admins and staff (reports, downloads)."""
 
     @functools.wraps(callback)
-    async def wrapper(update: Update, context: BotContext) -> None:
-        if await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=T.NOT_STAFF):
-            await callback(update, context)
+    async def wrapper(
+        update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
+    ) -> None:
+        why = refusal(update, context, T.NOT_STAFF)
+        if await refuse_unless(update, context, allowed=is_staff_or_admin, refusal=why):
+            await callback(update, context, *args, **kwargs)
 
     return wrapper
 
 
-def download_button(callback: Callback) -> Callback:
+def download_button(callback: Handler[P]) -> Handler[P]:
     """A button that leads to a download: admins and staff only, and only in a private chat,
     so that no export ever reaches a group (callback data can be forged, so checked here)."""
 
     @functools.wraps(callback)
-    async def wrapper(update: Update, context: BotContext) -> None:
+    async def wrapper(
+        update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
+    ) -> None:
         query = update.callback_query
         chat = update.effective_chat
         if query is None or chat is None:
@@ -150,47 +177,28 @@ def download_button(callback: Callback) -> Callback:
         if not is_private(chat):
             context.outbox.answer_callback(context.db, chat.id, query.id, T.EXPORT_PRIVATE_ONLY)
             return
-        await callback(update, context)
+        await callback(update, context, *args, **kwargs)
 
     return wrapper
 
 
-async def admin_branches(update: Update, context: BotContext) -> list[Branch]:
-    """Branches the sender may administer: the current group, or (privately) all theirs."""
-    user = update.effective_user
-    if user is None:
-        return []
-    here = current_branch(update, context)
-    if here is not None:
-        return [here]
+async def branches_for(context: BotContext, user_id: int, need: Need) -> list[Branch]:
+    """The branches this person may act on from a private chat: those they administer (every
+    branch for configured admins), and for staff commands every branch for staff. Which one a
+    command is about is decided in handlers/scope.py."""
     roles = context.services.roles
-    if roles.is_configured_admin(user.id):
+    if roles.is_configured_admin(user_id) or (need == "staff" and roles.is_staff(user_id)):
         return branches.active(context.db)
     return [
         b
-        for b in branches.branches_of(context.db, user.id)
-        if await roles.is_admin(user.id, b.chat_id)
+        for b in branches.branches_of(context.db, user_id)
+        if await roles.is_admin(user_id, b.chat_id)
     ]
 
 
 def stop_here() -> None:
     """End processing of this update in later handler groups."""
     raise ApplicationHandlerStop
-
-
-async def viewable_branches(update: Update, context: BotContext) -> list[Branch]:
-    """Branches whose reports the sender may see here: this group's, or (privately) theirs:
-    every branch for staff and configured admins, else those they administer."""
-    if is_group(update.effective_chat):
-        here = current_branch(update, context)
-        return [here] if here is not None else []
-    user = update.effective_user
-    if user is None:
-        return []
-    roles = context.services.roles
-    if roles.is_staff(user.id) or roles.is_configured_admin(user.id):
-        return branches.active(context.db)
-    return await admin_branches(update, context)
 
 
 def send_generated_file(
@@ -229,6 +237,11 @@ async def member_in_branch(
     return branches.ensure_member(
         context.db, branch_id=branch_id, user_id=user.id, name=display_name(user), now=context.now()
     )
+
+
+async def may_administer(context: BotContext, user_id: int, branch: Branch) -> bool:
+    """Changes to this branch: its admins (the group's, and the configured ones)."""
+    return await context.services.roles.is_admin(user_id, branch.chat_id)
 
 
 async def may_view(context: BotContext, user_id: int, branch: Branch) -> bool:

@@ -8,20 +8,19 @@ export never holds up other members' messages; a job in hand at shutdown runs ag
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import BotContext, Command, Services
 from bot.core import reflections as rules
+from bot.core.cn_format import date_range, full_date, moment, month_day
 from bot.runtime.jobs import Apply, JobKind
 from bot.services import exports
-from bot.services.quiz import local_time
 from bot.services.reflections import recent_sessions
 from bot.texts import common as TC
 from bot.texts import export as T
@@ -29,27 +28,29 @@ from bot.texts import fmt
 from bot.texts import quiz as TQ
 from bot.texts import reflections as TR
 from bot.texts import summary as TS
+from handlers import summary
+from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, QuizExport, on
 from handlers.common import (
     download_button,
     is_private,
     may_view,
     reply,
     staff_only,
-    viewable_branches,
 )
+from handlers.scope import branch_for
 from storage import branches, themeday
 from storage import quiz as quizzes
 from storage.exports.ledger import LedgerSummary, build_ledger
 from storage.exports.quiz import ExportResult, build_quiz_export
-from storage.models import Branch
+from storage.models import Branch, ThemeSession
 
 COMMANDS = [Command("export", "下载学习台账、测试成绩（私聊中使用）", "staff")]
 
-# (callback data, button text): one per download offered (the yearly summary: handlers/summary.py).
-KINDS = [
-    ("export:ledger", T.EXPORT_LEDGER),
-    ("export:quiz", T.EXPORT_QUIZ),
-    ("export:summary", TS.SUMMARY_BUTTON),
+# One button per download offered (the yearly summary: handlers/summary.py).
+KINDS: list[tuple[Literal["ledger", "quiz", "summary"], str]] = [
+    ("ledger", T.EXPORT_LEDGER),
+    ("quiz", T.EXPORT_QUIZ),
+    ("summary", TS.SUMMARY_BUTTON),
 ]
 # The cloud Bot API refuses uploads over 50 MB; leave room for the multipart envelope.
 UPLOAD_LIMIT = 49 * 1024 * 1024
@@ -61,8 +62,14 @@ async def export_menu(update: Update, context: BotContext) -> None:
     if not is_private(update.effective_chat):
         reply(update, context, TC.EXPORT_PRIVATE_ONLY)
         return
+    branch = await branch_for(update, context, "staff")
+    if branch is None or branch.id is None:
+        return
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text, callback_data=data)] for data, text in KINDS]
+        [
+            [InlineKeyboardButton(text, callback_data=ExportMenu(what, branch.id).build())]
+            for what, text in KINDS
+        ]
     )
     reply(update, context, T.EXPORT_MENU, keyboard=keyboard)
 
@@ -78,22 +85,24 @@ def refuse_button(update: Update, context: BotContext, text: str) -> None:
 
 
 @download_button
-async def ledger_menu(update: Update, context: BotContext) -> None:
-    """export:ledger from the /export menu: which branch, then which sessions."""
+async def export_chosen(update: Update, context: BotContext, pressed: ExportMenu) -> None:
+    """A download of the /export menu: the ledger's periods, or the quizzes to choose from."""
     query = update.callback_query
+    user = update.effective_user
     chat = update.effective_chat
-    assert query is not None and chat is not None
+    assert query is not None and user is not None and chat is not None
+    branch = branches.get(context.db, pressed.branch)
+    if branch is None or not branch.active or not await may_view(context, user.id, branch):
+        refuse_button(update, context, TC.NOT_STAFF)
+        return
     context.outbox.answer_callback(context.db, chat.id, query.id)
-    found = await viewable_branches(update, context)
-    if not found:
-        context.outbox.message(context.db, chat.id, T.LEDGER_NO_BRANCH)
-    elif len(found) == 1:
-        period_menu(context, chat.id, found[0])
+    if pressed.what == "ledger":
+        period_menu(context, chat.id, branch)
+    elif pressed.what == "summary":
+        this_year = context.services.local_now().year
+        summary.queue(context, chat.id, branch, this_year, origin=f"q{query.id}")
     else:
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.title, callback_data=f"lx:b:{b.id}")] for b in found]
-        )
-        context.outbox.message(context.db, chat.id, T.LEDGER_CHOOSE_BRANCH, keyboard=keyboard)
+        quiz_menu(context, chat.id, branch)
 
 
 def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
@@ -101,19 +110,26 @@ def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
     rows = [
         [
             InlineKeyboardButton(
-                TR.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
-                callback_data=f"lx:s:{t.id}",
+                TR.SESSION_BUTTON.format(date=month_day(t.local_date), topic=t.topic)[:60],
+                callback_data=LedgerSession(t.id).build(),
             )
         ]
         for t in recent_sessions(context.db, branch.id)
+        if t.id is not None
     ]
     rows.append(
         [
-            InlineKeyboardButton(T.LEDGER_RECENT_3M, callback_data=f"lx:m3:{branch.id}"),
-            InlineKeyboardButton(T.LEDGER_THIS_YEAR, callback_data=f"lx:y:{branch.id}"),
+            InlineKeyboardButton(
+                T.LEDGER_RECENT_3M, callback_data=LedgerPeriod("m3", branch.id).build()
+            ),
+            InlineKeyboardButton(
+                T.LEDGER_THIS_YEAR, callback_data=LedgerPeriod("y", branch.id).build()
+            ),
         ]
     )
-    rows.append([InlineKeyboardButton(T.LEDGER_ALL, callback_data=f"lx:a:{branch.id}")])
+    rows.append(
+        [InlineKeyboardButton(T.LEDGER_ALL, callback_data=LedgerPeriod("a", branch.id).build())]
+    )
     context.outbox.message(
         context.db,
         chat_id,
@@ -123,39 +139,52 @@ def period_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
 
 
 @download_button
-async def ledger_choice(update: Update, context: BotContext) -> None:
-    """lx:… buttons: a branch, a session or a period; the files follow privately."""
+async def ledger_session(update: Update, context: BotContext, pressed: LedgerSession) -> None:
+    """One session's ledger; the files follow privately."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    theme = themeday.get(context.db, pressed.session)
+    if theme is None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, TR.SESSION_GONE)
+        return
+    await _ledger(update, context, theme.branch_id, theme, None)
+
+
+@download_button
+async def ledger_period(update: Update, context: BotContext, pressed: LedgerPeriod) -> None:
+    """The ledger of the last three months, this year or everything; the files follow."""
+    await _ledger(update, context, pressed.branch, None, pressed.period)
+
+
+async def _ledger(
+    update: Update,
+    context: BotContext,
+    branch_id: int,
+    theme: ThemeSession | None,
+    period: str | None,
+) -> None:
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or not query.data:
-        return
-    _, what, ident = query.data.split(":")
-    theme = themeday.get(context.db, int(ident)) if what == "s" else None
-    if what == "s" and theme is None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, TR.SESSION_GONE)
-        return
-    branch_id = theme.branch_id if theme is not None else int(ident)
+    assert query is not None and user is not None and chat is not None
     branch = branches.get(context.db, branch_id)
     if branch is None or branch.id is None or not await may_view(context, user.id, branch):
         refuse_button(update, context, TC.NOT_STAFF)
         return
     context.outbox.answer_callback(context.db, chat.id, query.id)
-    if what == "b":
-        period_menu(context, chat.id, branch)
-        return
     today = context.now().astimezone(context.settings.tz).date()
     since: date | None = None
     until: date | None = None
     if theme is not None:
         since = until = theme.local_date
-        label = fmt(T.LEDGER_WHAT_SESSION, date=theme.local_date.isoformat())
-    elif what == "m3":
+        label = fmt(T.LEDGER_WHAT_SESSION, date=full_date(theme.local_date))
+    elif period == "m3":
         since, until = rules.months_back(today, 3), today
-        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
-    elif what == "y":
+        label = date_range(since, until, year=True)
+    elif period == "y":
         since, until = date(today.year, 1, 1), today
-        label = fmt(T.LEDGER_WHAT_RANGE, since=since.isoformat(), until=until.isoformat())
+        label = date_range(since, until, year=True)
     else:
         label = T.LEDGER_WHAT_ALL
     context.outbox.message(context.db, chat.id, fmt(T.LEDGER_WORKING, what=label))
@@ -258,17 +287,12 @@ def ledger_failed(services: Services, session: Session, payload: dict[str, Any])
 # --- quiz results ---------------------------------------------------------------------------
 
 
-@download_button
-async def quiz_export_menu(update: Update, context: BotContext) -> None:
-    """export:quiz from the /export menu: choose which quiz to download."""
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and chat is not None
-    scope = [b.id for b in await viewable_branches(update, context) if b.id is not None]
-    found = quizzes.started_of(context.db, scope)
-    context.outbox.answer_callback(context.db, chat.id, query.id)
+def quiz_menu(context: BotContext, chat_id: int, branch: Branch) -> None:
+    """The branch's started quizzes, one button each, to download its results."""
+    assert branch.id is not None
+    found = quizzes.started_of(context.db, [branch.id])
     if not found:
-        reply(update, context, T.QUIZ_EXPORT_NONE)
+        context.outbox.message(context.db, chat_id, T.QUIZ_EXPORT_NONE)
         return
     tz = context.settings.tz
     keyboard = InlineKeyboardMarkup(
@@ -276,26 +300,38 @@ async def quiz_export_menu(update: Update, context: BotContext) -> None:
             [
                 InlineKeyboardButton(
                     # Button labels are plain text: no escaping.
-                    T.QUIZ_EXPORT_BUTTON.format(title=q.title, date=local_time(q.opens_at, tz)),
-                    callback_data=f"quiz:x:{q.id}",
+                    T.QUIZ_EXPORT_BUTTON.format(
+                        title=q.title, date=moment(q.opens_at, tz, with_weekday=False)
+                    ),
+                    callback_data=QuizExport(q.id).build(),
                 )
             ]
             for q in found
+            if q.id is not None
         ]
     )
-    context.outbox.message(context.db, chat.id, T.QUIZ_EXPORT_CHOOSE, keyboard=keyboard)
+    context.outbox.message(context.db, chat_id, T.QUIZ_EXPORT_CHOOSE, keyboard=keyboard)
 
 
 @download_button
-async def export_quiz(update: Update, context: BotContext) -> None:
+async def export_quiz(update: Update, context: BotContext, pressed: QuizExport) -> None:
     """The chosen quiz: its .xlsx and .csv follow privately."""
     query = update.callback_query
+    user = update.effective_user
     chat = update.effective_chat
-    assert query is not None and chat is not None
-    m = re.fullmatch(r"quiz:x:(\d{1,12})", query.data or "")
-    quiz = quizzes.get(context.db, int(m[1])) if m else None
-    scope = {b.id for b in await viewable_branches(update, context)}
-    if quiz is None or quiz.id is None or quiz.branch_id not in scope:
+    assert query is not None and user is not None and chat is not None
+    quiz = quizzes.get(context.db, pressed.quiz)
+    branch = (
+        branches.get(context.db, quiz.branch_id)
+        if quiz is not None and quiz.branch_id is not None
+        else None
+    )
+    if (
+        quiz is None
+        or quiz.id is None
+        or branch is None
+        or not await may_view(context, user.id, branch)
+    ):
         context.outbox.answer_callback(context.db, chat.id, query.id, TQ.TAP_STALE)
         return
     context.outbox.answer_callback(context.db, chat.id, query.id, T.QUIZ_EXPORT_PREPARING)
@@ -368,8 +404,8 @@ JOBS = {
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("export", export_menu),
-        CallbackQueryHandler(ledger_menu, pattern=r"^export:ledger$"),
-        CallbackQueryHandler(ledger_choice, pattern=r"^lx:(b|s|m3|y|a):\d+$"),
-        CallbackQueryHandler(quiz_export_menu, pattern=r"^export:quiz$"),
-        CallbackQueryHandler(export_quiz, pattern=r"^quiz:x:"),
+        on(ExportMenu, export_chosen),
+        on(LedgerSession, ledger_session),
+        on(LedgerPeriod, ledger_period),
+        on(QuizExport, export_quiz),
     ]

@@ -8,7 +8,7 @@ markup) before it replaces the old one, so a refused edit changes nothing.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import BotContext, Command
 from bot.core.calendar import LeapRule
@@ -23,22 +23,23 @@ from bot.core.care.options import (
     CareSettings,
     find,
     label,
-    parse_time,
     switch_options,
 )
 from bot.core.care.templates import TEMPLATES, TemplateError, check_template, render, sample_values
+from bot.core.cn_format import clock
+from bot.core.cn_parse import ParseError, parse_time
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
+from handlers.callbacks import GreetingSwitch, on
 from handlers.common import (
-    admin_branches,
     admin_only,
     chunks,
     is_private,
     reply,
     staff_only,
 )
-from handlers.roster import one_admin_branch
+from handlers.scope import branch_for
 from storage import branches
 from storage.models import Branch
 
@@ -107,7 +108,7 @@ def overview(branch: Branch) -> tuple[str, InlineKeyboardMarkup]:
     )
     text = fmt(
         T.GREETINGS_OVERVIEW,
-        time=s.greeting_time.strftime("%H:%M"),
+        time=clock(s.greeting_time),
         leap_rule=T.LEAP_LEAP if s.leap_rule is LeapRule.LEAP else T.LEAP_ORDINARY,
         switches=SafeHtml(switches),
         templates=SafeHtml(templates),
@@ -116,9 +117,10 @@ def overview(branch: Branch) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(
             T.TOGGLE_BUTTON.format(mark=T.ON if s.enabled(k) else T.OFF, label=label(k)),
-            callback_data=f"care:sw:{branch.id}:{k}",
+            callback_data=GreetingSwitch(branch.id, k).build(),
         )
         for k in SWITCHES
+        if branch.id is not None
     ]
     return text, InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
 
@@ -141,7 +143,7 @@ async def greetings(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    branch = await one_admin_branch(update, context)
+    branch = await branch_for(update, context)
     if branch is None:
         return
     # The raw text after the command (split on the first spaces only, so that a template
@@ -162,12 +164,13 @@ async def greetings(update: Update, context: BotContext) -> None:
             return
         verb, rest = "preview", verb_word
     if verb == "time":
-        when = parse_time(rest)
-        if when is None:
-            reply(update, context, fmt(T.GREETINGS_BAD_TIME, value=rest))
+        try:
+            when = parse_time(rest)
+        except ParseError as exc:
+            reply(update, context, fmt(T.GREETINGS_BAD_TIME, reason=exc.message))
             return
-        branches.set_option(branch, OPT_TIME, when.strftime("%H:%M"))
-        reply(update, context, fmt(T.GREETINGS_TIME_SET, time=when.strftime("%H:%M")))
+        branches.set_option(branch, OPT_TIME, clock(when))
+        reply(update, context, fmt(T.GREETINGS_TIME_SET, time=clock(when)))
         return
     if verb == "leap":
         rule = LEAP_WORDS.get(rest.strip().lower())
@@ -227,24 +230,21 @@ def set_switch(branch: Branch, key: str, on: bool) -> None:
         branches.set_option(branch, option, value)
 
 
-async def toggle_pressed(update: Update, context: BotContext) -> None:
+async def toggle_pressed(update: Update, context: BotContext, pressed: GreetingSwitch) -> None:
     """A switch button on the /greetings page: flip it and redraw the page."""
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or query.data is None:
+    if query is None or user is None or chat is None:
         return
-    _, _, raw_branch, key = ([*query.data.split(":"), "", ""])[:4]
-    branch = branches.get(context.db, int(raw_branch)) if raw_branch.isdigit() else None
+    key = pressed.key
+    branch = branches.get(context.db, pressed.branch)
     if (
         branch is None
         or not branch.active
         or not await context.services.roles.is_admin(user.id, branch.chat_id)
     ):
         context.outbox.answer_callback(context.db, chat.id, query.id, C.NOT_ADMIN)
-        return
-    if key not in SWITCHES:
-        context.outbox.answer_callback(context.db, chat.id, query.id, T.BUTTON_EXPIRED)
         return
     on = not settings_of(branch).enabled(key)
     set_switch(branch, key, on)
@@ -271,28 +271,19 @@ async def upcoming(update: Update, context: BotContext) -> None:
         # Private-only members' birthdays must not be listed in the group.
         reply(update, context, T.UPCOMING_PRIVATE_ONLY)
         return
-    user = update.effective_user
-    if user is not None and context.services.roles.is_staff(user.id):
-        found = branches.active(context.db)
-    else:
-        found = await admin_branches(update, context)
-    if not found:
-        reply(update, context, T.UPCOMING_NO_BRANCH)
+    branch = await branch_for(update, context, "staff")
+    if branch is None or branch.id is None:
         return
     today = context.services.local_now().date()
-    for branch in found:
-        assert branch.id is not None
-        people = [person_of(m) for m in branches.members(context.db, branch.id)]
-        text = digest(people, today, days, leap_rule=settings_of(branch).leap_rule, weekly=False)
-        if len(found) > 1:
-            text += fmt(T.DIGEST_BRANCH, branch=branch.title)
-        for chunk in chunks(text.split("\n")):
-            reply(update, context, chunk)
+    people = [person_of(m) for m in branches.members(context.db, branch.id)]
+    text = digest(people, today, days, leap_rule=settings_of(branch).leap_rule, weekly=False)
+    for chunk in chunks(text.split("\n")):
+        reply(update, context, chunk)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("greetings", greetings),
         CommandHandler("upcoming", upcoming),
-        CallbackQueryHandler(toggle_pressed, pattern=r"^care:sw:"),
+        on(GreetingSwitch, toggle_pressed),
     ]

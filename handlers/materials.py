@@ -1,8 +1,9 @@
 """/material and /materials: admins build the library of study materials for the theme day.
 
 An admin replies `/material 标题` to a document, photo, text or link (or sends a document or
-photo with that caption), in the group or privately; the bot keeps Telegram's file_id to resend
-it and queues a download into the branch's archive. `/materials` shows the queue for the next
+photo with that caption), in the group or privately (an admin of several branches is asked
+which, handlers/scope.py); the bot keeps Telegram's file_id to resend it and queues a download
+into the branch's archive. `/materials` shows the queue for the next
 theme day with buttons to remove an item or move it up; `/materials 全部` shows the library,
 whose items can be queued again. Every button checks the presser's rights again, since
 callback data can be forged.
@@ -15,14 +16,17 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command
+from bot.core import cn_format
 from bot.services import themeday as theme_day
 from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import themeday as T
-from handlers.common import admin_branches, admin_only, current_branch, is_group, reply
+from handlers.callbacks import MaterialAction, on
+from handlers.common import admin_only, current_branch, is_group, reply
+from handlers.scope import branch_for
 from storage import branches, materials
 from storage.models import Branch, Material
 
@@ -136,47 +140,29 @@ async def _add(update: Update, context: BotContext, source: Message | None, titl
         reply(update, context, C.NOT_A_BRANCH)
         return
     existing = materials.by_source(context.db, source.chat_id, source.message_id)
-    if existing is not None:
-        await _again(update, context, existing)
+    if existing is not None and existing.state != materials.CHOOSING:
+        _again(update, context, existing)
         return
-    material = _material_from(source, title, added_by=user.id, now=context.now())
+    # New, or left "choosing" a branch by a version that asked after storing it.
+    material = existing or _material_from(source, title, added_by=user.id, now=context.now())
     if material is None:
         reply(update, context, T.MATERIAL_UNSUPPORTED)
         return
-    targets = await admin_branches(update, context)
-    if not targets:
-        reply(update, context, C.NO_BRANCH_PRIVATE)
+    branch = await branch_for(update, context)
+    if branch is None:
         return
-    if len(targets) > 1:
-        material.state = materials.CHOOSING
+    if existing is None:
         materials.add(context.db, material)
-        _ask_branch(update, context, material, targets)
-        return
-    materials.add(context.db, material)
-    reply(update, context, _assign(context, material, targets[0]))
+    reply(update, context, _assign(context, material, branch))
 
 
-async def _again(update: Update, context: BotContext, material: Material) -> None:
+def _again(update: Update, context: BotContext, material: Material) -> None:
     """/material on a message that already is a material."""
     if material.state == materials.QUEUED:
         reply(update, context, fmt(T.MATERIAL_ALREADY_QUEUED, title=material.title))
-    elif material.state == materials.CHOOSING:
-        _ask_branch(update, context, material, await admin_branches(update, context))
     else:
         materials.enqueue(context.db, material)
         reply(update, context, fmt(T.MATERIAL_REQUEUED, title=material.title))
-
-
-def _ask_branch(
-    update: Update, context: BotContext, material: Material, targets: list[Branch]
-) -> None:
-    keyboard = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.title, callback_data=f"mat:b:{material.id}:{b.id}")]
-            for b in targets
-        ]
-    )
-    reply(update, context, fmt(T.MATERIAL_CHOOSE_BRANCH, title=material.title), keyboard=keyboard)
 
 
 @admin_only
@@ -216,11 +202,12 @@ def queue_view(context: BotContext, branch: Branch) -> tuple[str, InlineKeyboard
         lines.append(fmt(T.QUEUE_LINE, n=n, icon=T.ICONS.get(item.kind, ""), title=item.title))
         if n > LIST_LIMIT:
             continue
-        row = [InlineKeyboardButton(T.BUTTON_REMOVE.format(n=n), callback_data=f"mat:rm:{item.id}")]
+        assert item.id is not None
+        remove = MaterialAction("rm", item.id).build()
+        row = [InlineKeyboardButton(T.BUTTON_REMOVE.format(n=n), callback_data=remove)]
         if n > 1:
-            row.append(
-                InlineKeyboardButton(T.BUTTON_UP.format(n=n), callback_data=f"mat:up:{item.id}")
-            )
+            up = MaterialAction("up", item.id).build()
+            row.append(InlineKeyboardButton(T.BUTTON_UP.format(n=n), callback_data=up))
         rows.append(row)
     return "\n".join(lines) + T.QUEUE_FOOTER, InlineKeyboardMarkup(rows)
 
@@ -237,16 +224,16 @@ def library_view(context: BotContext, branch: Branch) -> tuple[str, InlineKeyboa
     for n, item in enumerate(items, start=1):
         used = (
             T.LIBRARY_USED.format(
-                date=theme_day.day_text(item.last_pushed_at.astimezone(tz).date())
+                date=cn_format.day_text(item.last_pushed_at.astimezone(tz).date())
             )
             if item.last_pushed_at
             else T.LIBRARY_NEVER_USED
         )
         icon = T.ICONS.get(item.kind, "")
         lines.append(fmt(T.LIBRARY_LINE, n=n, icon=icon, title=item.title, used=used))
-        rows.append(
-            [InlineKeyboardButton(T.BUTTON_REUSE.format(n=n), callback_data=f"mat:re:{item.id}")]
-        )
+        assert item.id is not None
+        reuse = MaterialAction("re", item.id).build()
+        rows.append([InlineKeyboardButton(T.BUTTON_REUSE.format(n=n), callback_data=reuse)])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -258,33 +245,15 @@ async def materials_command(update: Update, context: BotContext) -> None:
     if is_group(update.effective_chat) and current_branch(update, context) is None:
         reply(update, context, C.NOT_A_BRANCH)
         return
-    targets = await admin_branches(update, context)
-    if not targets:
-        reply(update, context, C.NO_BRANCH_PRIVATE)
+    branch = await branch_for(update, context)
+    if branch is None:
         return
-    if len(targets) > 1:
-        action = "lib" if library else "ls"
-        choices = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.title, callback_data=f"mat:{action}:{b.id}")] for b in targets]
-        )
-        reply(update, context, T.CHOOSE_BRANCH_LIST, keyboard=choices)
-        return
-    text, keyboard = (library_view if library else queue_view)(context, targets[0])
+    text, keyboard = (library_view if library else queue_view)(context, branch)
     reply(update, context, text, keyboard=keyboard)
 
 
-def _parse(data: str) -> tuple[str, list[int]] | None:
-    parts = data.split(":")
-    if len(parts) < 3 or parts[0] != "mat":
-        return None
-    try:
-        return parts[1], [int(p) for p in parts[2:]]
-    except ValueError:
-        return None
-
-
-async def material_button(update: Update, context: BotContext) -> None:
-    """A button of a materials list or of the branch question (rights checked again)."""
+async def material_button(update: Update, context: BotContext, pressed: MaterialAction) -> None:
+    """A button of the queue or the library (rights checked again: data can be forged)."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None or query.from_user is None:
@@ -293,22 +262,13 @@ async def material_button(update: Update, context: BotContext) -> None:
     def answer(text: str | None = None) -> None:
         context.outbox.answer_callback(context.db, chat.id, query.id, text)
 
-    parsed = _parse(query.data or "")
-    if parsed is None:
-        answer(T.ANSWER_GONE)
-        return
-    action, ids = parsed
-    material: Material | None = None
-    if action in ("rm", "up", "re", "b"):
-        material = materials.get(context.db, ids[0])
-        if material is None:
-            answer(T.ANSWER_GONE)
-            return
-    branch_id = (
-        ids[-1] if action in ("b", "ls", "lib") else (material.branch_id if material else None)
+    material = materials.get(context.db, pressed.material)
+    branch = (
+        branches.get(context.db, material.branch_id)
+        if material is not None and material.branch_id is not None
+        else None
     )
-    branch = branches.get(context.db, branch_id) if branch_id is not None else None
-    if branch is None or not branch.active or branch.id is None:
+    if material is None or branch is None or not branch.active or branch.id is None:
         answer(T.ANSWER_GONE)
         return
     if not await context.services.roles.is_admin(query.from_user.id, branch.chat_id):
@@ -322,31 +282,14 @@ async def material_button(update: Update, context: BotContext) -> None:
             text, keyboard = view
             context.outbox.edit_text(context.db, chat.id, message_id, text, keyboard=keyboard)
 
-    if action == "ls":
-        answer()
-        show(queue_view(context, branch))
-    elif action == "lib":
-        answer()
-        show(library_view(context, branch))
-    elif action == "b":
-        assert material is not None
-        if material.state != materials.CHOOSING or material.added_by != query.from_user.id:
-            answer(T.MATERIAL_CHOICE_GONE)
-            return
-        answer()
-        confirmation = _assign(context, material, branch)
-        if message_id is not None:
-            context.outbox.edit_text(context.db, chat.id, message_id, confirmation)
-    elif action == "rm":
-        assert material is not None
+    if pressed.action == "rm":
         if material.state != materials.QUEUED:
             answer(T.ANSWER_GONE)
         else:
             materials.unqueue(material)
             answer(T.ANSWER_REMOVED)
         show(queue_view(context, branch))
-    elif action == "up":
-        assert material is not None
+    elif pressed.action == "up":
         if material.state != materials.QUEUED:
             answer(T.ANSWER_GONE)
             show(queue_view(context, branch))
@@ -355,14 +298,11 @@ async def material_button(update: Update, context: BotContext) -> None:
             show(queue_view(context, branch))
         else:
             answer(T.ANSWER_FIRST)
-    elif action == "re":
-        assert material is not None
+    else:
         if material.state == materials.LIBRARY:
             materials.enqueue(context.db, material)
         answer(T.ANSWER_REQUEUED)
         show(library_view(context, branch))
-    else:
-        answer(T.ANSWER_GONE)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -374,5 +314,5 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
             & filters.CaptionRegex(r"^/material(?:@\w+)?(?:\s|$)"),
             material_caption,
         ),
-        CallbackQueryHandler(material_button, pattern=r"^mat:"),
+        on(MaterialAction, material_button),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import (
@@ -21,7 +22,6 @@ from telegram import (
 )
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -29,11 +29,13 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.context import BotContext, Command
+from bot.core.cn_format import month_day
 from bot.runtime.current import CURRENT
 from bot.services import reflections as shared
 from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import reflections as T
+from handlers.callbacks import CallbackData, ReflectCancel, ReflectPick, on
 from handlers.common import (
     anonymous_admin,
     command_text,
@@ -212,7 +214,7 @@ def prompt_wait(update: Update, context: BotContext, theme: ThemeSession, user: 
     )
     branch = branches.get(context.db, theme.branch_id)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(T.CANCEL_BUTTON, callback_data="rf:cancel")]]
+        [[InlineKeyboardButton(T.CANCEL_BUTTON, callback_data=ReflectCancel().build())]]
     )
     text = fmt(
         T.WAIT_PROMPT,
@@ -321,16 +323,20 @@ async def cancel_wait(update: Update, context: BotContext) -> None:
     reply(update, context, T.WAIT_CANCELLED)
 
 
-def session_buttons(themes: list[ThemeSession], prefix: str) -> InlineKeyboardMarkup:
+def session_buttons(
+    themes: list[ThemeSession], button: Callable[[int], CallbackData]
+) -> InlineKeyboardMarkup:
+    """One button per session (newest first), whose data is `button(session id)`."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    T.SESSION_BUTTON.format(date=t.local_date.isoformat(), topic=t.topic)[:60],
-                    callback_data=f"{prefix}{t.id}",
+                    T.SESSION_BUTTON.format(date=month_day(t.local_date), topic=t.topic)[:60],
+                    callback_data=button(t.id).build(),
                 )
             ]
             for t in themes
+            if t.id is not None
         ]
     )
 
@@ -393,7 +399,7 @@ async def reflect_command(update: Update, context: BotContext) -> None:
             source_message_id=message.message_id,
             expires_at=context.now() + WAIT_FOR,
         )
-        reply(update, context, T.CHOOSE_SESSION, keyboard=session_buttons(themes, "rf:pick:"))
+        reply(update, context, T.CHOOSE_SESSION, keyboard=session_buttons(themes, ReflectPick))
         return
     await submit_text_or_wait(update, context, themes[0], user, text, message.message_id)
 
@@ -427,7 +433,7 @@ async def submit_text_or_wait(
         ack_privately(update, context, row, member)
 
 
-async def pick_session(update: Update, context: BotContext) -> None:
+async def pick_session(update: Update, context: BotContext, pick: ReflectPick) -> None:
     """The member chose which session their private /reflect is for."""
     query = update.callback_query
     user = update.effective_user
@@ -435,7 +441,7 @@ async def pick_session(update: Update, context: BotContext) -> None:
     if query is None or user is None or chat is None:
         return
     context.outbox.answer_callback(context.db, chat.id, query.id)
-    theme = themeday.get(context.db, int((query.data or "").rsplit(":", 1)[1]))
+    theme = themeday.get(context.db, pick.session)
     wait = reflections.get_wait(context.db, user.id, now=context.now())
     if theme is None:
         context.outbox.message(context.db, chat.id, T.SESSION_GONE)
@@ -462,20 +468,9 @@ async def edited(update: Update, context: BotContext) -> None:
         row.edited_at = context.now()
 
 
-async def button(update: Update, context: BotContext) -> None:
-    """rf:cancel and rf:pick:<session> buttons (the rest of rf:… is in handlers/report.py)."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None or not query.data:
-        return
-    parts = query.data.split(":")
-    if parts[1] == "cancel":
-        await cancel_wait(update, context)
-        return
-    if parts[1] == "pick":
-        await pick_session(update, context)
-        return
-    context.outbox.answer_callback(context.db, chat.id, query.id)
+async def cancel_pressed(update: Update, context: BotContext, _: ReflectCancel) -> None:
+    """The "cancel" button under the prompt to send a reflection."""
+    await cancel_wait(update, context)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -488,7 +483,8 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         ),
         CommandHandler("cancel", cancel_wait, filters=only_new & private & _Waiting()),
         CommandHandler("reflect", reflect_command, filters=only_new),
-        CallbackQueryHandler(button, pattern=r"^rf:"),
+        on(ReflectCancel, cancel_pressed),
+        on(ReflectPick, pick_session),
         MessageHandler(
             only_new & filters.ChatType.GROUPS & _RepliesToSession() & SUBMISSION, reply_submission
         ),

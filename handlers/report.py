@@ -1,31 +1,30 @@
 """Who has handed in a reflection: `/remind` (a gentle note now to those who have not) for
-admins, `/report [YYYY-MM-DD]` (who submitted what and when, who has not) for admins and staff,
-always sent privately."""
+admins, `/report [日期]` (who submitted what and when, who has not; the day as 11月26日, 上周四 or
+2026-11-26) for admins and staff, always sent privately."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext, Command
+from bot.core.cn_parse import ParseError, parse_date
 from bot.services import reflections as shared
 from bot.services.reflections import recent_sessions
 from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import reflections as T
+from handlers.callbacks import ReportSession, on
 from handlers.common import (
-    admin_branches,
     admin_only,
     command_text,
     is_private,
     may_view,
     reply,
     staff_only,
-    viewable_branches,
 )
 from handlers.reflections import session_buttons
+from handlers.scope import branch_for
 from storage import branches, themeday
 from storage.models import Branch, ThemeSession
 
@@ -35,26 +34,10 @@ COMMANDS = [
 ]
 
 
-async def choose_branch(
-    update: Update, context: BotContext, found: list[Branch], action: str
-) -> Branch | None:
-    """The one branch, or None after asking with buttons (or explaining there is none)."""
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        reply(update, context, TC.NO_BRANCH_PRIVATE)
-        return None
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.title, callback_data=f"rf:{action}:b:{b.id}")] for b in found]
-    )
-    reply(update, context, TC.CHOOSE_BRANCH, keyboard=keyboard)
-    return None
-
-
 @admin_only
 async def remind_command(update: Update, context: BotContext) -> None:
     """/remind: a gentle note now to everyone who has not submitted."""
-    branch = await choose_branch(update, context, await admin_branches(update, context), "remind")
+    branch = await branch_for(update, context)
     if branch is not None:
         remind_branch(update, context, branch)
 
@@ -66,14 +49,10 @@ def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
     if theme is None or chat is None:
         reply(update, context, T.NO_SESSION)
         return
-    # One reminder per /remind message (or button press), however often its update is seen.
-    query = update.callback_query
+    # One reminder per /remind message, however often its update is seen (or run again after
+    # its branch was chosen).
     message = update.effective_message
-    origin = (
-        f"q{query.id}"
-        if query is not None
-        else f"m{chat.id}:{message.message_id if message else update.update_id}"
-    )
+    origin = f"m{chat.id}:{message.message_id if message else update.update_id}"
     key = f"reflect.remind:{theme.id}:cmd:{origin}"
     named = shared.remind(context.services, context.db, theme=theme, key=key)
     if not named:
@@ -88,24 +67,22 @@ def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
 
 @staff_only
 async def report_command(update: Update, context: BotContext) -> None:
-    """/report [YYYY-MM-DD]: who submitted for the current (or that day's) session."""
+    """/report [日期]: who submitted for the current (or that day's) session."""
     message = update.message
     user = update.effective_user
     chat = update.effective_chat
     if message is None or user is None or chat is None:
         return
-    branch = await choose_branch(
-        update, context, await viewable_branches(update, context), "report"
-    )
+    branch = await branch_for(update, context, "staff")
     if branch is None or branch.id is None:
         return
     wanted = command_text(message)
     theme: ThemeSession | None
     if wanted:
         try:
-            day = date.fromisoformat(wanted.replace("/", "-"))
-        except ValueError:
-            reply(update, context, T.REPORT_NOT_FOUND)
+            day = parse_date(wanted, context.services.local_now().date())
+        except ParseError as exc:
+            reply(update, context, fmt(T.REPORT_BAD_DATE, reason=exc.message))
             return
         found = themeday.of_branch(context.db, branch.id, since=day, until=day)
         theme = found[-1] if found else None
@@ -134,7 +111,7 @@ def send_report(
         return
     text = shared.report_text(context.services, context.db, branch, theme)
     others = [t for t in recent_sessions(context.db, branch.id) if t.id != theme.id]
-    keyboard = session_buttons(others, "rf:rs:") if others else None
+    keyboard = session_buttons(others, ReportSession) if others else None
     if edit_message_id is not None:
         context.outbox.edit_text(context.db, chat.id, edit_message_id, text, keyboard=keyboard)
         return
@@ -148,49 +125,24 @@ def send_report(
     reply(update, context, T.REPORT_SENT_PRIVATELY)
 
 
-async def _refuse_button(update: Update, context: BotContext, text: str) -> None:
-    chat = update.effective_chat
-    query = update.callback_query
-    if chat is not None and query is not None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, text)
-
-
-async def button(update: Update, context: BotContext) -> None:
-    """rf:remind:b:<branch>, rf:report:b:<branch> and rf:rs:<session> buttons."""
+async def session_pressed(update: Update, context: BotContext, pressed: ReportSession) -> None:
+    """A button under a report: the report of another recent session, in its place."""
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or not query.data:
+    if query is None or user is None or chat is None:
         return
-    parts = query.data.split(":")
-    if parts[1] == "remind" and len(parts) == 4:
-        branch = branches.get(context.db, int(parts[3]))
-        allowed = branch is not None and await context.services.roles.is_admin(
-            user.id, branch.chat_id
-        )
-        if branch is None or not allowed:
-            await _refuse_button(update, context, TC.NOT_ADMIN)
-            return
-        context.outbox.answer_callback(context.db, chat.id, query.id)
-        remind_branch(update, context, branch)
+    theme = themeday.get(context.db, pressed.session)
+    branch = branches.get(context.db, theme.branch_id) if theme is not None else None
+    if theme is None or branch is None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, TC.BUTTON_STALE)
         return
-    if parts[1] in ("report", "rs"):
-        if parts[1] == "report":
-            branch = branches.get(context.db, int(parts[-1]))
-            theme = themeday.latest(context.db, branch.id) if branch and branch.id else None
-        else:
-            theme = themeday.get(context.db, int(parts[-1]))
-            branch = branches.get(context.db, theme.branch_id) if theme else None
-        if branch is None or not await may_view(context, user.id, branch):
-            await _refuse_button(update, context, TC.NOT_STAFF)
-            return
-        context.outbox.answer_callback(context.db, chat.id, query.id)
-        if theme is None:
-            context.outbox.message(context.db, chat.id, T.NO_SESSION)
-            return
-        edit = query.message.message_id if parts[1] == "rs" and query.message else None
-        send_report(update, context, branch, theme, edit_message_id=edit)
+    if not await may_view(context, user.id, branch):
+        context.outbox.answer_callback(context.db, chat.id, query.id, TC.NOT_STAFF)
         return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    edit = query.message.message_id if query.message is not None else None
+    send_report(update, context, branch, theme, edit_message_id=edit)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -198,5 +150,5 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("remind", remind_command, filters=only_new),
         CommandHandler("report", report_command, filters=only_new),
-        CallbackQueryHandler(button, pattern=r"^rf:(remind|report|rs):"),
+        on(ReportSession, session_pressed),
     ]

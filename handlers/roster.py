@@ -8,9 +8,7 @@ nothing changes unless the whole file is good. Importing updates members in plac
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
 from typing import Any
 
 from sqlmodel import Session
@@ -21,30 +19,38 @@ from telegram import (
     Update,
     User,
 )
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command, Services
+from bot.core.cn_format import full_date
 from bot.runtime.files import DownloadFailed, TooBig
 from bot.runtime.jobs import Apply, JobKind
+from bot.runtime.sandbox import OverBudget, run_limited
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
+from handlers.callbacks import Claim, ClaimVerdict, on
 from handlers.common import (
-    admin_branches,
     branches_of_user,
     chunks,
     display_name,
     is_admin,
-    is_group,
     is_private,
     refuse_unless,
     reply,
     send_generated_file,
 )
+from handlers.scope import branch_for
 from storage import branches
 from storage import care as care_db
-from storage.models import Branch, Member
-from storage.spreadsheets import RosterError, parse_roster, roster_template
+from storage.models import Member
+from storage.spreadsheets import (
+    RosterError,
+    SheetTooBig,
+    check_upload,
+    parse_roster,
+    roster_template,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +61,6 @@ COMMANDS = [
 MAX_FILE = 5 * 1024 * 1024
 CLAIM_WORDS = {"认领", "claim", "这是我"}
 TEMPLATE_WORDS = {"template", "模板"}
-
-
-# --- branches --------------------------------------------------------------------------------
-
-
-async def one_admin_branch(update: Update, context: BotContext) -> Branch | None:
-    """The one branch an admin command is about; replies and returns None if unclear."""
-    found = await admin_branches(update, context)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        reply(
-            update,
-            context,
-            C.NOT_A_BRANCH if is_group(update.effective_chat) else C.NO_BRANCH_PRIVATE,
-        )
-    else:
-        reply(update, context, T.ROSTER_PRIVATE_BRANCH)
-    return None
 
 
 # --- /roster ---------------------------------------------------------------------------------
@@ -116,7 +103,7 @@ async def roster_caption(update: Update, context: BotContext) -> None:
 async def import_file(update: Update, context: BotContext, document: Document) -> None:
     """Check who may import and the size; the download and the check run as a background job
     (`prepare_import`), which imports the file, or lists every problem and changes nothing."""
-    branch = await one_admin_branch(update, context)
+    branch = await branch_for(update, context)
     chat = update.effective_chat
     message = update.effective_message
     if branch is None or branch.id is None or chat is None or message is None:
@@ -157,9 +144,15 @@ async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
         return answer(T.ROSTER_DOWNLOAD_FAILED)
     today = services.local_now().date()
     try:
-        rows = await asyncio.to_thread(parse_roster, data, payload["file_name"], today=today)
+        # Within a budget: plainly too big is refused at once, the rest is parsed in a separate
+        # process with a time and memory limit (bot/runtime/sandbox.py).
+        check_upload(data)
+        rows = await run_limited(parse_roster, data, payload["file_name"], today=today)
     except RosterError as exc:
         return answer(fmt(T.ROSTER_REFUSED, problems=exc.describe()))
+    except (SheetTooBig, OverBudget) as exc:
+        log.warning("roster: %r refused unread: %s", payload["file_name"], exc)
+        return answer(T.ROSTER_FILE_TOO_BIG)
 
     def store(session: Session) -> None:
         try:
@@ -220,7 +213,7 @@ def send_template(update: Update, context: BotContext) -> None:
 
 async def list_roster(update: Update, context: BotContext) -> None:
     """The roster with who is linked; details (birthdays) only in a private chat."""
-    branch = await one_admin_branch(update, context)
+    branch = await branch_for(update, context)
     if branch is None or branch.id is None:
         return
     people = care_db.roster(context.db, branch.id)
@@ -259,11 +252,7 @@ def _details(m: Member) -> str:
     if birth is not None:
         parts.append(f"生日 {birth}")
     if m.party_member:
-        parts.append(
-            f"{m.joined_party.year}年{m.joined_party.month}月{m.joined_party.day}日入党"
-            if m.joined_party
-            else "党员"
-        )
+        parts.append(f"{full_date(m.joined_party)}入党" if m.joined_party else "党员")
     if not m.public_birthday:
         parts.append("只私下祝福")
     if m.username:
@@ -286,12 +275,12 @@ async def claim_keyboard(
         if mine is not None and mine.on_roster:
             return fmt(T.CLAIM_ALREADY_LINKED, name=mine.name), None
         for m in care_db.unlinked(context.db, branch.id):
-            if m.claimed_by in (None, user.id):
+            if m.id is not None and m.claimed_by in (None, user.id):
                 buttons.append(
                     [
                         InlineKeyboardButton(
                             T.BUTTON_CLAIM.format(name=m.name)[:64],
-                            callback_data=f"care:claim:{m.id}",
+                            callback_data=Claim(m.id).build(),
                         )
                     ]
                 )
@@ -315,15 +304,14 @@ async def show_claim_list(update: Update, context: BotContext) -> None:
     reply(update, context, text, keyboard=keyboard)
 
 
-async def claim_pressed(update: Update, context: BotContext) -> None:
+async def claim_pressed(update: Update, context: BotContext, claim: Claim) -> None:
     """A member tapped "这是我": ask the branch's admins to confirm."""
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or query.data is None:
+    if query is None or user is None or chat is None:
         return
-    member_id = _int(query.data.split(":")[2])
-    target = care_db.get(context.db, member_id) if member_id is not None else None
+    target = care_db.get(context.db, claim.member)
     mine = [b.id for b in await branches_of_user(context, user)]
     if (
         target is None
@@ -344,7 +332,7 @@ async def claim_pressed(update: Update, context: BotContext) -> None:
         return
     target.claimed_by = user.id
     branch = branches.get(context.db, target.branch_id)
-    assert branch is not None
+    assert branch is not None and target.id is not None
     context.outbox.answer_callback(context.db, chat.id, query.id)
     if query.message is not None:
         context.outbox.edit_text(
@@ -356,10 +344,10 @@ async def claim_pressed(update: Update, context: BotContext) -> None:
         [
             [
                 InlineKeyboardButton(
-                    T.BUTTON_CONFIRM, callback_data=f"care:ok:{target.id}:{user.id}"
+                    T.BUTTON_CONFIRM, callback_data=ClaimVerdict("ok", target.id, user.id).build()
                 ),
                 InlineKeyboardButton(
-                    T.BUTTON_REJECT, callback_data=f"care:no:{target.id}:{user.id}"
+                    T.BUTTON_REJECT, callback_data=ClaimVerdict("no", target.id, user.id).build()
                 ),
             ]
         ]
@@ -373,16 +361,15 @@ async def claim_pressed(update: Update, context: BotContext) -> None:
         )
 
 
-async def claim_decided(update: Update, context: BotContext) -> None:
+async def claim_decided(update: Update, context: BotContext, verdict: ClaimVerdict) -> None:
     """An admin confirmed or rejected a "这是我"."""
     query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    if query is None or user is None or chat is None or query.data is None:
+    if query is None or user is None or chat is None:
         return
-    _, verb, raw_member, raw_user = ([*query.data.split(":"), "", ""])[:4]
-    member_id, claimant = _int(raw_member), _int(raw_user)
-    target = care_db.get(context.db, member_id) if member_id is not None else None
+    claimant = verdict.user
+    target = care_db.get(context.db, verdict.member)
     message_id = query.message.message_id if query.message is not None else None
     if target is None:  # already confirmed by another admin (the roster-only row merged)
         context.outbox.answer_callback(context.db, chat.id, query.id, T.CLAIM_STALE)
@@ -391,7 +378,7 @@ async def claim_decided(update: Update, context: BotContext) -> None:
     if branch is None or not await context.services.roles.is_admin(user.id, branch.chat_id):
         context.outbox.answer_callback(context.db, chat.id, query.id, C.NOT_ADMIN)
         return
-    if target.user_id is not None or target.claimed_by != claimant or claimant is None:
+    if target.user_id is not None or target.claimed_by != claimant:
         context.outbox.answer_callback(context.db, chat.id, query.id, T.CLAIM_STALE)
         if message_id is not None:
             context.outbox.edit_text(context.db, chat.id, message_id, T.CLAIM_STALE)
@@ -402,7 +389,7 @@ async def claim_decided(update: Update, context: BotContext) -> None:
     )
     name = target.name
     context.outbox.answer_callback(context.db, chat.id, query.id)
-    if verb == "ok":
+    if verdict.verdict == "ok":
         care_db.link(context.db, target, claimant)
         admin_text, member_text = T.CLAIM_CONFIRMED_ADMIN, T.CLAIM_CONFIRMED_MEMBER
     else:
@@ -416,16 +403,12 @@ async def claim_decided(update: Update, context: BotContext) -> None:
         context.outbox.message(context.db, claimant, fmt(member_text, name=name))
 
 
-def _int(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"\d{1,18}", text) else None
-
-
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("roster", roster_command),
         MessageHandler(
             filters.Document.ALL & filters.CaptionRegex(r"^/roster(@\w+)?(\s|$)"), roster_caption
         ),
-        CallbackQueryHandler(claim_pressed, pattern=r"^care:claim:"),
-        CallbackQueryHandler(claim_decided, pattern=r"^care:(ok|no):"),
+        on(Claim, claim_pressed),
+        on(ClaimVerdict, claim_decided),
     ]

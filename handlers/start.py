@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Command
+from bot.services.group import make_branch
 from bot.texts import SafeHtml, fmt
 from bot.texts import common as T
 from handlers.common import (
@@ -16,6 +17,7 @@ from handlers.common import (
     refuse_unless,
     reply,
 )
+from handlers.group import check_setup_first
 from storage import branches
 
 COMMANDS = [
@@ -103,22 +105,25 @@ async def setup(update: Update, context: BotContext) -> None:
     if current_branch(update, context) is not None:
         reply(update, context, fmt(T.SETUP_ALREADY, title=title))
         return
-    branch, _ = branches.create(context.db, chat_id=chat.id, title=title, now=context.now())
+    if check_setup_first(update, context):
+        return  # the answer comes from the check (handlers/group.py)
     user = update.effective_user
-    if user is not None and branch.id is not None and not user.is_bot:
-        branches.ensure_member(
-            context.db,
-            branch_id=branch.id,
-            user_id=user.id,
-            name=display_name(user),
-            now=context.now(),
-        )
-    reply(update, context, fmt(T.SETUP_DONE, title=title))
+    message = update.effective_message
+    make_branch(
+        context.services,
+        context.db,
+        chat_id=chat.id,
+        title=title,
+        user_id=user.id if user is not None and not user.is_bot else None,
+        user_name=display_name(user) if user is not None else "",
+        reply_to=message.message_id if message is not None else None,
+    )
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
-    """A button no feature handles (an old message, forged data): say so, so the client stops
-    waiting; registered after every feature's buttons."""
+    """A button no feature handles (an old message, forged data, anything that does not parse
+    as one of handlers/callbacks.py): say so, so the client stops waiting; registered after
+    every feature's buttons."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None:

@@ -1,9 +1,10 @@
 """/summary [年份]: the year's work in figures (全年工作数据) for admins and staff, privately: a
 short text and a workbook (an overview, one sheet per area, charts) to print for the bureau's
-annual report. Also the "📊 全年工作数据" button of the /export menu (this year).
+annual report. The "📊 全年工作数据" button of the /export menu (this year) comes here too
+(`queue`). The branch is decided the one way every command decides it (handlers/scope.py).
 
 The figures are counted and the workbook written by a background job (bot/runtime/jobs.py), so
-a big year never holds up the group; buttons check the presser's rights again.
+a big year never holds up the group.
 """
 
 from __future__ import annotations
@@ -12,26 +13,17 @@ import re
 from typing import Any
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext, Command, Services
 from bot.runtime.jobs import Apply, JobKind
 from bot.services import exports
 from bot.services import summary as figures
-from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import summary as T
-from handlers.common import (
-    command_text,
-    download_button,
-    is_private,
-    may_view,
-    reply,
-    staff_only,
-    viewable_branches,
-)
-from storage import branches
+from handlers.common import command_text, is_private, reply, staff_only
+from handlers.scope import branch_for
 from storage.models import Branch
 
 COMMANDS = [Command("summary", "全年工作数据（汇报用，私聊中使用）", "staff")]
@@ -63,51 +55,14 @@ async def summary_command(update: Update, context: BotContext) -> None:
     if year is None:
         reply(update, context, T.SUMMARY_USAGE)
         return
-    await offer(update, context, chat.id, year, origin=f"m{chat.id}:{message.message_id}")
+    branch = await branch_for(update, context, "staff")
+    if branch is not None:
+        queue(context, chat.id, branch, year, origin=f"m{chat.id}:{message.message_id}")
 
 
-@download_button
-async def summary_menu(update: Update, context: BotContext) -> None:
-    """export:summary from the /export menu: this year's figures."""
-    query = update.callback_query
-    chat = update.effective_chat
-    assert query is not None and chat is not None
-    context.outbox.answer_callback(context.db, chat.id, query.id)
-    year = context.services.local_now().year
-    await offer(update, context, chat.id, year, origin=f"q{query.id}")
-
-
-async def offer(update: Update, context: BotContext, chat_id: int, year: int, origin: str) -> None:
-    """The one branch's figures, or buttons to choose a branch."""
-    found = await viewable_branches(update, context)
-    if not found:
-        context.outbox.message(context.db, chat_id, T.SUMMARY_NO_BRANCH)
-    elif len(found) == 1:
-        queue(context, chat_id, found[0], year, origin)
-    else:
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.title, callback_data=f"sm:{year}:{b.id}")] for b in found]
-        )
-        context.outbox.message(context.db, chat_id, T.SUMMARY_CHOOSE_BRANCH, keyboard=keyboard)
-
-
-@download_button
-async def summary_choice(update: Update, context: BotContext) -> None:
-    """sm:<year>:<branch> buttons: that branch's figures follow privately."""
-    query = update.callback_query
-    user = update.effective_user
-    chat = update.effective_chat
-    assert query is not None and chat is not None
-    m = re.fullmatch(r"sm:(\d{4}):(\d{1,12})", query.data or "")
-    branch = branches.get(context.db, int(m[2])) if m else None
-    if m is None or user is None or branch is None or not await may_view(context, user.id, branch):
-        context.outbox.answer_callback(context.db, chat.id, query.id, TC.NOT_STAFF)
-        return
-    context.outbox.answer_callback(context.db, chat.id, query.id)
-    queue(context, chat.id, branch, int(m[1]), f"q{query.id}")
-
-
-def queue(context: BotContext, chat_id: int, branch: Branch, year: int, origin: str) -> None:
+def queue(context: BotContext, chat_id: int, branch: Branch, year: int, *, origin: str) -> None:
+    """Say it is being done, and leave the counting and the workbook to a job (`origin`: the
+    message or button press that asked, so that asking once makes one)."""
     context.outbox.message(
         context.db, chat_id, fmt(T.SUMMARY_WORKING, branch=branch.title, year=year)
     )
@@ -163,8 +118,4 @@ JOBS = {SUMMARY_JOB: JobKind(prepare_summary, summary_failed)}
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [
-        CommandHandler("summary", summary_command, filters=filters.UpdateType.MESSAGE),
-        CallbackQueryHandler(summary_menu, pattern=r"^export:summary$"),
-        CallbackQueryHandler(summary_choice, pattern=r"^sm:\d{4}:\d+$"),
-    ]
+    return [CommandHandler("summary", summary_command, filters=filters.UpdateType.MESSAGE)]

@@ -1,7 +1,8 @@
 """/themeday and /push: the secretary sets the monthly theme party day, or starts one now.
 
-`/themeday` shows the rule and the next date; `/themeday 15 09:00 学习主题` sets it (a day
-1–28, `last`, or a weekday rule such as `first-fri`); `/themeday off` stops it; `/themeday
+`/themeday` shows the rule and the next date; `/themeday 15号 9:00 学习主题` sets it (a day
+1–28, 最后一天, or a weekday rule such as 第一个周五; also `last`, `first-fri`; the time as
+9:00, 9点半, 上午9点半 …: `bot.core.monthly_rule.parse_setting`); `/themeday off` stops it; `/themeday
 补发 6` sets how many hours after its time a missed push may still go out (0: the same day).
 A bad rule gets a Chinese explanation with an example and leaves the old rule as it was.
 `/push [主题]` starts a theme-day session now. The push itself lives in `bot.services.themeday`.
@@ -13,17 +14,18 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import BotContext, Command
-from bot.core.monthly_rule import MonthlyRule, RuleError, parse_rule, parse_time
+from bot.core.cn_parse import ParseError
+from bot.core.monthly_rule import parse_setting
 from bot.services import themeday as theme_day
-from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import themeday as T
-from handlers.common import admin_branches, admin_only, current_branch, is_group, reply
+from handlers.common import admin_only, is_group, reply
+from handlers.scope import branch_for
 from storage import materials
 from storage.models import Branch
 
 COMMANDS = [
-    Command("themeday", "查看或设定每月主题党日，如 /themeday 15 09:00 学习主题", "admin"),
+    Command("themeday", "查看或设定每月主题党日，如 /themeday 15号 9:00 学习主题", "admin"),
     Command("push", "立即发出一次主题党日（可加主题：/push 主题）", "admin"),
 ]
 
@@ -32,29 +34,12 @@ CATCHUP_WORDS = frozenset({"catchup", "补发"})
 MAX_CATCHUP_HOURS = 72
 
 
-async def branch_to_manage(update: Update, context: BotContext) -> Branch | None:
-    """The one branch the command is about, or None after telling the admin why not."""
-    if is_group(update.effective_chat):
-        branch = current_branch(update, context)
-        if branch is None:
-            reply(update, context, C.NOT_A_BRANCH)
-        return branch
-    targets = await admin_branches(update, context)
-    if not targets:
-        reply(update, context, C.NO_BRANCH_PRIVATE)
-        return None
-    if len(targets) > 1:
-        reply(update, context, T.SEVERAL_BRANCHES)
-        return None
-    return targets[0]
-
-
 def _show(update: Update, context: BotContext, branch: Branch) -> None:
     rule = theme_day.rule_of(branch)
     if rule is None:
         reply(update, context, fmt(T.RULE_NONE, branch=branch.title))
         return
-    tz = context.settings.tz
+    when, until = theme_day.next_words(rule, context.now(), context.settings.tz)
     reply(
         update,
         context,
@@ -64,47 +49,30 @@ def _show(update: Update, context: BotContext, branch: Branch) -> None:
             rule=rule.rule.describe(),
             time=rule.describe_time(),
             topic=rule.topic,
-            next=theme_day.moment_text(theme_day.next_at(rule, context.now(), tz), tz),
+            next=when,
+            until=until,
             catchup=theme_day.catchup_text(branch),
         ),
     )
 
 
-def _parse_day(args: list[str]) -> tuple[MonthlyRule, list[str]]:
-    """The rule from the first word (or two, for '第一个 周五'), and the words after it."""
-    try:
-        return parse_rule(args[0]), args[1:]
-    except RuleError as first_error:
-        if len(args) >= 2:
-            try:
-                return parse_rule(args[0] + args[1]), args[2:]
-            except RuleError:
-                pass
-        raise first_error
-
-
 def _set(update: Update, context: BotContext, branch: Branch, args: list[str]) -> None:
     try:
-        rule, rest = _parse_day(args)
-    except RuleError as exc:
+        rule, at, topic = parse_setting(" ".join(args))
+    except ParseError as exc:
         reply(update, context, fmt(T.RULE_BAD, reason=exc.message))
         return
-    if not rest:
-        reply(update, context, fmt(T.RULE_NEEDS_TIME, rule=args[0]))
-        return
-    try:
-        at = parse_time(rest[0])
-    except RuleError as exc:
-        reply(update, context, fmt(T.RULE_BAD, reason=exc.message))
+    if at is None:
+        reply(update, context, fmt(T.RULE_NEEDS_TIME, rule=" ".join(args)))
         return
     old = theme_day.rule_of(branch)
-    topic = " ".join(rest[1:]).strip() or (old.topic if old else T.DEFAULT_TOPIC)
+    topic = topic or (old.topic if old else T.DEFAULT_TOPIC)
     user = update.effective_user
     now = context.now()
     theme_day.set_rule(branch, rule, at, topic, by=user.id if user else 0, now=now)
     new = theme_day.rule_of(branch)
     assert new is not None
-    tz = context.settings.tz
+    when, until = theme_day.next_words(new, now, context.settings.tz)
     reply(
         update,
         context,
@@ -114,7 +82,8 @@ def _set(update: Update, context: BotContext, branch: Branch, args: list[str]) -
             rule=rule.describe(),
             time=new.describe_time(),
             topic=topic,
-            next=theme_day.moment_text(theme_day.next_at(new, now, tz), tz),
+            next=when,
+            until=until,
         ),
     )
 
@@ -134,7 +103,7 @@ def _set_catchup(update: Update, context: BotContext, branch: Branch, args: list
 @admin_only
 async def themeday_command(update: Update, context: BotContext) -> None:
     """Show, set or stop the monthly theme day."""
-    branch = await branch_to_manage(update, context)
+    branch = await branch_for(update, context)
     if branch is None:
         return
     args = list(context.args or [])
@@ -155,9 +124,13 @@ async def themeday_command(update: Update, context: BotContext) -> None:
 @admin_only
 async def push_command(update: Update, context: BotContext) -> None:
     """Start a theme-day session now, with the queued materials."""
-    branch = await branch_to_manage(update, context)
+    branch = await branch_for(update, context)
     user = update.effective_user
     if branch is None or user is None:
+        return
+    busy = theme_day.being_pushed(context.db, branch, context.now())
+    if busy is not None:
+        reply(update, context, fmt(T.PUSH_IN_PROGRESS, branch=branch.title, topic=busy.topic))
         return
     rule = theme_day.rule_of(branch)
     topic = " ".join(context.args or []).strip() or (rule.topic if rule else T.DEFAULT_TOPIC)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.context import Services
+from bot.core import cn_format
 from bot.core.material_batches import Item, single
 from bot.core.monthly_rule import latest_occurrence
 from bot.services import themeday as theme_day
@@ -78,7 +79,7 @@ def _run_branch(services: Services, session: Session, branch: Branch, now: datet
         fmt(
             T.MISSED,
             branch=branch.title,
-            when=theme_day.moment_text(due, tz),
+            when=cn_format.moment(due, tz),
             topic=rule.topic,
         ),
         dedupe_key=f"themeday:{branch.id}:missed:{day.isoformat()}",

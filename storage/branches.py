@@ -40,10 +40,49 @@ def active(session: Session) -> list[Branch]:
     return list(session.exec(select(Branch).where(col(Branch.active)).order_by(col(Branch.id))))
 
 
-def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
-    session.execute(
-        update(Branch).where(col(Branch.chat_id) == old_chat_id).values(chat_id=new_chat_id)
+# Basic groups have ids above -10**12; supergroups (and channels) start at -100…, below it.
+_SUPERGROUP_IDS_BELOW = -1_000_000_000_000
+
+
+def is_basic_group(chat_id: int) -> bool:
+    """A basic group's id (Telegram may upgrade it to a supergroup, under a new id)."""
+    return _SUPERGROUP_IDS_BELOW < chat_id < 0
+
+
+def basic_groups(session: Session, limit: int = 20) -> list[Branch]:
+    """Branches in a basic group, newest first: any of them may have been upgraded without the
+    bot hearing of it (it was offline for more than a day)."""
+    query = (
+        select(Branch)
+        .where(col(Branch.chat_id) < 0, col(Branch.chat_id) > _SUPERGROUP_IDS_BELOW)
+        .order_by(col(Branch.id).desc())
+        .limit(limit)
     )
+    return list(session.exec(query))
+
+
+def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> Branch | None:
+    """The group `old_chat_id` became the supergroup `new_chat_id`: its branch follows it.
+
+    Returns the branch now at `new_chat_id` (None if neither id has one). Safe to repeat. If the
+    new group was already set up as a branch of its own before the bot learnt of the upgrade
+    (older versions allowed that), the branch with the history wins the new id and the other one
+    is parked, switched off, at the old one (a switched-off branch never displaces another).
+    """
+    branch = by_chat(session, old_chat_id)
+    there = by_chat(session, new_chat_id)
+    if branch is None or (there is not None and not branch.active):
+        return there
+    if there is not None:
+        there.chat_id = 0  # chat ids are unique: free the new id first (0 is no chat's id)
+        there.active = False
+        session.flush()
+    branch.chat_id = new_chat_id
+    session.flush()
+    if there is not None:
+        there.chat_id = old_chat_id
+        session.flush()
+    return branch
 
 
 def deactivate_chat(session: Session, chat_id: int) -> None:
@@ -154,6 +193,17 @@ def branches_of(session: Session, user_id: int) -> list[Branch]:
         .order_by(col(Branch.id))
     )
     return list(session.exec(query))
+
+
+def removed_of(session: Session, user_id: int | None) -> list[Branch]:
+    """Branches switched off because the bot left their group: those this account is a member
+    of, or (user_id None) all of them."""
+    query = select(Branch).where(col(Branch.active).is_(False))
+    if user_id is not None:
+        query = query.join(Member, col(Member.branch_id) == col(Branch.id)).where(
+            Member.user_id == user_id, col(Member.active)
+        )
+    return list(session.exec(query.order_by(col(Branch.id))))
 
 
 # --- per-branch options -----------------------------------------------------------------

@@ -31,6 +31,7 @@ __all__ = [
     "Calendar",
     "DateError",
     "LunarMonthInfo",
+    "cn_number",
     "lunar_day_name",
     "lunar_leap_month",
     "lunar_month",
@@ -354,15 +355,16 @@ def _parse_year(text: str, shown: str) -> int:
     return int("".join(str(_DIGITS.index("〇" if c == "零" else c)) for c in text))
 
 
-def _cn_number(text: str) -> int | None:
-    """1..39 written as 一, 十, 十五, 二十, 二十三, 三十一; None if not such a number."""
+def cn_number(text: str) -> int | None:
+    """A whole number in digits or in Chinese numerals up to 99: '15', '〇', '十', '十五', '二十',
+    '四十五'; None if it is not one. Callers check the range they need."""
     if text.isdigit():
         return int(text)
     if len(text) == 1:
         if text == "十":
             return 10
-        i = _DIGITS.find(text)
-        return i if i > 0 else None
+        i = _DIGITS.find("〇" if text == "零" else text)
+        return i if i >= 0 else None
     tens, sep, units = text.partition("十")
     if not sep:
         return None
@@ -376,23 +378,23 @@ def _cn_number(text: str) -> int | None:
 def _cn_month(text: str) -> int | None:
     if text in ("正", "冬", "腊"):
         return {"正": 1, "冬": 11, "腊": 12}[text]
-    n = _cn_number(text)
+    n = cn_number(text)
     return n if n is not None and 1 <= n <= 12 else None
 
 
 def _cn_day(text: str) -> int | None:
     if text.startswith("初"):
-        n = _cn_number(text[1:])
+        n = cn_number(text[1:])
         return n if n is not None and 1 <= n <= 10 else None
     if text.startswith("廿"):
         if text == "廿":
             return 20
-        n = _cn_number(text[1:])
+        n = cn_number(text[1:])
         return 20 + n if n is not None and 1 <= n <= 9 else None
     if text.startswith("卅"):
         if text == "卅":
             return 30
-        n = _cn_number(text[1:])
+        n = cn_number(text[1:])
         return 30 + n if n == 1 else None
-    n = _cn_number(text)
+    n = cn_number(text)
     return n if n is not None and 1 <= n <= 31 else None

@@ -9,6 +9,8 @@ from sqlmodel import Session, col, select
 
 from storage.models import Material, OutboxMessage, ThemeSessionMaterial
 
+# "choosing": only rows from before migration 0007, when a private sender chose the branch after
+# the material was stored; /material on their message again places them.
 CHOOSING, QUEUED, LIBRARY = "choosing", "queued", "library"
 # Outbox kind of a material send (ref "<session id>:<material id>,<material id>…").
 SEND_KIND = "themeday.materials"

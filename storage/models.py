@@ -120,6 +120,60 @@ class Member(SQLModel, table=True):
     claimed_by: int | None = Field(default=None, sa_column=big_id(nullable=True))
 
 
+class BranchChoice(SQLModel, table=True):
+    """The branch a person of several branches chose in a private chat, and when they last
+    acted on it: their next private commands are about it for a while (bot/core/scope.py)."""
+
+    __tablename__ = "branch_choice"
+
+    user_id: int = Field(sa_column=Column(BigInteger(), primary_key=True, autoincrement=False))
+    branch_id: int = Field(foreign_key="branch.id")
+    chosen_at: datetime = Field(sa_column=utc_column())
+    active_at: datetime = Field(sa_column=utc_column())
+
+
+class BranchQuestion(SQLModel, table=True):
+    """A "which branch?" asked in a private chat, with the update that led to it (a command, a
+    file with a caption), which runs again once the sender taps a branch. Kept only until then
+    or until it expires, since it holds what they wrote."""
+
+    __tablename__ = "branch_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=big_id(index=True))
+    chat_id: int = Field(sa_column=big_id())
+    need: str  # admin | staff: whose branches the choice is among
+    # The update as JSON; None for /branch, which only chooses.
+    update_json: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    asked_at: datetime = Field(sa_column=utc_column(index=True))
+
+
+class Flow(SQLModel, table=True):
+    """A guided conversation an admin is in the middle of (setting the theme day, changing a
+    setting…): which step it is at and what was answered so far (handlers/flows.py).
+
+    One per person: starting another replaces it. `version` goes up with every step shown, and
+    each button carries the flow's id and the version it was shown with, so a button of an
+    earlier step or of an earlier flow is recognised as stale. Kept only while it is live (a schedule forgets expired ones).
+    """
+
+    __tablename__ = "flow"
+    # Ids never come back (buttons and send-once keys name the flow by id).
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=big_id(unique=True))
+    chat_id: int = Field(sa_column=big_id())
+    kind: str
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")
+    step: str
+    # JSON: {"answers": {...}, "path": [steps before this one]}
+    data: str = Field(default="{}", sa_column=Column(Text(), nullable=False))
+    version: int = Field(default=1, sa_column=Column(Integer(), nullable=False))
+    started_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column(index=True))
+
+
 class InboxUpdate(SQLModel, table=True):
     """One raw update from getUpdates, stored before Telegram is told we have it."""
 
@@ -255,9 +309,10 @@ class ArchiveFile(SQLModel, table=True):
 class Material(SQLModel, table=True):
     """A study material an admin added: a file (by Telegram file_id), a photo, a text or a link.
 
-    `state` is "choosing" while a private sender picks the branch, "queued" while it waits for
-    the next theme day (in `position` order), and "library" once pushed or taken off the queue;
-    library items can be queued again. (source_chat_id, source_message_id) is the message the
+    `state` is "queued" while it waits for the next theme day (in `position` order), and
+    "library" once pushed or taken off the queue; library items can be queued again. Rows from
+    before the branch was asked up front may still be "choosing" (no branch yet): replying
+    /material to their message again places them. (source_chat_id, source_message_id) is the message the
     material came from, so the same message is never added twice.
     """
 
@@ -357,8 +412,9 @@ class ReflectionWait(SQLModel, table=True):
 class Quiz(SQLModel, table=True):
     """A question bank imported by an admin, and its one run (draft → open → closed).
 
-    `branch_id` is empty only while an admin of several branches has not yet said which branch
-    a privately sent bank is for. `mode` is "group" (one Telegram quiz poll per question) or
+    `branch_id` is empty only in rows from before the branch was asked up front (an admin of
+    several branches had yet to say which branch a privately sent bank was for); `/quiz start`
+    by its importer places it. `mode` is "group" (one Telegram quiz poll per question) or
     "private" (one question at a time in the private chat), chosen when the quiz starts.
     """
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,18 @@ from storage.models import OutboxMessage
 
 # "Send as soon as possible": retries set a real time; fresh rows use this.
 IMMEDIATELY = datetime(1970, 1, 1, tzinfo=UTC)
+# Calls about a message already in a chat (by its message id).
+ABOUT_A_MESSAGE = frozenset(
+    {
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "stopPoll",
+        "deleteMessage",
+        "pinChatMessage",
+    }
+)
+UPGRADED = "the group was upgraded to a supergroup: that message stays in the old chat"
 
 
 def add(session: Session, row: OutboxMessage) -> int | None:
@@ -118,13 +131,55 @@ def fail_chat(session: Session, chat_id: int, *, error: str) -> int:
     return int(result.rowcount)
 
 
-def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
-    """A group became a supergroup: pending rows follow it to the new id."""
-    session.execute(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.chat_id) == old_chat_id, col(OutboxMessage.status) == "pending")
-        .values(chat_id=new_chat_id)
-    )
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> int:
+    """A group became a supergroup: pending calls follow it to the new id, payload and all.
+
+    The new chat counts its messages afresh, so an old message id means nothing there (or some
+    other message): a reply to an old message goes out as a plain message, and an edit or stop
+    of an old message is given up. Notices meant for the group go to the new id. Sent rows stay
+    as they were: they are the record of what went to the old chat. Returns how many moved.
+    """
+    rows = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.status == "pending",
+            or_(
+                col(OutboxMessage.chat_id) == old_chat_id,
+                col(OutboxMessage.notify_chat_id) == old_chat_id,
+            ),
+        )
+    ).all()
+    moved = 0
+    for row in rows:
+        if row.notify_chat_id == old_chat_id:
+            row.notify_chat_id = new_chat_id
+        if row.chat_id != old_chat_id:
+            continue
+        if row.method in ABOUT_A_MESSAGE:
+            row.status = "failed"
+            row.error = UPGRADED
+            continue
+        payload = json.loads(row.payload)
+        if payload.get("chat_id") == old_chat_id:
+            payload["chat_id"] = new_chat_id
+        payload.pop("reply_parameters", None)
+        row.payload = json.dumps(payload, ensure_ascii=False)
+        row.chat_id = new_chat_id
+        moved += 1
+    if moved:
+        session.info["outbox_added"] = True  # wake the sender for the new chat
+    return moved
+
+
+def pending_with_prefix(session: Session, prefix: str) -> bool:
+    """Whether a row whose dedupe key starts with `prefix` still waits to be sent."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    found = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.status == "pending",
+            col(OutboxMessage.dedupe_key).like(escaped + "%", escape="\\"),
+        )
+    ).first()
+    return found is not None
 
 
 def find_by_message(session: Session, chat_id: int, message_id: int) -> OutboxMessage | None:

@@ -19,7 +19,15 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Member, OutboxMessage, Quiz, QuizAnswer, QuizAttempt, QuizQuestion
+from storage.models import (
+    Branch,
+    Member,
+    OutboxMessage,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+)
 from storage.quiz_scoring import Key, Score, better, decode_choice, encode_choice, score_sheet
 from storage.spreadsheets import Question
 
@@ -231,24 +239,25 @@ class PollTarget:
 
 
 def poll_target(session: Session, poll_id: str) -> PollTarget | None:
-    row = session.exec(
-        select(OutboxMessage.ref, OutboxMessage.chat_id).where(
+    """The question a poll asks; `chat_id` is the branch's group as it is now (a poll sent
+    before Telegram upgraded the group was sent under the group's old id)."""
+    ref = session.exec(
+        select(OutboxMessage.ref).where(
             OutboxMessage.poll_id == poll_id, OutboxMessage.kind == POLL_KIND
         )
     ).first()
-    if row is None or not row[0].isdigit():
+    if ref is None or not ref.isdigit():
         return None
-    ref, chat_id = row
     found = session.exec(
-        select(QuizQuestion.quiz_id, Quiz.branch_id)
+        select(QuizQuestion.quiz_id, Quiz.branch_id, Branch.chat_id)
         .join(Quiz, col(Quiz.id) == col(QuizQuestion.quiz_id))
+        .join(Branch, col(Branch.id) == col(Quiz.branch_id))
         .where(QuizQuestion.id == int(ref))
     ).first()
     if found is None or found[1] is None:
         return None
-    return PollTarget(
-        quiz_id=found[0], question_id=int(ref), branch_id=found[1], chat_id=int(chat_id)
-    )
+    quiz_id, branch_id, chat_id = found
+    return PollTarget(quiz_id=quiz_id, question_id=int(ref), branch_id=branch_id, chat_id=chat_id)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,17 @@ from sqlmodel import Session, col, select
 
 from storage.models import Member, Reflection, ReflectionWait
 
+# What each kind of submission is called: in the ledger's 形式 column, in /report, and (as
+# 语音心得 …) in the thanks and the archived file names.
+KIND_NAMES = {
+    "text": "文字",
+    "voice": "语音",
+    "audio": "录音",
+    "video_note": "视频",
+    "photo": "照片",
+    "document": "文件",
+}
+
 
 @dataclass(frozen=True)
 class NewReflection:

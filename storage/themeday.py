@@ -88,6 +88,20 @@ def by_key(session: Session, branch_id: int, key: str) -> ThemeSession | None:
     ).first()
 
 
+def started_since(session: Session, branch_id: int, since: datetime) -> ThemeSession | None:
+    """The branch's latest session created at or after `since`, if any."""
+    return session.exec(
+        select(ThemeSession)
+        .where(ThemeSession.branch_id == branch_id, col(ThemeSession.created_at) >= since)
+        .order_by(col(ThemeSession.id).desc())
+    ).first()
+
+
+def still_going_out(session: Session, session_id: int) -> bool:
+    """Whether some message of the session's push still waits in the outbox."""
+    return outbox.pending_with_prefix(session, f"themeday:{session_id}:")
+
+
 def reminder_times(theme: ThemeSession) -> list[datetime]:
     return [datetime.fromisoformat(v) for v in json.loads(theme.reminders)]
 

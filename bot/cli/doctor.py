@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, ChatMember, ChatMemberRestricted, User
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, SettingsProblem, load_settings, shown_proxy
@@ -322,6 +322,9 @@ async def check_branch(bot: Bot, branch: Branch, *, privacy: bool) -> list[Check
             check(False, T.BRANCH_GONE, T.BRANCH_GONE_FIX, **where),
             check(False, T.BRANCH_CANNOT_READ, T.BRANCH_CANNOT_READ_FIX, **where),
         ]
+    except ChatMigrated as exc:
+        new = {"new_chat_id": exc.new_chat_id}
+        return [check(False, T.BRANCH_UPGRADED, T.BRANCH_UPGRADED_FIX, **where, **new)]
     except TelegramError as exc:
         # "chat not found": the group was deleted, or the bot was never in it.
         return [

@@ -1,11 +1,12 @@
 """The monthly theme-day rule (主题党日): which day of each month, and when it next falls.
 
-The secretary sets the rule with a command such as ``/themeday 15 09:00 学习主题`` or
-``/themeday last-fri 09:00 …``; this module parses the day and time parts, describes the rule
-back in Chinese, stores it as short text, and turns it into aware UTC datetimes in the
-branch's time zone for the scheduler.
+The secretary sets the rule with a command such as ``/themeday 15号 9:00 学习主题`` or
+``/themeday 每月最后一个周五 上午9点半 …``; this module reads the day and time parts (with the
+shared pieces of `bot.core.cn_parse`), describes the rule back in Chinese, stores it as short
+text ('15', 'last', 'first-fri'), and turns it into aware UTC datetimes in the branch's time
+zone for the scheduler.
 
-It must stay pure: standard library only, no I/O, no clock (callers pass ``now``/``after``).
+It must stay pure: no I/O, no clock (callers pass ``now``/``after``).
 """
 
 from __future__ import annotations
@@ -16,35 +17,29 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.cn_format import weekday as weekday_name
+from bot.core.cn_parse import (
+    PERIOD_WORD,
+    WEEKDAY_WORD,
+    ParseError,
+    normalize,
+    number,
+    parse_time,
+    weekday_number,
+)
+from bot.texts import themeday as T
+
 __all__ = [
     "MonthlyRule",
-    "RuleError",
     "latest_occurrence",
     "next_occurrence",
     "occurrence_in",
     "parse_rule",
-    "parse_time",
+    "parse_setting",
 ]
 
-_RULE_EXAMPLES = (
-    "例如：/themeday 15 09:00 学习主题（每月15日），"
-    "/themeday last 09:00 学习主题（每月最后一天），"
-    "/themeday first-fri 09:00 学习主题（每月第一个星期五）"
-)
-_TIME_EXAMPLES = "请用24小时制，例如 09:00、9:30、14:00 或 9点"
-
 _WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 _NTH_KEYS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
-_NTH_NAMES = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", -1: "最后一个"}
-
-
-class RuleError(ValueError):
-    """A rule or time that cannot be accepted; ``.message`` explains in Chinese, with examples."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +54,18 @@ class MonthlyRule:
     def __post_init__(self) -> None:
         kinds = (self.day is not None) + self.last_day + (self.nth is not None)
         if kinds != 1:
-            raise RuleError(f"请只设一种主题党日规则。{_RULE_EXAMPLES}。")
+            raise ParseError(T.RULE_ONE_KIND)
         if self.day is not None and not 1 <= self.day <= 31:
-            raise RuleError(f"没有{self.day}日。{_RULE_EXAMPLES}。")
+            raise ParseError(T.RULE_NO_SUCH_DAY.format(day=self.day))
         # Days 29..31 do not occur every month; "last" says what such a rule usually means.
         if self.day is not None and self.day > 28:
-            raise RuleError(
-                f"每月{self.day}日不是每个月都有，请选1到28日，或用 last 表示每月最后一天。"
-                f"{_RULE_EXAMPLES}。"
-            )
+            raise ParseError(T.RULE_NOT_EVERY_MONTH.format(day=self.day))
         if (self.nth is None) != (self.weekday is None):
-            raise RuleError(f"“第几个星期几”需要同时写明第几个和星期几。{_RULE_EXAMPLES}。")
+            raise ParseError(T.RULE_NTH_AND_WEEKDAY)
         if self.nth is not None and self.nth not in _NTH_KEYS:
-            raise RuleError(
-                "只能选第一到第四个，或最后一个星期几（例如 last-fri）。" + _RULE_EXAMPLES + "。"
-            )
+            raise ParseError(T.RULE_NTH_RANGE)
         if self.weekday is not None and not 0 <= self.weekday <= 6:
-            raise RuleError(f"星期几应在星期一到星期日之间。{_RULE_EXAMPLES}。")
+            raise ParseError(T.RULE_WEEKDAY_RANGE)
 
     def date_in(self, year: int, month: int) -> date:
         """The theme day of that month."""
@@ -93,13 +83,15 @@ class MonthlyRule:
         return first_match + timedelta(weeks=self.nth - 1)
 
     def describe(self) -> str:
-        """'每月15日', '每月最后一天', '每月第一个星期五', '每月最后一个星期五'."""
+        """'每月15日', '每月最后一天', '每月第一个周五', '每月最后一个周五'."""
         if self.day is not None:
-            return f"每月{self.day}日"
+            return T.RULE_DAY.format(day=self.day)
         if self.last_day:
-            return "每月最后一天"
+            return T.RULE_LAST_DAY
         assert self.nth is not None and self.weekday is not None
-        return f"每月{_NTH_NAMES[self.nth]}{_WEEKDAY_NAMES[self.weekday]}"
+        return T.RULE_NTH_WEEKDAY.format(
+            nth=T.NTH_NAMES[self.nth], weekday=weekday_name(self.weekday)
+        )
 
     def to_storage(self) -> str:
         """'15', 'last', 'first-fri', 'last-fri'; read back by ``parse_rule``."""
@@ -127,71 +119,97 @@ _EN_WEEKDAYS |= {
         ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
     )
 }
-_CN_NTH = {"一": 1, "1": 1, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
-_CN_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
-_CN_WEEKDAYS |= {str(i + 1): i for i in range(7)}
+_LAST_DAY_WORDS = frozenset({"last", "最后一天", "月底", "月末"})
 
-_EN_NTH_RE = re.compile(r"([a-z0-9]+)[-_ ]([a-z]+)")
-_CN_NTH_RE = re.compile(r"(?:第(.+?)个|(最后一个|最后))(?:周|星期|礼拜)(.)")
-_DAY_RE = re.compile(r"(\d{1,2})(?:日|号)?")
+_EN_NTH_RE = re.compile(r"([a-z0-9]+)[-_]([a-z]+)")
+_CN_NTH_RE = re.compile(rf"(?:第(.+?)个|(最后一个|最后)){WEEKDAY_WORD}(.)")
+_DAY_RE = re.compile(r"([\d〇零一二两三四五六七八九十]{1,3})(?:日|号)?")
 
 
 def parse_rule(text: str) -> MonthlyRule:
-    """Read the day part of ``/themeday``: '15', 'last', 'first-fri', '最后一个周一' …"""
-    s = unicodedata.normalize("NFKC", text).strip().lower()
-    s = re.sub(r"\s+", " ", s)
-    if s.startswith("每月"):
-        s = s[2:].strip()
+    """Read the day part of ``/themeday``: '15号', '十五日', '最后一天', '第一个周五',
+    '每月最后一个星期五', and the stored forms '15', 'last', 'first-fri' …"""
+    shown = " ".join(text.split())
+    # Words in English keep their separator ('first fri' is 'first-fri').
+    plain = unicodedata.normalize("NFKC", text).strip().lower()
+    s = normalize(re.sub(r"(?<=[a-z0-9])\s+(?=[a-z])", "-", plain))
+    if s is None:
+        raise ParseError(T.RULE_UNREADABLE.format(text=shown))
+    s = s.removeprefix("每月")
     if not s:
-        raise RuleError(f"请写明每月哪一天。{_RULE_EXAMPLES}。")
-    if s in ("last", "最后一天", "月底", "月末"):
+        raise ParseError(T.RULE_EMPTY)
+    if s in _LAST_DAY_WORDS:
         return MonthlyRule(last_day=True)
     if m := _DAY_RE.fullmatch(s):
-        day = int(m[1])
-        return MonthlyRule(day=day)
+        day = number(m[1])
+        if day is not None:
+            return MonthlyRule(day=day)
     if m := _EN_NTH_RE.fullmatch(s):
-        nth, weekday = _EN_NTH.get(m[1]), _EN_WEEKDAYS.get(m[2])
         if m[1] in ("fifth", "5th"):
-            raise _fifth()
+            raise ParseError(T.RULE_NO_FIFTH)
+        nth, weekday = _EN_NTH.get(m[1]), _EN_WEEKDAYS.get(m[2])
         if nth is not None and weekday is not None:
             return MonthlyRule(nth=nth, weekday=weekday)
-    if m := _CN_NTH_RE.fullmatch(s.replace(" ", "")):
-        weekday = _CN_WEEKDAYS.get(m[3])
-        if m[1] in ("五", "5"):
-            raise _fifth()
-        nth = -1 if m[2] else _CN_NTH.get(m[1])
-        if nth is not None and weekday is not None:
+    if m := _CN_NTH_RE.fullmatch(s):
+        if m[1] is not None and number(m[1]) == 5:
+            raise ParseError(T.RULE_NO_FIFTH)
+        nth = -1 if m[2] else number(m[1])
+        weekday = weekday_number(m[3])
+        if nth in _NTH_KEYS and weekday is not None:
             return MonthlyRule(nth=nth, weekday=weekday)
-    raise RuleError(f"看不懂“{text.strip()}”这个日子。{_RULE_EXAMPLES}。")
+    raise ParseError(T.RULE_UNREADABLE.format(text=shown))
 
 
-def _fifth() -> RuleError:
-    return RuleError(
-        "不是每个月都有第五个星期几，请用 last（最后一个），例如 last-fri 表示每月最后一个星期五。"
-    )
+# How far into the command the day and the time may reach, in characters.
+_LONGEST_RULE = 24
+_LONGEST_TIME = 16
+_PERIOD_RE = re.compile(rf"{PERIOD_WORD}\s")
 
 
-_CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")
-_DIAN_RE = re.compile(r"(\d{1,2})点(?:(\d{1,2})分?|(半))?")
-_HALF_DAY_RE = re.compile(r"(上午|早上|中午|下午|晚上)")
+def parse_setting(text: str) -> tuple[MonthlyRule, time | None, str]:
+    """The day, the time and the rest (the topic) of ``/themeday 每月最后一个周五 上午9点半 学习``.
 
-
-def parse_time(text: str) -> time:
-    """Read the time part of ``/themeday``, 24-hour: '09:00', '9:30', '9点', '9点半', '09：00'."""
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
-    if _HALF_DAY_RE.match(s):
-        # 下午3点 is 15:00 but 下午12点 could be noon or midnight: rather than guess, ask.
-        raise RuleError(f"时间请用24小时制，例如下午3点写作 15:00。{_TIME_EXAMPLES}。")
-    if m := _CLOCK_RE.fullmatch(s):
-        hour, minute = int(m[1]), int(m[2])
-    elif m := _DIAN_RE.fullmatch(s):
-        hour = int(m[1])
-        minute = 30 if m[3] else int(m[2] or 0)
-    else:
-        raise RuleError(f"看不懂时间“{text.strip()}”。{_TIME_EXAMPLES}。")
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise RuleError(f"没有{hour}点{minute}分这个时间。{_TIME_EXAMPLES}。")
-    return time(hour, minute)
+    The day and the time may be written together ('15号9点') or apart; the time ends at a space
+    and holds one only after a part of the day ('下午 3点'). The time is None when nothing
+    follows the day. Raises `ParseError` for the day, else for the time, when either is wrong.
+    """
+    # Not normalized: the topic is kept as it was typed (the parsers normalize what they read).
+    s = " ".join(text.split())
+    readings: dict[int, set[tuple[MonthlyRule, time]]] = {}
+    rule_only: tuple[int, MonthlyRule] | None = None
+    for p in range(1, min(len(s), _LONGEST_RULE) + 1):
+        try:
+            rule = parse_rule(s[:p])
+        except ParseError:
+            continue
+        if p == len(s) or s[p] == " ":
+            rule_only = (p, rule)
+        for q in range(p + 1, min(len(s), p + _LONGEST_TIME) + 1):
+            if q < len(s) and s[q] != " ":
+                continue
+            part = s[p:q].strip()
+            if " " in part and not _PERIOD_RE.match(part):
+                continue
+            try:
+                at = parse_time(part)
+            except ParseError:
+                continue
+            readings.setdefault(q, set()).add((rule, at))
+    if readings:
+        end = max(readings)
+        (rule, at), *others = readings[end]
+        if others:
+            raise ParseError(T.RULE_AMBIGUOUS.format(text=s[:end]))
+        return rule, at, s[end:].strip()
+    if rule_only is None:
+        parse_rule(s.split(" ", 1)[0] if s else "")  # raises the reason the day is wrong
+        raise ParseError(T.RULE_UNREADABLE.format(text=s))
+    end, rule = rule_only
+    rest = s[end:].strip()
+    if not rest:
+        return rule, None, ""
+    parse_time(rest.split(" ", 1)[0])  # raises the reason the time is wrong
+    raise ParseError(T.RULE_UNREADABLE.format(text=s))
 
 
 # --- occurrences ----------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 """How quizzes look and what their commands and buttons say: pure functions, no Telegram calls.
 
-Poll texts within Telegram's limits, the option buttons of a private question, the callback
-data of those buttons (and reading it back, since it can be forged), and the words of
-`/quiz start`. Tested in tests/unit/test_quiz_layout.py.
+Poll texts within Telegram's limits, the option buttons of a private question (their callback
+data is in handlers/callbacks.py), and the words of `/quiz start`. Tested in tests/unit/test_quiz_layout.py.
 """
 
 from __future__ import annotations
@@ -90,35 +89,6 @@ def layout(options: Sequence[str], ticked: frozenset[int] = frozenset()) -> Layo
         label = LETTERS[index] if in_text else f"{LETTERS[index]}. {option}"
         labels.append(("✔ " + label) if index in ticked else label)
     return Layout(options_in_text=in_text, labels=tuple(labels))
-
-
-@dataclass(frozen=True)
-class Tap:
-    """A press of an answer button: answer (a), tick (t) or confirm (c)."""
-
-    action: str
-    attempt_id: int
-    position: int
-    option: int | None = None
-
-
-_TAP_RE = re.compile(r"^quiz:([atc]):(\d{1,12}):(\d{1,4})(?::(\d{1,2}))?$")
-
-
-def tap_data(action: str, attempt_id: int, position: int, option: int | None = None) -> str:
-    data = f"quiz:{action}:{attempt_id}:{position}"
-    return data if option is None else f"{data}:{option}"
-
-
-def parse_tap(data: str) -> Tap | None:
-    """Read an answer button's data; None for anything a real button could not carry."""
-    m = _TAP_RE.fullmatch(data or "")
-    if m is None:
-        return None
-    action, attempt_id, position, option = m.groups()
-    if (action == "c") != (option is None):
-        return None
-    return Tap(action, int(attempt_id), int(position), None if option is None else int(option))
 
 
 # --- /quiz start -------------------------------------------------------------------------------

@@ -7,36 +7,26 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.cn_format import duration
 from bot.texts import reflections as T
+from storage.reflections import KIND_NAMES
 
 # A combined thanks never waits longer than this after the first submission it names.
 ACK_MAX_WAIT = timedelta(seconds=90)
 DEFAULT_ACK_DELAY = 15
 
 
-def format_duration(seconds: int | None) -> str:
-    """1分12秒, 45秒, 1小时2分; empty for an unknown length."""
-    if not seconds or seconds <= 0:
-        return ""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}小时{minutes}分" if minutes else f"{hours}小时"
-    if minutes:
-        return f"{minutes}分{secs}秒" if secs else f"{minutes}分钟"
-    return f"{secs}秒"
-
-
-def describe(kind: str, duration: int | None = None) -> str:
+def describe(kind: str, seconds: int | None = None) -> str:
     """What was received: "语音心得（1分12秒）", "照片心得"."""
     label = T.KIND_LABELS.get(kind, "心得")
-    length = format_duration(duration) if kind in ("voice", "audio", "video_note") else ""
+    length = duration(seconds) if kind in ("voice", "audio", "video_note") else ""
     return f"{label}（{length}）" if length else label
 
 
-def short_kind(kind: str, duration: int | None = None) -> str:
-    label = T.KIND_SHORT.get(kind, kind)
-    length = format_duration(duration) if kind in ("voice", "audio", "video_note") else ""
+def short_kind(kind: str, seconds: int | None = None) -> str:
+    """For /report: "语音1分12秒", "照片"."""
+    label = KIND_NAMES.get(kind, kind)
+    length = duration(seconds) if kind in ("voice", "audio", "video_note") else ""
     return f"{label}{length}" if length else label
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -17,6 +18,8 @@ class UpdateState:
     """What the processor needs to know about the update in hand."""
 
     session: Session
+    # The clock's time when processing began (for filters, which get no context).
+    now: datetime
     error: BaseException | None = None
 
 

@@ -17,6 +17,7 @@ import warnings
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
@@ -150,9 +151,28 @@ class Processor:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        storage_wait: float | None = None  # set while the database takes no writes
         while not stop.is_set():
             self._wake.clear()
-            handled = await self.process_batch(stop)
+            try:
+                handled = await self.process_batch(stop)
+            except OperationalError as exc:
+                # A full disk, or a lock held past the busy timeout: the batch rolled back and
+                # its updates stay pending. Wait and try again, rather than end the processor
+                # (and with it the bot); say so once.
+                if storage_wait is None:
+                    log.error(
+                        "processor: cannot write to the database (%s). Is the disk full? "
+                        "Updates wait until it can be written again",
+                        exc.orig if exc.orig is not None else exc,
+                    )
+                    storage_wait = 1.0
+                await wait_any(stop, within=storage_wait)
+                storage_wait = min(60.0, storage_wait * 2)
+                continue
+            if storage_wait is not None:
+                log.warning("processor: the database takes writes again; processing resumes")
+                storage_wait = None
             if handled:
                 continue
             await wait_any(self._wake, stop, within=5.0)
@@ -166,7 +186,7 @@ class Processor:
             for row in rows:
                 if stop is not None and stop.is_set():
                     break  # finish the update in hand, commit what is done, leave the rest
-                state = UpdateState(session=session)
+                state = UpdateState(session=session, now=self.services.now())
                 token = CURRENT.set(state)
                 savepoint = session.begin_nested()
                 try:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.clock import Clock
@@ -72,6 +73,9 @@ class Jobs:
         self._kinds: dict[str, JobKind] = {}
         self._wake = asyncio.Event()
         self._running: dict[int, asyncio.Task[None]] = {}
+        # While the database takes no writes: when jobs may start again, and the current wait.
+        self._storage_retry_at = 0.0
+        self._storage_wait = 0.0
         db.after_commit(self._on_commit)
 
     def register(self, kind: str, prepare: Prepare, failed: Failed | None = None) -> None:
@@ -97,13 +101,20 @@ class Jobs:
 
     async def run(self, services: Services, stop: asyncio.Event) -> None:
         """Run due jobs until `stop`; then give those in hand `STOP_GRACE` seconds to finish."""
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             self._wake.clear()
-            try:
-                await self._dispatch(services)
-            except Exception:
-                log.exception("jobs: could not read the job table; trying again shortly")
-            await wait_any(self._wake, stop, within=1.0)
+            within = 1.0
+            if self._storage_retry_at > loop.time():
+                # The database took no writes lately: no job starts again (to download and
+                # parse once more, for nothing) before then.
+                within = self._storage_retry_at - loop.time()
+            else:
+                try:
+                    await self._dispatch(services)
+                except Exception:
+                    log.exception("jobs: could not read the job table; trying again shortly")
+            await wait_any(self._wake, stop, within=within)
         if self._running:
             _, pending = await asyncio.wait(list(self._running.values()), timeout=STOP_GRACE)
             for task in pending:
@@ -145,10 +156,30 @@ class Jobs:
                     apply(session)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
-            await self._retry_or_fail(services, job_id, kind, payload, attempts, exc)
+        except OperationalError as exc:
+            self._storage_failed(job_id, exc)
             return
+        except Exception as exc:
+            try:
+                await self._retry_or_fail(services, job_id, kind, payload, attempts, exc)
+            except OperationalError as storage:
+                self._storage_failed(job_id, storage)
+            return
+        self._storage_wait = 0.0
         log.info("job %s (%s) done", job_id, kind)
+
+    def _storage_failed(self, job_id: int, exc: OperationalError) -> None:
+        """A full disk or a long lock: the job's result could not be stored and the job stays
+        pending. Start no job for a while (doubling), instead of redoing this one at once."""
+        if self._storage_wait == 0.0:
+            log.error(
+                "jobs: cannot write to the database (%s). Is the disk full? Job %s waits; "
+                "no job starts until writing works again",
+                exc.orig if exc.orig is not None else exc,
+                job_id,
+            )
+        self._storage_wait = min(60.0, max(1.0, self._storage_wait * 2))
+        self._storage_retry_at = asyncio.get_running_loop().time() + self._storage_wait
 
     async def _retry_or_fail(
         self,

@@ -102,6 +102,12 @@ class EditMessageText(TypedDict):
     reply_markup: NotRequired[dict[str, Any]]
 
 
+class EditMessageReplyMarkup(TypedDict):
+    chat_id: int
+    message_id: int
+    reply_markup: NotRequired[dict[str, Any]]  # without it, the buttons are taken off
+
+
 class AnswerCallbackQuery(TypedDict):
     callback_query_id: str
     text: NotRequired[str]
@@ -116,6 +122,7 @@ Method = Literal[
     "sendPoll",
     "stopPoll",
     "editMessageText",
+    "editMessageReplyMarkup",
     "answerCallbackQuery",
 ]
 Payload = (
@@ -126,6 +133,7 @@ Payload = (
     | SendPoll
     | StopPoll
     | EditMessageText
+    | EditMessageReplyMarkup
     | AnswerCallbackQuery
 )
 
@@ -257,6 +265,13 @@ class Outbox:
         if keyboard is not None:
             payload["reply_markup"] = keyboard.to_dict()
         return self.call(session, chat_id, "editMessageText", payload, **meta)
+
+    def drop_keyboard(
+        self, session: Session, chat_id: int, message_id: int, **meta: Unpack[QueueMeta]
+    ) -> int | None:
+        """Take the inline buttons off a message the bot sent."""
+        payload: EditMessageReplyMarkup = {"chat_id": chat_id, "message_id": message_id}
+        return self.call(session, chat_id, "editMessageReplyMarkup", payload, **meta)
 
     def answer_callback(
         self, session: Session, chat_id: int, callback_id: str, text: str | None = None

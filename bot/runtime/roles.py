@@ -11,7 +11,7 @@ import logging
 import time
 
 from telegram import Bot
-from telegram.error import TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.settings import Settings
 
@@ -51,6 +51,34 @@ class Roles:
     def forget(self, chat_id: int, user_id: int) -> None:
         """Drop a cached status (after a chat_member update said it changed)."""
         self._cache.pop((chat_id, user_id), None)
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group was upgraded to a supergroup: what is known of its people goes along."""
+        for key in [k for k in self._cache if k[0] == old_chat_id]:
+            self._cache[(new_chat_id, key[1])] = self._cache.pop(key)
+
+    async def upgraded_to(self, chat_id: int) -> int | None:
+        """The supergroup a basic group was upgraded to, per Telegram; None when it was not
+        (or Telegram won't say: the bot is no longer there). A read-only call: never await it
+        inside a transaction. Network trouble is raised, so that a job tries again instead of
+        guessing."""
+        try:
+            await self.bot.get_chat_member(chat_id, self.bot.id)
+        except ChatMigrated as exc:
+            return int(exc.new_chat_id)
+        except (BadRequest, Forbidden) as exc:
+            log.info("roles: group %s was not upgraded (%s)", chat_id, exc)
+        return None
+
+    async def creator(self, chat_id: int) -> int | None:
+        """Who created the group (the branch secretary, as a rule), per Telegram; None if
+        Telegram won't say. Read-only: never inside a transaction."""
+        try:
+            members = await self.bot.get_chat_administrators(chat_id)
+        except TelegramError as exc:
+            log.warning("roles: getChatAdministrators %s failed: %s", chat_id, exc)
+            return None
+        return next((m.user.id for m in members if m.status == "creator"), None)
 
     async def is_admin(self, user_id: int, chat_id: int | None) -> bool:
         """Admin everywhere if configured; else admin of this group per Telegram."""

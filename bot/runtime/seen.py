@@ -54,6 +54,11 @@ class SeenCache:
         for key in [k for k in self.members if k[0] == chat_id]:
             del self.members[key]
 
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group was upgraded to a supergroup: its members are the same people."""
+        for key in [k for k in self.members if k[0] == old_chat_id]:
+            self.members[(new_chat_id, key[1])] = self.members.pop(key)
+
     def learn_later(self, session: Session, what: tuple[str, Any, Any]) -> None:
         """Remember `what` once this update's savepoint and the batch have both committed."""
         state = CURRENT.get(None)

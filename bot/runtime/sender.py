@@ -1,11 +1,17 @@
 """Delivering the outbox at Telegram's pace: every send to Telegram goes out from here.
 
 Handlers and jobs never call the Bot API to send; they queue an outbox row in the same
-transaction as the change that caused it (bot/runtime/outbox.py). The `Sender` delivers rows in order per chat, many chats at once, through python-telegram-bot's
-`AIORateLimiter` (30 messages/s overall, 20 per minute per group) plus a one-per-second pace
-for each private chat. After a 429 it waits `retry_after` for that chat; after network errors
+transaction as the change that caused it (bot/runtime/outbox.py). The `Sender` delivers rows in
+order per chat, many chats at once, through python-telegram-bot's `AIORateLimiter` (30
+messages/s overall, 20 per minute per group) plus a one-per-second pace for each private chat
+(`Pacing`; tests that are not about pacing turn it off). After a 429 it waits `retry_after` for that chat; after network errors
 and 5xx it backs off; after 403 it marks the person unreachable and drops their queue instead
 of retrying. A crash can only repeat the one message Telegram accepted just before it.
+
+When the database cannot be written (a full disk, a lock held past the busy timeout), a message
+Telegram has accepted is kept in memory with its result and recorded as soon as writing works
+again; until then nothing more is sent, so that no row is ever sent twice because its "sent"
+mark could not be written. The sender says so once in the log and tries again with back-off.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from telegram import (
     Bot,
@@ -85,6 +92,9 @@ MAX_ATTEMPTS = 40
 # second"), so that timer jitter never lands two in the same second.
 PRIVATE_INTERVAL = 1.05
 MAX_BACKOFF = 300.0
+# While the database takes no writes: first wait, and the longest (doubling in between).
+STORAGE_BACKOFF = 1.0
+MAX_STORAGE_BACKOFF = 60.0
 
 
 def real_now() -> datetime:
@@ -117,26 +127,80 @@ class SendRateLimiter(AIORateLimiter):
 
 
 @dataclass(frozen=True)
+class Pacing:
+    """How fast the sender may post: Telegram's limits (`TELEGRAM_PACING`) in production.
+
+    Tests that are not about pacing use `NO_PACING`, so that they do not wait real seconds. A
+    zero turns that limit off. Not an operator setting: Telegram's limits are not negotiable.
+    """
+
+    private_interval: float = PRIVATE_INTERVAL  # seconds between posts to one private chat
+    group_per_minute: float = 20  # posts to one group or channel per minute
+    overall_per_second: float = 30  # posts to any chat per second
+
+    def rate_limiter(self) -> SendRateLimiter:
+        """PTB's limiter for groups and the total (the private pace is the Sender's own)."""
+        return SendRateLimiter(
+            overall_max_rate=self.overall_per_second,
+            overall_time_period=1,
+            group_max_rate=self.group_per_minute,
+            group_time_period=60,
+            max_retries=0,  # the sender handles a 429 per chat
+        )
+
+
+TELEGRAM_PACING = Pacing()
+NO_PACING = Pacing(private_interval=0, group_per_minute=0, overall_per_second=0)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What the sender should do with the rest of a chat's queue after one row."""
 
     keep_going: bool
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A call Telegram accepted whose "sent" mark could not be written yet."""
+
+    row: OutboxMessage
+    result: Any
+
+
 class Sender:
     """Delivers outbox rows: in order within a chat, concurrently across chats."""
 
     def __init__(
-        self, bot: Bot, db: Database, clock: Clock, *, max_chats: int = 64, poll: float = 1.0
+        self,
+        bot: Bot,
+        db: Database,
+        clock: Clock,
+        *,
+        pacing: Pacing = TELEGRAM_PACING,
+        max_chats: int = 64,
+        poll: float = 1.0,
     ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
+        self.pacing = pacing
         self.poll = poll
         self._wake = asyncio.Event()
         self._active: dict[int, asyncio.Task[None]] = {}
         self._slots = asyncio.Semaphore(max_chats)
         self._private: dict[int, AsyncLimiter] = {}
+        # Accepted by Telegram, not yet recorded (the database took no writes): by row id.
+        # Their rows are still "pending" in the table; they must never be sent again.
+        self._unrecorded: dict[int, Accepted] = {}
+        # Set while the database takes no writes: since when (loop time); nothing is sent.
+        self._storage_down_since: float | None = None
+        self._storage_retry_at = 0.0
+        self.storage_backoff = STORAGE_BACKOFF
+        self._storage_wait = STORAGE_BACKOFF
+        # What follows a group upgraded to a supergroup (bot/services/group.py wires in the
+        # whole of it: caches, the secretary's notice); by default the branch and the queue.
+        self.on_chat_upgraded: Callable[[Session, int, int], object] = move_chat
         db.after_commit(self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
@@ -148,14 +212,22 @@ class Sender:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let in-flight chats finish their current row."""
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             self._wake.clear()
-            try:
-                await self._dispatch()
-            except Exception:
-                log.exception("sender: could not read the outbox; trying again shortly")
-            await wait_any(self._wake, stop, within=self.poll)
+            if await self._storage_ready():
+                try:
+                    await self._dispatch()
+                except OperationalError as exc:
+                    self._storage_failed(exc)
+                except Exception:
+                    log.exception("sender: could not read the outbox; trying again shortly")
+            within = self.poll
+            if self._storage_down_since is not None and not self._active:
+                within = max(0.05, self._storage_retry_at - loop.time())
+            await wait_any(self._wake, stop, within=within)
         await self.drain(within=10.0)
+        await self._record_accepted_at_exit()
 
     async def drain(self, within: float) -> None:
         """Wait for the chats being served now (used at shutdown and by tests)."""
@@ -163,8 +235,9 @@ class Sender:
             await asyncio.wait(list(self._active.values()), timeout=within)
 
     async def _dispatch(self) -> None:
+        busy = set(self._active) | {a.row.chat_id for a in self._unrecorded.values()}
         async with self.db.write() as session:
-            rows = outbox.due(session, now=real_now(), busy_chats=self._active.keys())
+            rows = outbox.due(session, now=real_now(), busy_chats=busy)
         queues: dict[int, list[OutboxMessage]] = {}
         for row in rows:
             queues.setdefault(row.chat_id, []).append(row)
@@ -181,22 +254,31 @@ class Sender:
     async def _serve_chat(self, queue: list[OutboxMessage]) -> None:
         async with self._slots:
             for row in queue:
+                if self._storage_down_since is not None:
+                    return  # nothing more goes out until what went out is written down
                 try:
-                    outcome = await self._deliver(row)
-                except Exception:
-                    log.exception("sender: unexpected error on outbox row %s", row.id)
-                    outcome = await self._later(row, "unexpected error")
+                    try:
+                        outcome = await self._deliver(row)
+                    except OperationalError:
+                        raise
+                    except Exception:
+                        log.exception("sender: unexpected error on outbox row %s", row.id)
+                        outcome = await self._later(row, "unexpected error")
+                except OperationalError as exc:
+                    self._storage_failed(exc)
+                    return
                 if not outcome.keep_going:
                     return
 
     async def _pace(self, row: OutboxMessage) -> None:
         # AIORateLimiter paces groups and the total; private chats get about one a second.
-        if row.chat_id > 0 and row.method in POSTING:
+        if row.chat_id > 0 and row.method in POSTING and self.pacing.private_interval > 0:
             limiter = self._private.get(row.chat_id)
             if limiter is None:
                 if len(self._private) > 4096:
                     self._private.clear()
-                limiter = self._private[row.chat_id] = AsyncLimiter(1, PRIVATE_INTERVAL)
+                limiter = AsyncLimiter(1, self.pacing.private_interval)
+                self._private[row.chat_id] = limiter
             await limiter.acquire()
 
     async def _deliver(self, row: OutboxMessage) -> Outcome:
@@ -209,9 +291,15 @@ class Sender:
             log.warning("sender: 429 for chat %s, waiting %.0f s", row.chat_id, wait)
             return await self._later(row, f"429 retry after {wait:.0f}s", delay=wait)
         except ChatMigrated as exc:
+            # The group became a supergroup: this row and everything else tied to the old id
+            # move to the new one (in one transaction); the row then goes out there, once.
+            log.warning(
+                "sender: chat %s was upgraded to supergroup %s; following it",
+                row.chat_id,
+                exc.new_chat_id,
+            )
             async with self.db.write() as session:
-                branches.migrate_chat(session, row.chat_id, exc.new_chat_id)
-                outbox.move_chat(session, row.chat_id, exc.new_chat_id)
+                self.on_chat_upgraded(session, row.chat_id, int(exc.new_chat_id))
             return Outcome(keep_going=False)
         except Forbidden as exc:
             await self._unreachable(row, str(exc))
@@ -227,7 +315,14 @@ class Sender:
             return await self._later(row, "token refused", delay=MAX_BACKOFF)
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
             return await self._later(row, f"{type(exc).__name__}: {exc}")
-        await self._done(row, result)
+        try:
+            await self._done(row, result)
+        except OperationalError:
+            # Telegram has the message; only our note of it failed. Keep it, and write it down
+            # before anything else is sent (`_storage_ready`), so the row never goes out again.
+            assert row.id is not None
+            self._unrecorded[row.id] = Accepted(row, result)
+            raise
         return Outcome(keep_going=True)
 
     async def _done(self, row: OutboxMessage, result: Any) -> None:
@@ -242,6 +337,71 @@ class Sender:
                 message_id=message_id,
                 poll_id=poll_id,
                 result=json.dumps(result, ensure_ascii=False, default=str),
+            )
+
+    # --- when the database takes no writes (a full disk, a lock held too long) ---------------
+
+    def _storage_failed(self, exc: OperationalError) -> None:
+        """Stop sending, and try again later (doubling the wait); log only the first time."""
+        loop = asyncio.get_running_loop()
+        if self._storage_down_since is None:
+            self._storage_down_since = loop.time()
+            self._storage_wait = self.storage_backoff
+            log.error(
+                "sender: cannot write to the database (%s). Is the disk full? Holding every "
+                "send until it can be written again (%d sent, not yet recorded); retrying with "
+                "back-off",
+                exc.orig if exc.orig is not None else exc,
+                len(self._unrecorded),
+            )
+        else:
+            log.debug("sender: the database still takes no writes: %s", exc)
+        self._storage_retry_at = loop.time() + self._storage_wait
+        self._storage_wait = min(MAX_STORAGE_BACKOFF, self._storage_wait * 2)
+
+    async def _storage_ready(self) -> bool:
+        """Whether sending may go on: always, unless the database took no writes lately; then
+        only once what Telegram accepted meanwhile has been written down."""
+        if self._storage_down_since is None:
+            return True
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._storage_retry_at or self._active:
+            return False
+        try:
+            recorded = await self._record_accepted()
+        except OperationalError as exc:
+            self._storage_failed(exc)
+            return False
+        log.warning(
+            "sender: the database takes writes again after %.0f s (%d sent message(s) recorded "
+            "late); sending resumes",
+            loop.time() - self._storage_down_since,
+            recorded,
+        )
+        self._storage_down_since = None
+        return True
+
+    async def _record_accepted(self) -> int:
+        """Write down the sends Telegram accepted while the database took no writes."""
+        recorded = 0
+        for row_id, item in list(self._unrecorded.items()):
+            await self._done(item.row, item.result)
+            del self._unrecorded[row_id]
+            recorded += 1
+        return recorded
+
+    async def _record_accepted_at_exit(self) -> None:
+        if not self._unrecorded:
+            return
+        try:
+            await self._record_accepted()
+        except OperationalError as exc:
+            log.error(
+                "sender: stopping with %d message(s) Telegram accepted but the database could "
+                "not record (%s); they may be sent again after the restart: rows %s",
+                len(self._unrecorded),
+                exc.orig if exc.orig is not None else exc,
+                sorted(self._unrecorded),
             )
 
     async def _later(self, row: OutboxMessage, error: str, delay: float | None = None) -> Outcome:
@@ -287,6 +447,12 @@ class Sender:
                 branches.mark_unreachable(session, row.chat_id, when=self.clock.now())
             else:
                 branches.deactivate_chat(session, row.chat_id)
+
+
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
+    """The branch and the pending calls of a group that became a supergroup move to its new id."""
+    branches.migrate_chat(session, old_chat_id, new_chat_id)
+    outbox.move_chat(session, old_chat_id, new_chat_id)
 
 
 def _retry_after(exc: RetryAfter) -> float:

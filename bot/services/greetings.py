@@ -31,7 +31,7 @@ from bot.core.care.options import (
     CareSettings,
 )
 from bot.core.care.templates import render
-from bot.core.cn_format import cn_date, date_label
+from bot.core.cn_format import date_label, full_date
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from storage import branches
@@ -127,7 +127,7 @@ def values(occasion: Occasion) -> dict[str, object]:
             "date": date_label(occasion.day, lunar=lunar),
         }
     assert person.joined_party is not None
-    return {"name": person.name, "years": occasion.number, "joined": cn_date(person.joined_party)}
+    return {"name": person.name, "years": occasion.number, "joined": full_date(person.joined_party)}
 
 
 def digest_due(branch: Branch, settings: CareSettings, today: date) -> bool:
@@ -190,7 +190,7 @@ def send_medal_list(
     found = medal_list(people_of(session, branch_id), year)
     if found:
         lines = "\n".join(
-            fmt(T.MEDAL_LINE, name=p.name, joined=cn_date(p.joined_party))
+            fmt(T.MEDAL_LINE, name=p.name, joined=full_date(p.joined_party))
             for p in found
             if p.joined_party is not None
         )

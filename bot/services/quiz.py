@@ -16,6 +16,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Services
+from bot.core import cn_format
 from bot.core.quiz_layout import StartArgs, poll_explanation, poll_question
 from bot.runtime.outbox import Outbox, SendPoll
 from bot.texts import SafeHtml, fmt
@@ -32,23 +33,17 @@ RESULTS_LINES = 40
 RESULTS_QUESTION_CHARS = 24
 
 
-def local_time(value: datetime | None, tz: ZoneInfo) -> str:
-    """ "11月29日 09:00" in the branch's time zone."""
-    if value is None:
-        return ""
-    local = value.astimezone(tz)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
-
-
 def mode_name(mode: str | None) -> str:
     return T.MODE_GROUP if mode == "group" else T.MODE_PRIVATE
 
 
 def state_text(quiz: Quiz, tz: ZoneInfo) -> str:
     if quiz.status == "open":
-        return fmt(T.STATE_OPEN, mode=mode_name(quiz.mode), closes=local_time(quiz.closes_at, tz))
+        return fmt(
+            T.STATE_OPEN, mode=mode_name(quiz.mode), closes=cn_format.moment(quiz.closes_at, tz)
+        )
     if quiz.status == "closed":
-        return fmt(T.STATE_CLOSED, closed=local_time(quiz.closed_at, tz))
+        return fmt(T.STATE_CLOSED, closed=cn_format.moment(quiz.closed_at, tz))
     return T.STATE_DRAFT
 
 
@@ -192,7 +187,7 @@ def open_quiz(
     """
     tz = services.settings.tz
     if quiz.status == "open":
-        return fmt(T.ALREADY_OPEN, title=quiz.title, closes=local_time(quiz.closes_at, tz))
+        return fmt(T.ALREADY_OPEN, title=quiz.title, closes=cn_format.moment(quiz.closes_at, tz))
     if quiz.status == "closed":
         return fmt(T.ALREADY_CLOSED, title=quiz.title)
     if args.mode == "group" and not quiz.poll_ok:
@@ -210,7 +205,7 @@ def open_quiz(
         allow_retry=args.allow_retry,
     )
     questions = quizzes.questions(session, quiz.id)
-    closes = local_time(quiz.closes_at, tz)
+    closes = cn_format.moment(quiz.closes_at, tz)
     full = sum(q.points for q in questions)
     values: dict[str, Any] = {
         "title": quiz.title,

@@ -13,7 +13,9 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Services
+from bot.core import branch_settings, cn_format
 from bot.core import reflections as rules
+from bot.core.branch_settings import BranchSettings
 from bot.texts import SafeHtml, fmt
 from bot.texts import reflections as T
 from storage import branches, reflections, themeday
@@ -24,21 +26,17 @@ from storage.reflections import NewReflection
 
 def honorific(branch: Branch | None) -> str:
     """How the branch addresses its members after their name (同志, or e.g. 老师)."""
-    return branches.option(branch, "honorific", "同志") if branch is not None else "同志"
+    return (branch_settings.of(branch) if branch is not None else BranchSettings()).honorific
 
 
 def ack_delay(branch: Branch | None) -> timedelta:
-    seconds = (
-        branches.option(branch, "ack_delay_seconds", rules.DEFAULT_ACK_DELAY)
-        if branch is not None
-        else rules.DEFAULT_ACK_DELAY
-    )
-    return timedelta(seconds=max(0, seconds))
+    chosen = branch_settings.of(branch) if branch is not None else BranchSettings()
+    return timedelta(seconds=chosen.ack_delay_seconds)
 
 
 def local_deadline(services: Services, theme: ThemeSession) -> str:
-    local = theme.deadline.astimezone(services.settings.tz)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    """'12月22日（周二）23:59' in the branch's time, as the theme-day invitation says it."""
+    return cn_format.moment(theme.deadline, services.settings.tz)
 
 
 def expected_members(services: Services, session: Session, theme: ThemeSession) -> list[Member]:
@@ -173,7 +171,7 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
     head = [
         fmt(
             T.REPORT_TITLE,
-            date=theme.local_date.isoformat(),
+            date=cn_format.full_date(theme.local_date),
             topic=theme.topic,
             deadline=local_deadline(services, theme),
         ),
@@ -186,7 +184,7 @@ def report_text(services: Services, session: Session, branch: Branch, theme: The
             fmt(
                 T.REPORT_ITEM,
                 kind=rules.short_kind(r.kind, r.duration),
-                time=f"{r.submitted_at.astimezone(tz):%m-%d %H:%M}",
+                time=cn_format.moment(r.submitted_at, tz, with_weekday=False),
             )
             + (T.REPORT_LATE if r.late else "")
             for r in items

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.core.cn_format import day_label
+from bot.core.cn_format import month_day
 from bot.settings import Settings
 from bot.texts import SafeHtml, fmt
 from bot.texts import summary as T
@@ -55,7 +55,7 @@ def text(summary: YearSummary) -> str:
     if year.until == date(year.year, 12, 31):
         period = T.SUMMARY_WHOLE_YEAR
     else:
-        period = fmt(T.SUMMARY_SO_FAR, date=day_label(year.until))
+        period = fmt(T.SUMMARY_SO_FAR, date=month_day(year.until))
     lines = [
         fmt(T.SUMMARY_HEADER, branch=year.branch, year=year.year, period=SafeHtml(period)),
     ]

@@ -19,9 +19,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot.context import Services
-from bot.core import material_batches
+from bot.core import branch_settings, cn_format, material_batches
+from bot.core.cn_parse import parse_time
 from bot.core.material_batches import Batch, Item
-from bot.core.monthly_rule import MonthlyRule, RuleError, next_occurrence, parse_rule, parse_time
+from bot.core.monthly_rule import MonthlyRule, next_occurrence, parse_rule
 from bot.runtime.outbox import (
     InputMedia,
     Payload,
@@ -36,8 +37,9 @@ from storage import branches, materials, themeday
 from storage.models import Branch, Material, ThemeSession
 
 RULE_OPTION = "themeday"
-CATCHUP_OPTION = "catchup_hours"
-WEEKDAYS = "一二三四五六日"
+# A /push within this long after another push of the branch (a double tap, two admins at
+# once) is the same push, not a second theme day.
+PUSH_WINDOW = timedelta(minutes=1)
 MAX_TEXT = 4096
 
 
@@ -52,7 +54,7 @@ class ThemeDayRule:
     set_by: int | None
 
     def describe_time(self) -> str:
-        return self.at.strftime("%H:%M")
+        return cn_format.clock(self.at)
 
 
 def rule_of(branch: Branch) -> ThemeDayRule | None:
@@ -68,7 +70,7 @@ def rule_of(branch: Branch) -> ThemeDayRule | None:
             since=datetime.fromisoformat(str(raw["since"])),
             set_by=int(raw["by"]) if raw.get("by") is not None else None,
         )
-    except (KeyError, ValueError, RuleError):
+    except (KeyError, ValueError):
         return None
 
 
@@ -95,7 +97,7 @@ def clear_rule(branch: Branch) -> bool:
 
 def catchup_hours(branch: Branch) -> int:
     """How long after its time a missed push is still sent; 0 means "the same local day"."""
-    return max(0, branches.option(branch, CATCHUP_OPTION, 0))
+    return branch_settings.of(branch).catchup_hours
 
 
 def catchup_text(branch: Branch) -> str:
@@ -115,21 +117,17 @@ def next_at(rule: ThemeDayRule, now: datetime, tz: ZoneInfo) -> datetime:
     return next_occurrence(rule.rule, rule.at, now, tz)
 
 
-def day_text(day: date) -> str:
-    """'12月15日（星期二）'."""
-    return f"{day.month}月{day.day}日（星期{WEEKDAYS[day.weekday()]}）"
-
-
-def moment_text(moment: datetime, tz: ZoneInfo) -> str:
-    """'12月15日（星期二）09:00' in the branch's time."""
-    local = moment.astimezone(tz)
-    return f"{day_text(local.date())}{local:%H:%M}"
+def next_words(rule: ThemeDayRule, now: datetime, tz: ZoneInfo) -> tuple[str, str]:
+    """When the next theme day is, and how far off: ('12月15日（周二）09:00', '5天后')."""
+    due = next_at(rule, now, tz)
+    today = now.astimezone(tz).date()
+    return cn_format.moment(due, tz), cn_format.days_from(today, due.astimezone(tz).date())
 
 
 def next_day_text(branch: Branch, now: datetime, tz: ZoneInfo) -> str | None:
     """When the next theme day is, in words, or None without a rule."""
     rule = rule_of(branch)
-    return None if rule is None else moment_text(next_at(rule, now, tz), tz)
+    return None if rule is None else cn_format.moment(next_at(rule, now, tz), tz)
 
 
 def notify_chat(
@@ -145,18 +143,30 @@ def notify_chat(
 # --- the push ------------------------------------------------------------------------------
 
 
+def being_pushed(session: Session, branch: Branch, now: datetime) -> ThemeSession | None:
+    """A push of the branch that a new /push would only repeat: one started within the last
+    minute, or one whose messages are still on their way to the group."""
+    assert branch.id is not None
+    recent = themeday.started_since(session, branch.id, now - PUSH_WINDOW)
+    if recent is not None:
+        return recent
+    latest = themeday.latest(session, branch.id)
+    if (
+        latest is not None
+        and latest.id is not None
+        and themeday.still_going_out(session, latest.id)
+    ):
+        return latest
+    return None
+
+
 def _schedule(branch: Branch, pushed_local: datetime) -> tuple[datetime, list[datetime]]:
-    try:
-        reminder_time = parse_time(branches.option(branch, "reminder_time", "09:00"))
-    except RuleError:
-        reminder_time = themeday.DEFAULT_REMINDER_TIME
+    chosen = branch_settings.of(branch)
     return themeday.default_schedule(
         pushed_local,
-        deadline_days=branches.option(branch, "deadline_days", themeday.DEFAULT_DEADLINE_DAYS),
-        reminder_days_after=branches.option(
-            branch, "reminder_days_after", themeday.DEFAULT_REMINDER_DAYS_AFTER
-        ),
-        reminder_time=reminder_time,
+        deadline_days=chosen.deadline_days,
+        reminder_days_after=chosen.reminder_days_after,
+        reminder_time=chosen.reminder_time,
     )
 
 
@@ -195,8 +205,8 @@ def push(
         return theme, False
     assert theme.id is not None
     items = materials.queued(session, branch.id)
-    date_words = day_text(day)
-    deadline_words = moment_text(deadline, tz)
+    date_words = cn_format.day_text(day)
+    deadline_words = cn_format.moment(deadline, tz)
     meta: dict[str, Any] = {"notify_chat_id": notify_chat_id}
     header = T.HEADER if items else T.HEADER_NO_MATERIALS
     services.outbox.message(
@@ -305,7 +315,7 @@ def queue_batch(
     if batch.method == "sendMediaGroup":
         # A refused group is resent item by item (schedules.themeday), which tells whom to.
         notify_chat_id = None
-    date_words = day_text(theme.local_date)
+    date_words = cn_format.day_text(theme.local_date)
     titles = "》《".join(m.title for m in items)
     return services.outbox.call(
         session,
@@ -321,4 +331,4 @@ def queue_batch(
 
 
 def set_catchup_hours(branch: Branch, hours: int) -> None:
-    branches.set_option(branch, CATCHUP_OPTION, hours)
+    branch_settings.save(branch, branch_settings.CATCHUP_HOURS, hours)

@@ -101,7 +101,7 @@ GREETINGS_OVERVIEW = (
     "查看和预览：<code>/greetings 预览 重阳节</code>\n"
     "修改：<code>/greetings 修改 生日 今天是{{name}}同志{{age}}岁生日……</code>\n"
     "恢复默认：<code>/greetings 恢复 生日</code>\n"
-    "改时间：<code>/greetings 时间 08:30</code>\n"
+    "改时间：<code>/greetings 时间 8点半</code>\n"
     "闰月生日：<code>/greetings 闰月 按闰月</code> 或 <code>/greetings 闰月 按平月</code>\n"
     "可用的占位符：{placeholders}；可以用 &lt;b&gt;粗体&lt;/b&gt; 和 &lt;i&gt;斜体&lt;/i&gt;。"
 )
@@ -127,7 +127,7 @@ GREETINGS_NEED_TEXT = (
     "请在模板名后面写上新的祝福语，例如：\n"
     "<code>/greetings 修改 生日 祝{{name}}同志{{age}}岁生日快乐！</code>"
 )
-GREETINGS_BAD_TIME = "时间“{value}”看不懂，请写成 08:30 这样（24小时制）。"
+GREETINGS_BAD_TIME = "{reason}\n例如：<code>/greetings 时间 8点半</code>"
 GREETINGS_BAD_LEAP = "请写“按闰月”或“按平月”，例如 <code>/greetings 闰月 按平月</code>。"
 GREETINGS_BAD_VERB = "没看懂“{verb}”。发 /greetings 查看用法。"
 GREETINGS_REFUSED = "这条祝福语没有保存，原来的祝福语不变：{reason}"
@@ -170,6 +170,7 @@ PUBLIC_NO = "不公开（只私下祝福）"
 BIRTHDAY_SAVED = (
     "好的，记下了：您的生日是 <b>{birth}</b>。下一次生日是{next_day}，到时我们为您祝福！"
 )
+NEXT_BIRTHDAY = "{date}（{weekday}，{age}岁）"
 BIRTHDAY_BAD = "{reason}\n\n发 /birthday 查看写法。"
 BIRTHDAY_PRIVATE_SET = (
     "好的，以后您过生日时，只在私聊里给您送祝福，不在群里提您的名字。"
@@ -217,10 +218,14 @@ ROSTER_FOOTER_NO_OTHERS = (
     "未关联的同志可以私聊我发 <code>/roster 认领</code>，点“这是我”。"
 )
 ROSTER_GROUP_NOTE = "\n（为保护大家的信息，生日等详细情况请私聊我发 /roster 查看。）"
-ROSTER_PRIVATE_BRANCH = "请在支部群里发送这个命令，或者私聊时只管理一个支部。"
 ROSTER_NOT_A_FILE = "请回复一个 Excel（.xlsx）或 CSV 文件发送 /roster。\n\n" + ROSTER_HOW
 ROSTER_TOO_BIG = "文件太大了（超过 5 MB），名单文件一般很小，请检查是不是发错了文件。"
 ROSTER_DOWNLOAD_FAILED = "没能取到这个文件，请稍后再发一次。"
+ROSTER_FILE_TOO_BIG = (
+    "这个名单表格太大了，或者不是正常的表格文件，我没有打开它，名单保持原样。\n"
+    "请用 Excel 或 WPS 打开，只留下名单那一张表，删去多余的工作表、图片和空白行，"
+    "“另存为”.xlsx 后再发一次；也可以发送 /roster template 要一份模板。"
+)
 ROSTER_REFUSED = "{problems}\n\n这次<b>没有导入</b>任何内容，名单保持原样。"
 ROSTER_IMPORTED = (
     "名单导入好了：共{total}人（新增{added}人，更新{updated}人），"
@@ -261,7 +266,7 @@ CLAIM_NO_ADMIN = "⚠️ 暂时没能联系上书记或支委来确认，请直�
 
 # --- the daily job and the digests -----------------------------------------------------------
 
-DIGEST_HEADER = "<b>近{days}天的生日和政治生日</b>（{start} 至 {end}，走访慰问参考）\n"
+DIGEST_HEADER = "<b>近{days}天的生日和政治生日</b>（{range}，走访慰问参考）\n"
 DIGEST_WEEKLY_HEADER = "📋 每周走访提示：" + DIGEST_HEADER
 DIGEST_BRANCH = "\n<b>{branch}</b>"
 DIGEST_BIRTHDAY = "🎂 {day}　{name}　{age}岁生日{lunar}{round}"
@@ -276,7 +281,6 @@ UPCOMING_BAD_DAYS = "天数请写1到366之间的数字，例如 <code>/upcoming
 UPCOMING_PRIVATE_ONLY = (
     "为保护大家的信息，近期生日只在私聊中查看。请点我的头像，和我私聊后再发送 /upcoming。"
 )
-UPCOMING_NO_BRANCH = "还没有支部。请书记先在群里发送 /setup。"
 
 MEDAL_LIST = (
     "🏅 <b>{year}年“光荣在党50年”名单</b>（{branch}）\n"
@@ -287,6 +291,3 @@ MEDAL_NONE = (
     "🏅 {year}年（{branch}）名单里没有今年党龄满50年的同志。"
     "如果名单上的入党日期不全，请补全后再导入。"
 )
-
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-DAY = "{month}月{day}日{weekday}"

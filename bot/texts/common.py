@@ -32,6 +32,15 @@ SETUP_GROUP_ONLY = "请在支部的群聊里发送 /setup，把那个群设为�
 
 NOT_ADMIN = "抱歉，这个命令只有支部书记和支委可以使用。如需帮助，请联系支部书记。"
 NOT_STAFF = "抱歉，这个命令只有支部书记、支委和老干科工作人员可以使用。"
+# A private command about a branch whose group the bot was removed from.
+BOT_REMOVED = (
+    "我已经不在“{titles}”群里了（可能被移出了群），所以暂时没法为支部办这件事。\n"
+    "要继续使用，请群主或群管理员：\n"
+    "1. 在群里点“添加成员”（Add members），把我加回群里；\n"
+    "2. 把我设为管理员；\n"
+    "3. 在群里发送 /setup。\n"
+    "支部以前的学习记录、名单都还在，加回来后接着用。"
+)
 ANONYMOUS_ADMIN = "您现在是以群组匿名身份发言，我无法确认您的身份。请关闭“匿名发言”后再发一次命令。"
 NOT_A_BRANCH = "这个群还不是支部群。请支部书记先在群里发送 /setup。"
 NO_BRANCH_PRIVATE = (

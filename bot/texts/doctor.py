@@ -174,6 +174,15 @@ BRANCH_CANNOT_READ_FIX = (
     "按上一条把机器人加回群里、设为管理员",
     "fix the line above: put the bot back in the group as an administrator",
 )
+BRANCH_UPGRADED = (
+    "「{title}」({chat_id})：这个群已被 Telegram 升级为超级群，新编号 {new_chat_id}",
+    "{chat_id}: Telegram upgraded this group to the supergroup {new_chat_id}",
+)
+BRANCH_UPGRADED_FIX = (
+    "运行中的机器人下次往群里发消息时会自动跟过去；想马上跟过去，请在升级后的群里发 /setup",
+    "the running bot follows by itself at its next message to the group; "
+    "to follow now, send /setup in the upgraded group",
+)
 BRANCH_ERROR = (
     "「{title}」({chat_id})：查不到机器人在群里的情况（{error}）",
     "{chat_id}: cannot check the bot's membership ({error})",

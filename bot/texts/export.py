@@ -5,12 +5,10 @@ EXPORT_LEDGER = "📒 学习台账"
 EXPORT_QUIZ = "📝 知识测试成绩"
 
 # --- the study ledger (学习台账) ---
-LEDGER_CHOOSE_BRANCH = "请选择要下载哪个支部的学习台账："
 LEDGER_CHOOSE_PERIOD = "{title}：请选择要下载的范围："
 LEDGER_RECENT_3M = "最近三个月"
 LEDGER_THIS_YEAR = "今年全部"
 LEDGER_ALL = "全部记录"
-LEDGER_NO_BRANCH = "您目前没有可以下载台账的支部。"
 LEDGER_WORKING = "好的，正在整理{what}的学习台账，请稍候……"
 LEDGER_XLSX_CAPTION = "📒 学习台账（{what}）：{sessions} 次主题党日，{rows} 行，已交 {done} 人次。"
 LEDGER_ZIP_CAPTION = (
@@ -24,7 +22,6 @@ LEDGER_ZIP_TOO_BIG = (
 LEDGER_EMPTY = "这段时间没有主题党日的记录。"
 LEDGER_FAILED = "抱歉，整理台账时出了点问题，已经记下来了。请稍后再试。"
 LEDGER_WHAT_SESSION = "{date} 主题党日"
-LEDGER_WHAT_RANGE = "{since} 至 {until}"
 LEDGER_WHAT_ALL = "全部记录"
 
 # --- quiz results ---

@@ -17,6 +17,12 @@ DOWNLOAD_FAILED = "抱歉，文件没能下载下来，请稍后再发一次。"
 BANK_REFUSED = (
     "❌ 这份题库没有导入，请修改后再发一次。\n\n{report}\n\n需要模板请发送 /quiz template。"
 )
+BANK_TOO_BIG = (
+    "❌ 这份题库没有导入：这个表格太大了，或者不是正常的表格文件，我没有打开它。\n"
+    "请用 Excel 或 WPS 打开，只留下题目那一张表（题目、选项、答案……），"
+    "删去多余的工作表、图片和空白行，“另存为”.xlsx 后再发一次。"
+    "也可以发送 /quiz template 要一份模板，把题目复制进去。"
+)
 IMPORTED = (
     "✅ 题库已导入：<b>{title}</b>（编号 {id}）\n"
     "共{count}题（单选{single}题，多选{multi}题），满分{full}分。\n\n"
@@ -37,9 +43,7 @@ POLL_TOO_LONG_SHORT = (
 )
 BUTTON_START_GROUP = "👥 在群里答题"
 BUTTON_START_PRIVATE = "💬 私聊答题"
-CHOOSE_BRANCH = "题库“{title}”检查无误，共{count}题。您管理着几个支部，这份测试是哪个支部的？"
 # Plain text (a button notice, not HTML).
-BRANCH_CHOSEN = "好的，题库“{title}”归入“{branch}”。"
 TEMPLATE_CAPTION = (
     "📄 题库模板：第一行是表头，从第二行起每行一道题。\n"
     "填好后发给我，再回复那个文件发送 /quiz 测试名称，就能导入。"
@@ -83,7 +87,6 @@ BAD_HOURS = "开放时长请填 1 到 {max} 之间的整数（单位：小时，
 BAD_WORD = "“{word}”看不懂。可以加在后面的只有：小时数、公布成绩、可重答。"
 ALREADY_OPEN = "测试“{title}”已经在进行中了，{closes}截止。"
 ALREADY_CLOSED = "测试“{title}”已经结束了，不能再开始。想再考一次，请重新导入题库。"
-UNASSIGNED = "这份题库还没选定支部，请先点上面的按钮选择支部。"
 NEEDS_PRIVATE = (
     "测试“{title}”有题目或选项超过了群投票的长度限制，只能私聊答题：/quiz start {id} private"
 )

@@ -1,21 +1,9 @@
 """Texts for reflections (心得体会): thanks, reminders, the report and the ledger download."""
 
-KIND_LABELS = {
-    "text": "文字心得",
-    "voice": "语音心得",
-    "audio": "录音心得",
-    "video_note": "视频心得",
-    "photo": "照片心得",
-    "document": "文件心得",
-}
-KIND_SHORT = {
-    "text": "文字",
-    "voice": "语音",
-    "audio": "录音",
-    "video_note": "视频",
-    "photo": "照片",
-    "document": "文件",
-}
+from storage.reflections import KIND_NAMES
+
+# '语音心得': the kind's name (as the ledger has it) and 心得.
+KIND_LABELS = {kind: f"{name}心得" for kind, name in KIND_NAMES.items()}
 # The member's name is followed by the branch's honorific (同志 by default).
 ACK_ONE = "已收到{name}{honorific}的{what}，谢谢！"
 ACK_MANY = "已收到以下同志的心得，谢谢大家！\n{lines}"
@@ -78,3 +66,4 @@ REPORT_OTHER = "查看其他场次："
 REPORT_SENT_PRIVATELY = "台账已私聊发给您。"
 REPORT_START_PRIVATE = "台账只私下发送。请先点我的头像、和我私聊一次，再发 /report。"
 REPORT_NOT_FOUND = "没有找到那一次主题党日。可以直接发 /report 查看最近一次。"
+REPORT_BAD_DATE = "{reason}\n直接发 /report 可以查看最近一次。"

@@ -3,8 +3,6 @@
 an area without a line here is left out of the chat text (a test checks there is none)."""
 
 SUMMARY_USAGE = "请这样发送：/summary（今年）或 /summary 2025（指定年份）。"
-SUMMARY_CHOOSE_BRANCH = "请选择要汇总哪个支部的全年工作数据："
-SUMMARY_NO_BRANCH = "您目前没有可以汇总的支部。"
 SUMMARY_WORKING = "好的，正在整理{branch}{year}年的工作数据，请稍候……"
 SUMMARY_FAILED = "抱歉，全年工作数据没能整理好，已经记下来了。请稍后再试。"
 SUMMARY_EMPTY = "{branch}{year}年还没有可以汇总的记录。"

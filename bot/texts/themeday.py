@@ -58,8 +58,6 @@ MATERIAL_TOO_BIG = (
 )
 MATERIAL_ALREADY_QUEUED = "这份材料《{title}》已经在下次主题党日的队列里了，不用重复添加。"
 MATERIAL_REQUEUED = "这份材料《{title}》以前用过，已重新加入下次主题党日的队列。"
-MATERIAL_CHOOSE_BRANCH = "您管理着几个支部。这份材料《{title}》要加入哪个支部？"
-MATERIAL_CHOICE_GONE = "这份材料已经处理过了。"
 TITLE_PHOTO = "图片资料"
 TITLE_DOCUMENT = "文件资料"
 TITLE_TEXT = "文字资料"
@@ -91,7 +89,6 @@ ANSWER_FIRST = "已经是第一份了"
 ANSWER_REQUEUED = "已加入下次主题党日"
 ANSWER_GONE = "这份材料已经不在了，请重新发送 /materials"
 ANSWER_NOT_ADMIN = "只有支部书记和支委可以调整材料"
-CHOOSE_BRANCH_LIST = "您管理着几个支部，请选择要查看哪个支部的材料："
 ICONS = {"document": "📄", "photo": "🖼", "text": "📝", "link": "🔗"}
 
 # --- /themeday ---------------------------------------------------------------------------
@@ -99,32 +96,65 @@ ICONS = {"document": "📄", "photo": "🖼", "text": "📝", "link": "🔗"}
 RULE_SHOW = (
     "🗓 <b>{branch}</b> 的主题党日：{rule} {time}\n"
     "学习主题：{topic}\n"
-    "下一次：<b>{next}</b>\n"
+    "下一次：<b>{next}</b>（{until}）\n"
     "错过时补发：{catchup}\n\n"
-    "修改：/themeday 15 09:00 学习主题\n停止：/themeday off"
+    "修改：/themeday 15号 9:00 学习主题\n停止：/themeday off"
 )
 RULE_NONE = (
     "🗓 <b>{branch}</b> 还没有设定每月的主题党日。\n"
-    "设定方法：/themeday 15 09:00 学习主题（每月15日上午9点）；"
-    "也可以用 last 表示每月最后一天，first-fri 表示每月第一个星期五。"
+    "设定方法：/themeday 15号 9:00 学习主题（每月15号上午9点）；"
+    "日子也可以写“最后一天”“第一个周五”“最后一个周五”，时间也可以写“上午9点半”。"
 )
 RULE_SET = (
     "✅ 已设定：<b>{branch}</b> 的主题党日为{rule} {time}，学习主题“{topic}”。\n"
-    "下一次：<b>{next}</b>。到时我会把排好的材料发到群里。"
+    "下一次：<b>{next}</b>（{until}）。到时我会把排好的材料发到群里。"
 )
 RULE_OFF = "好的，<b>{branch}</b> 的每月主题党日已停止。需要时可随时用 /themeday 重新设定。"
 RULE_ALREADY_OFF = "<b>{branch}</b> 本来就没有设定主题党日。"
 RULE_BAD = "❌ {reason}\n\n原来的设定没有改变。"
-RULE_NEEDS_TIME = "请写上几点开始，例如：/themeday {rule} 09:00 学习主题\n\n原来的设定没有改变。"
+RULE_NEEDS_TIME = "请写上几点开始，例如：/themeday {rule} 9:00 学习主题\n\n原来的设定没有改变。"
+
+# Why a day cannot be the monthly theme day (plain text: shown through RULE_BAD).
+RULE_EXAMPLES = (
+    "例如：/themeday 15号 9:00 学习主题（每月15号），"
+    "/themeday 最后一天 上午9点 学习主题（每月最后一天），"
+    "/themeday 第一个周五 9点半 学习主题（每月第一个周五）；"
+    "也可以写 15、last、first-fri、last-fri"
+)
+RULE_UNREADABLE = "没看懂“{text}”这个日子。" + RULE_EXAMPLES + "。"
+RULE_EMPTY = "请写明每月哪一天。" + RULE_EXAMPLES + "。"
+RULE_NO_SUCH_DAY = "没有{day}号。" + RULE_EXAMPLES + "。"
+RULE_NOT_EVERY_MONTH = (
+    "{day}号不是每个月都有，请选1到28号，或写“最后一天”（last）。" + RULE_EXAMPLES + "。"
+)
+RULE_NO_FIFTH = (
+    "不是每个月都有第五个周几，请写“最后一个”，例如“最后一个周五”（last-fri）。"
+    + RULE_EXAMPLES
+    + "。"
+)
+RULE_AMBIGUOUS = (
+    "“{text}”可以有几种读法，请在日子和时间之间空一格，例如：/themeday 20号 9点 学习主题。"
+)
+RULE_ONE_KIND = "请只设一种主题党日规则。" + RULE_EXAMPLES + "。"
+RULE_NTH_AND_WEEKDAY = "“第几个周几”需要同时写明第几个和周几。" + RULE_EXAMPLES + "。"
+RULE_NTH_RANGE = "只能选第一到第四个，或最后一个周几（例如“最后一个周五”）。" + RULE_EXAMPLES + "。"
+RULE_WEEKDAY_RANGE = "周几应在周一到周日之间。" + RULE_EXAMPLES + "。"
+RULE_DAY = "每月{day}日"
+RULE_LAST_DAY = "每月最后一天"
+RULE_NTH_WEEKDAY = "每月{nth}{weekday}"
+NTH_NAMES = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", -1: "最后一个"}
 CATCHUP_SAME_DAY = "当天之内"
 CATCHUP_HOURS = "{hours} 小时之内"
 CATCHUP_SET = "好的，以后错过的主题党日会在{catchup}补发。"
 CATCHUP_BAD = (
     "请写补发时限的小时数（0 表示当天之内），例如：/themeday 补发 6\n\n原来的设定没有改变。"
 )
-SEVERAL_BRANCHES = "您管理着几个支部，请到要设置的支部群里发送这个命令。"
 
 # --- /push -------------------------------------------------------------------------------
 
 PUSH_DONE_PRIVATE = "✅ 已开始“{branch}”的主题党日（{topic}），{count} 份材料正在发到群里。"
 PUSH_ALREADY = "这次推送已经发出过了。"
+PUSH_IN_PROGRESS = (
+    "“{branch}”的主题党日（{topic}）已经在推送了，消息正在陆续发到群里，不会重复发送。"
+    "如果确实要再推送一次新的，请等群里的消息都发完、过一分钟后再发 /push。"
+)

@@ -19,7 +19,6 @@ from telegram import (
 )
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     PollAnswerHandler,
@@ -28,9 +27,10 @@ from telegram.ext import (
 
 from bot.context import BotContext, Command
 from bot.texts import quiz as T
-from handlers.quiz.bank import JOBS, choose_branch, quiz_caption
+from handlers.callbacks import QuizConfirm, QuizStart, QuizTap, on
+from handlers.quiz.bank import JOBS, quiz_caption
 from handlers.quiz.polls import poll_answer
-from handlers.quiz.private import answer_button, start_private
+from handlers.quiz.private import confirm_pressed, option_pressed, start_private
 from handlers.quiz.results import show_results
 from handlers.quiz.run import quiz_command, start_button
 
@@ -55,7 +55,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
             filters=filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+quiz_\d+\s*$"),
         ),
         PollAnswerHandler(poll_answer),
-        CallbackQueryHandler(choose_branch, pattern=r"^quiz:bank:"),
-        CallbackQueryHandler(start_button, pattern=r"^quiz:go:"),
-        CallbackQueryHandler(answer_button, pattern=r"^quiz:[atc]:"),
+        on(QuizStart, start_button),
+        on(QuizTap, option_pressed),
+        on(QuizConfirm, confirm_pressed),
     ]

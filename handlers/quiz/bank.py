@@ -1,10 +1,11 @@
 """Importing a question bank: a spreadsheet sent with `/quiz 名称`, checked row by row, kept
-as a draft quiz; the template; the branch of a bank sent privately by an admin of several."""
+as a draft quiz of the branch (asked first privately of an admin of several, handlers/scope.py);
+the template."""
 
 from __future__ import annotations
 
-import asyncio
 import html
+import logging
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,22 +23,29 @@ from telegram import (
 from bot.context import BotContext, Services
 from bot.runtime.files import DownloadFailed, TooBig
 from bot.runtime.jobs import Apply, JobKind
-from bot.texts import common as C
+from bot.runtime.sandbox import OverBudget, run_limited
 from bot.texts import fmt
 from bot.texts import quiz as T
+from handlers.callbacks import QuizStart
 from handlers.common import (
-    admin_branches,
     admin_only,
-    current_branch,
-    is_group,
     reply,
     send_generated_file,
 )
-from storage import branches
+from handlers.scope import branch_for
 from storage import quiz as quizzes
 from storage.models import Quiz
 from storage.quiz_scoring import decode_choice
-from storage.spreadsheets import BankError, Question, parse_quiz_bank, quiz_template
+from storage.spreadsheets import (
+    BankError,
+    Question,
+    SheetTooBig,
+    check_quiz_bank,
+    check_upload,
+    quiz_template,
+)
+
+log = logging.getLogger(__name__)
 
 MAX_BANK_BYTES = 5 * 1024 * 1024
 
@@ -70,27 +78,19 @@ def send_template(update: Update, context: BotContext) -> None:
 async def import_bank(
     update: Update, context: BotContext, source: Message, document: Document, title: str
 ) -> None:
-    """Check who may import and the file's size, then leave the download and the row-by-row
-    check to a background job (`prepare_import`): a big bank must not hold up the group."""
+    """Check the file's size and the branch, then leave the download and the row-by-row check
+    to a background job (`prepare_import`): a big bank must not hold up the group."""
     user = update.effective_user
     chat = update.effective_chat
     message = update.effective_message
     if user is None or chat is None or message is None:
         return
-    if is_group(chat):
-        here = current_branch(update, context)
-        if here is None:
-            reply(update, context, C.NOT_A_BRANCH)
-            return
-        targets = [here]
-    else:
-        targets = await admin_branches(update, context)
-        if not targets:
-            reply(update, context, C.NO_BRANCH_PRIVATE)
-            return
     if document.file_size is not None and document.file_size > MAX_BANK_BYTES:
         size = f"{document.file_size / 1024 / 1024:.1f}"
         reply(update, context, fmt(T.FILE_TOO_BIG, size=size))
+        return
+    branch = await branch_for(update, context)
+    if branch is None or branch.id is None:
         return
     request = ImportRequest(
         chat_id=chat.id,
@@ -100,7 +100,7 @@ async def import_bank(
         file_id=document.file_id,
         file_name=document.file_name or "题库",
         title=title,
-        branch_ids=[b.id for b in targets if b.id is not None],
+        branch_id=branch.id,
     )
     context.services.jobs.add(
         context.db, IMPORT_JOB, asdict(request), key=f"{IMPORT_JOB}:{chat.id}:{message.message_id}"
@@ -121,7 +121,7 @@ class ImportRequest:
     file_id: str
     file_name: str
     title: str
-    branch_ids: list[int]
+    branch_id: int
 
 
 @dataclass(frozen=True)
@@ -132,14 +132,13 @@ class Checked:
     poll_problems: BankError | None
 
 
-def check_bank(data: bytes, name: str) -> Checked:
-    """Parse the bank for private answering, then again for polls (worker thread)."""
-    questions = parse_quiz_bank(data, name, for_polls=False)
-    try:
-        parse_quiz_bank(data, name, for_polls=True)
-    except BankError as exc:
-        return Checked(questions, exc)
-    return Checked(questions, None)
+async def check_bank(data: bytes, name: str) -> Checked:
+    """Read the bank within a budget: a file plainly too big is refused at once, the rest is
+    parsed in a separate process with a time and memory limit (`SheetTooBig`, `OverBudget`),
+    so a hostile file can neither stall the bot nor eat its memory."""
+    check_upload(data)
+    questions, poll_problems = await run_limited(check_quiz_bank, data, name)
+    return Checked(questions, poll_problems)
 
 
 async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
@@ -161,40 +160,26 @@ async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
     except DownloadFailed:
         return answer(T.DOWNLOAD_FAILED)
     try:
-        checked = await asyncio.to_thread(check_bank, data, request.file_name)
+        checked = await check_bank(data, request.file_name)
     except BankError as exc:
         return answer(fmt(T.BANK_REFUSED, report=exc.describe()))
+    except (SheetTooBig, OverBudget) as exc:
+        log.warning("quiz: bank %r refused unread: %s", request.file_name, exc)
+        return answer(T.BANK_TOO_BIG)
     title = (request.title.strip() or Path(request.file_name).stem.strip() or "知识测试")[
         :TITLE_MAX
     ]
 
     def store(session: Session) -> None:
-        targets = [b for i in request.branch_ids if (b := branches.get(session, i)) is not None]
         quiz = quizzes.create(
             session,
-            branch_id=targets[0].id if len(targets) == 1 else None,
+            branch_id=request.branch_id,
             title=title,
             questions=checked.questions,
             poll_ok=checked.poll_problems is None,
             created_by=request.user_id,
             now=services.now(),
         )
-        if len(targets) > 1:
-            choices = InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(b.title, callback_data=f"quiz:bank:{quiz.id}:{b.id}")]
-                    for b in targets
-                ]
-            )
-            text = fmt(T.CHOOSE_BRANCH, title=title, count=len(checked.questions))
-            services.outbox.message(
-                session,
-                request.chat_id,
-                text,
-                reply_to=request.command_message_id,
-                keyboard=choices,
-            )
-            return
         text, keyboard = card(session, quiz, checked.poll_problems)
         services.outbox.message(
             session, request.chat_id, text, reply_to=request.source_message_id, keyboard=keyboard
@@ -248,41 +233,11 @@ def card(
     buttons = []
     if quiz.poll_ok:
         buttons.append(
-            InlineKeyboardButton(T.BUTTON_START_GROUP, callback_data=f"quiz:go:{quiz.id}:g")
+            InlineKeyboardButton(
+                T.BUTTON_START_GROUP, callback_data=QuizStart(quiz.id, "g").build()
+            )
         )
     buttons.append(
-        InlineKeyboardButton(T.BUTTON_START_PRIVATE, callback_data=f"quiz:go:{quiz.id}:p")
+        InlineKeyboardButton(T.BUTTON_START_PRIVATE, callback_data=QuizStart(quiz.id, "p").build())
     )
     return text, InlineKeyboardMarkup([[b] for b in buttons])
-
-
-async def choose_branch(update: Update, context: BotContext) -> None:
-    """The admin of several branches says which branch a privately sent bank is for."""
-    query = update.callback_query
-    chat = update.effective_chat
-    user = update.effective_user
-    if query is None or chat is None or user is None:
-        return
-    m = re.fullmatch(r"quiz:bank:(\d{1,12}):(\d{1,12})", query.data or "")
-    quiz = quizzes.get(context.db, int(m[1])) if m else None
-    if m is None or quiz is None or quiz.created_by != user.id:
-        context.outbox.answer_callback(context.db, chat.id, query.id, T.TAP_STALE)
-        return
-    if quiz.branch_id is not None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, T.TAP_ANSWERED)
-        return
-    allowed = {b.id: b for b in await admin_branches(update, context)}
-    branch = allowed.get(int(m[2]))
-    if branch is None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, T.TAP_NOT_ADMIN)
-        return
-    quiz.branch_id = branch.id
-    context.db.flush()
-    context.outbox.answer_callback(
-        context.db, chat.id, query.id, T.BRANCH_CHOSEN.format(title=quiz.title, branch=branch.title)
-    )
-    text, keyboard = card(context.db, quiz)
-    if query.message is not None:
-        context.outbox.edit_text(
-            context.db, chat.id, query.message.message_id, text, keyboard=keyboard
-        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from telegram import (
     InlineKeyboardButton,
@@ -13,13 +14,10 @@ from telegram import (
 )
 
 from bot.context import BotContext
-from bot.core.quiz_layout import (
-    layout,
-    parse_tap,
-    tap_data,
-)
+from bot.core.quiz_layout import layout
 from bot.texts import fmt
 from bot.texts import quiz as T
+from handlers.callbacks import QuizConfirm, QuizTap
 from handlers.common import (
     is_private,
     member_in_branch,
@@ -128,24 +126,19 @@ def show(attempt: QuizAttempt, question: QuizQuestion, count: int, ticked: froze
         text += "\n" + "".join(
             fmt(T.QUESTION_OPTION, letter=letters([i]), option=o) for i, o in enumerate(options)
         )
-    action = "t" if multiple else "a"
+    action: Literal["a", "t"] = "t" if multiple else "a"
     rows = [
         [
             InlineKeyboardButton(
-                label, callback_data=tap_data(action, attempt.id, attempt.position, i)
+                label, callback_data=QuizTap(action, attempt.id, attempt.position, i).build()
             )
         ]
         for i, label in enumerate(laid.labels)
     ]
     if multiple:
         text += T.MULTI_HINT
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    T.CONFIRM_BUTTON, callback_data=tap_data("c", attempt.id, attempt.position)
-                )
-            ]
-        )
+        confirm = QuizConfirm(attempt.id, attempt.position).build()
+        rows.append([InlineKeyboardButton(T.CONFIRM_BUTTON, callback_data=confirm)])
     return Shown(text, InlineKeyboardMarkup(rows))
 
 
@@ -184,8 +177,24 @@ def send_question(
     )
 
 
-async def answer_button(update: Update, context: BotContext) -> None:
-    """An option, tick or confirm button of a private question."""
+async def option_pressed(update: Update, context: BotContext, tap: QuizTap) -> None:
+    """An option of a private question: the answer, or a tick of a multi-answer one."""
+    await _pressed(update, context, tap.action, tap.attempt, tap.position, tap.option)
+
+
+async def confirm_pressed(update: Update, context: BotContext, tap: QuizConfirm) -> None:
+    """The confirm button under a multi-answer question: the ticked options are the answer."""
+    await _pressed(update, context, "c", tap.attempt, tap.position, None)
+
+
+async def _pressed(
+    update: Update,
+    context: BotContext,
+    action: Literal["a", "t", "c"],
+    attempt_id: int,
+    position: int,
+    option: int | None,
+) -> None:
     query = update.callback_query
     chat = update.effective_chat
     user = update.effective_user
@@ -196,9 +205,8 @@ async def answer_button(update: Update, context: BotContext) -> None:
         assert query is not None and chat is not None
         context.outbox.answer_callback(context.db, chat.id, query.id, text)
 
-    tap = parse_tap(query.data or "")
-    attempt = quizzes.attempt(context.db, tap.attempt_id) if tap else None
-    if tap is None or attempt is None or query.message is None:
+    attempt = quizzes.attempt(context.db, attempt_id)
+    if attempt is None or query.message is None:
         answer(T.TAP_STALE)
         return
     if attempt.user_id != user.id or not is_private(chat):
@@ -211,27 +219,27 @@ async def answer_button(update: Update, context: BotContext) -> None:
     if not quizzes.is_open(quiz, context.now()):
         answer(T.TAP_CLOSED)
         return
-    if attempt.finished_at is not None or tap.position != attempt.position:
+    if attempt.finished_at is not None or position != attempt.position:
         answer(T.TAP_ANSWERED)
         return
     questions = quizzes.questions(context.db, quiz.id)
-    if tap.position >= len(questions):
+    if position >= len(questions):
         answer(T.TAP_STALE)
         return
-    question = questions[tap.position]
+    question = questions[position]
     options = quizzes.options_of(question)
     correct = decode_choice(question.answer)
     multiple = len(correct) > 1
-    if (tap.action == "a" and multiple) or (tap.action != "a" and not multiple):
+    if (action == "a" and multiple) or (action != "a" and not multiple):
         answer(T.TAP_STALE)
         return
-    if tap.option is not None and tap.option >= len(options):
+    if option is not None and option >= len(options):
         answer(T.TAP_STALE)
         return
     message_id = query.message.message_id
-    if tap.action == "t":
-        assert tap.option is not None
-        ticked = decode_choice(attempt.pending) ^ {tap.option}
+    if action == "t":
+        assert option is not None
+        ticked = decode_choice(attempt.pending) ^ {option}
         attempt.pending = ",".join(str(i) for i in sorted(ticked))
         shown = show(attempt, question, len(questions), frozenset(ticked))
         answer()
@@ -239,7 +247,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
             context.db, chat.id, message_id, shown.text, keyboard=shown.keyboard
         )
         return
-    chosen = frozenset([tap.option]) if tap.action == "a" and tap.option is not None else None
+    chosen = frozenset([option]) if action == "a" and option is not None else None
     if chosen is None:
         chosen = decode_choice(attempt.pending)
         if not chosen:

@@ -3,8 +3,6 @@ under an imported bank), close one."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import (
     Update,
 )
@@ -19,14 +17,15 @@ from bot.services.quiz import close_quiz, open_quiz, state_text
 from bot.texts import SafeHtml, fmt
 from bot.texts import common as C
 from bot.texts import quiz as T
+from handlers.callbacks import QuizStart
 from handlers.common import (
-    admin_branches,
     admin_only,
     current_branch,
     is_group,
     reply,
 )
 from handlers.quiz.bank import card, import_bank, plain, send_template
+from handlers.scope import branch_for
 from storage import branches
 from storage import quiz as quizzes
 from storage.models import Quiz
@@ -70,42 +69,58 @@ async def quiz_command(update: Update, context: BotContext) -> None:
 
 async def list_quizzes(update: Update, context: BotContext) -> None:
     """The branch's quizzes with their state, and the commands that act on them."""
-    targets = await admin_branches(update, context)
-    if not targets:
-        reply(update, context, C.NO_BRANCH_PRIVATE)
+    branch = await branch_for(update, context)
+    if branch is None or branch.id is None:
+        return
+    found = quizzes.of_branch(context.db, branch.id)
+    if not found:
+        reply(update, context, fmt(T.LIST_EMPTY, branch=branch.title) + T.LIST_HELP)
         return
     tz = context.settings.tz
-    parts = []
-    for branch in targets:
-        assert branch.id is not None
-        found = quizzes.of_branch(context.db, branch.id)
-        if not found:
-            parts.append(fmt(T.LIST_EMPTY, branch=branch.title))
-            continue
-        lines = [fmt(T.LIST_HEADER, branch=branch.title)]
-        lines += [
-            fmt(
-                T.LIST_LINE,
-                id=q.id,
-                title=q.title,
-                count=q.question_count,
-                state=SafeHtml(state_text(q, tz)),
-            )
-            for q in found
-        ]
-        parts.append("\n".join(lines))
-    reply(update, context, "\n\n".join(parts) + T.LIST_HELP)
+    lines = [fmt(T.LIST_HEADER, branch=branch.title)]
+    lines += [
+        fmt(
+            T.LIST_LINE,
+            id=q.id,
+            title=q.title,
+            count=q.question_count,
+            state=SafeHtml(state_text(q, tz)),
+        )
+        for q in found
+    ]
+    reply(update, context, "\n".join(lines) + T.LIST_HELP)
 
 
 async def quiz_for_admin(update: Update, context: BotContext, quiz_id: int) -> Quiz | None:
-    """The quiz if it belongs to a branch the sender administers here; else say so."""
+    """The quiz if the sender may manage it here (in a group: the group's branch's; privately:
+    of a branch they administer); else say so."""
     quiz = quizzes.get(context.db, quiz_id)
-    allowed = {b.id for b in await admin_branches(update, context)}
-    if quiz is None or (quiz.branch_id is not None and quiz.branch_id not in allowed):
+    user = update.effective_user
+    if quiz is None or user is None:
         reply(update, context, fmt(T.NO_SUCH_QUIZ, id=quiz_id))
         return None
     if quiz.branch_id is None:
-        reply(update, context, T.UNASSIGNED)
+        # Imported before the branch was asked up front: its importer places it now.
+        if quiz.created_by != user.id:
+            reply(update, context, fmt(T.NO_SUCH_QUIZ, id=quiz_id))
+            return None
+        branch = await branch_for(update, context)
+        if branch is None:
+            return None
+        quiz.branch_id = branch.id
+        return quiz
+    branch = branches.get(context.db, quiz.branch_id)
+    if is_group(update.effective_chat):
+        here = current_branch(update, context)
+        allowed = here is not None and here.id == quiz.branch_id
+    else:
+        allowed = (
+            branch is not None
+            and branch.active
+            and await context.services.roles.is_admin(user.id, branch.chat_id)
+        )
+    if not allowed:
+        reply(update, context, fmt(T.NO_SUCH_QUIZ, id=quiz_id))
         return None
     return quiz
 
@@ -126,16 +141,15 @@ async def start_command(update: Update, context: BotContext, words: list[str]) -
         )
 
 
-async def start_button(update: Update, context: BotContext) -> None:
+async def start_button(update: Update, context: BotContext, pressed: QuizStart) -> None:
     """The start buttons under an imported bank (default window, no names, one attempt)."""
     query = update.callback_query
     chat = update.effective_chat
     user = update.effective_user
     if query is None or chat is None or user is None:
         return
-    m = re.fullmatch(r"quiz:go:(\d{1,12}):([gp])", query.data or "")
-    quiz = quizzes.get(context.db, int(m[1])) if m else None
-    if m is None or quiz is None or quiz.branch_id is None:
+    quiz = quizzes.get(context.db, pressed.quiz)
+    if quiz is None or quiz.branch_id is None:
         context.outbox.answer_callback(context.db, chat.id, query.id, T.TAP_STALE)
         return
     branch = branches.get(context.db, quiz.branch_id)
@@ -143,7 +157,7 @@ async def start_button(update: Update, context: BotContext) -> None:
         context.outbox.answer_callback(context.db, chat.id, query.id, T.TAP_NOT_ADMIN)
         return
     assert quiz.id is not None
-    mode = "group" if m[2] == "g" else "private"
+    mode = "group" if pressed.mode == "g" else "private"
     if quiz.status != "draft":  # pressed twice, or started meanwhile by command
         context.outbox.answer_callback(
             context.db,

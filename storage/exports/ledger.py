@@ -22,14 +22,6 @@ from storage.exports import page_header
 from storage.models import ArchiveFile, Branch, Member, Reflection, ThemeSession
 from storage.spreadsheets import PERCENT, ChartSpec, SheetSpec, write_xlsx
 
-KIND_NAMES = {
-    "text": "文字",
-    "voice": "语音",
-    "audio": "录音",
-    "video_note": "视频",
-    "photo": "照片",
-    "document": "文件",
-}
 NOT_SUBMITTED = "未提交"
 FILE_NOTES = {
     "too_big": "（文件超过20MB，未能下载，原件保存在Telegram中）",
@@ -314,7 +306,7 @@ def _session_rows(
                 member.party_member,
                 reflection.submitted_at.astimezone(tz).replace(tzinfo=None),
                 reflection.late,
-                KIND_NAMES.get(reflection.kind, reflection.kind),
+                reflections.KIND_NAMES.get(reflection.kind, reflection.kind),
                 reflection.text,
                 timedelta(seconds=reflection.duration)
                 if reflection.kind in ("voice", "audio", "video_note")

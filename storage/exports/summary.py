@@ -37,6 +37,7 @@ from storage import branches, care, materials
 from storage import quiz as quizzes
 from storage.exports import ledger, page_header
 from storage.models import Member
+from storage.reflections import KIND_NAMES
 from storage.spreadsheets import DECIMAL, PERCENT, ChartSpec, Formatted, SheetSpec, write_xlsx
 
 MONTHS = [f"{month}月" for month in range(1, 13)]
@@ -174,7 +175,7 @@ def theme_days(session: Session, year: Year, records: Records) -> Area:
 
 def reflections(session: Session, year: Year, records: Records) -> Area:
     """心得体会: what was handed in, by kind and by month, and the participation rate."""
-    kinds = list(ledger.KIND_NAMES)
+    kinds = list(KIND_NAMES)
     held = [0] * 12
     expected = [0] * 12
     submitted = [0] * 12
@@ -213,17 +214,17 @@ def reflections(session: Session, year: Year, records: Records) -> Area:
         ]
     )
     total = sum(year_kinds.values())
-    names = [ledger.KIND_NAMES[k] for k in kinds]
+    names = [KIND_NAMES[k] for k in kinds]
     return Area(
         "reflections",
         {
             "total": total,
-            "by_kind": {ledger.KIND_NAMES[k]: year_kinds[k] for k in kinds if year_kinds[k]},
+            "by_kind": {KIND_NAMES[k]: year_kinds[k] for k in kinds if year_kinds[k]},
             "rate": Formatted(rate, PERCENT),
         },
         [
             ("收到心得（份）", total),
-            *((f"　其中{ledger.KIND_NAMES[k]}（份）", year_kinds[k]) for k in kinds),
+            *((f"　其中{KIND_NAMES[k]}（份）", year_kinds[k]) for k in kinds),
             ("全年参与率（已交人次 ÷ 应交人次）", Formatted(rate, PERCENT)),
         ],
         SheetSpec(

@@ -8,16 +8,19 @@ touches the database, Telegram or the clock; callers pass ``today`` where a date
 * ``roster``   — member rosters: ``parse_roster``, ``roster_template``
 * ``writers``  — streaming ``write_xlsx`` / ``write_csv`` for exports, ``safe_filename``
 * ``errors``   — ``SheetError`` (unreadable file) and the every-problem reports
+* ``limits``   — the budget of a read (zip bombs, row and cell caps): ``SheetTooBig``
 
 Every upload error is a ``SpreadsheetError``; ``describe()`` gives the Chinese chat message.
 """
 
 from .errors import Problem, ProblemsError, SheetError, SpreadsheetError
+from .limits import SheetTooBig, check_upload
 from .quizbank import (
     MAX_QUESTIONS,
     BankError,
     BankProblem,
     Question,
+    check_quiz_bank,
     parse_quiz_bank,
     quiz_template,
 )
@@ -61,9 +64,12 @@ __all__ = [
     "RosterRow",
     "SheetError",
     "SheetSpec",
+    "SheetTooBig",
     "SpreadsheetError",
     "Table",
     "TableRow",
+    "check_quiz_bank",
+    "check_upload",
     "parse_quiz_bank",
     "parse_roster",
     "quiz_template",

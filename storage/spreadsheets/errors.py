@@ -81,6 +81,11 @@ class ProblemsError(SpreadsheetError):
         )
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[Problem]]]:
+        # Rebuilt from the problems (not the message) when it comes back from the process
+        # that parsed the file (bot/runtime/sandbox.py).
+        return (type(self), (self.problems,))
+
     def describe(self, limit: int = MAX_LISTED) -> str:
         """Every problem on its own line, at most ``limit`` of them, under a one-line heading."""
         total = len(self.problems)

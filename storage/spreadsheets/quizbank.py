@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import Problem, ProblemsError, SheetError, quote
+from .limits import SheetTooBig
 from .tables import Cell, Table, cell_text, header_key, match_columns, read_table
 from .writers import template_xlsx
 
@@ -27,6 +28,7 @@ __all__ = [
     "BankError",
     "BankProblem",
     "Question",
+    "check_quiz_bank",
     "parse_quiz_bank",
     "quiz_template",
 ]
@@ -98,15 +100,33 @@ def parse_quiz_bank(data: bytes, file_name: str, *, for_polls: bool = True) -> l
     """Read and check a question bank; every question, or ``BankError`` with every problem.
 
     ``for_polls`` applies Telegram's poll limits (question ≤ 300, option ≤ 100 characters).
+    A file beyond any bank's size raises ``SheetTooBig`` (not a ``BankError``: there is
+    nothing to fix row by row).
     """
-    try:
-        table = read_table(data, file_name, max_rows=MAX_QUESTIONS, is_header=_looks_like_header)
-    except SheetError as exc:
-        raise BankError([Problem(None, exc.message)]) from exc
-    questions, problems = _check(table, for_polls=for_polls)
+    questions, problems = _check(_read(data, file_name), for_polls=for_polls)
     if problems:
         raise BankError(problems)
     return questions
+
+
+def check_quiz_bank(data: bytes, file_name: str) -> tuple[list[Question], BankError | None]:
+    """Read the file once: every question for answering privately (or ``BankError``), and why
+    it cannot run as group polls (None if it can)."""
+    table = _read(data, file_name)
+    questions, problems = _check(table, for_polls=False)
+    if problems:
+        raise BankError(problems)
+    _, poll_problems = _check(table, for_polls=True)
+    return questions, BankError(poll_problems) if poll_problems else None
+
+
+def _read(data: bytes, file_name: str) -> Table:
+    try:
+        return read_table(data, file_name, max_rows=MAX_QUESTIONS, is_header=_looks_like_header)
+    except SheetTooBig:
+        raise
+    except SheetError as exc:
+        raise BankError([Problem(None, exc.message)]) from exc
 
 
 def _check(table: Table, *, for_polls: bool) -> tuple[list[Question], list[Problem]]:

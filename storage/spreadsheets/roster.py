@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from storage.dates import BirthDate, Calendar, DateError, lunar_to_solar, parse_date
 
 from .errors import Problem, ProblemsError, SheetError, quote
+from .limits import SheetTooBig
 from .tables import Cell, Table, cell_text, header_key, match_columns, read_table
 from .writers import template_xlsx
 
@@ -120,6 +121,8 @@ def parse_roster(data: bytes, file_name: str, *, today: date) -> list[RosterRow]
     """Read and check a roster; every row, or ``RosterError`` with every problem."""
     try:
         table = read_table(data, file_name, max_rows=MAX_MEMBERS, is_header=_looks_like_header)
+    except SheetTooBig:
+        raise  # nothing to fix row by row
     except SheetError as exc:
         raise RosterError([Problem(None, exc.message)]) from exc
     rows, problems = _check(table, today=today)

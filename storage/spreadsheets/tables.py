@@ -34,6 +34,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
+from . import limits
 from .errors import SheetError
 
 __all__ = [
@@ -60,8 +61,6 @@ MAX_COLUMNS = 60
 # Default cap on data rows read; parsers pass their own (the quiz bank reads 501 to know when
 # there are more than 500). It bounds memory and time for a huge or hostile file.
 DEFAULT_MAX_ROWS = 5000
-# A .xlsx is a zip archive: refuse one that would unpack to more than this (a "zip bomb").
-_MAX_UNZIPPED = 200 * 1024 * 1024
 # Rows before the header that the header search may skip (a title row such as
 # "2024年党史知识测试题", a blank line, a note).
 _HEADER_SEARCH_ROWS = 5
@@ -189,13 +188,14 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Cell]], None, None]:
     # Imported here so that reading a CSV does not pay for loading openpyxl.
     from openpyxl import load_workbook
 
+    # A zip bomb is refused from the archive's directory and its string count, before
+    # openpyxl reads every shared string into memory (see limits.py).
+    limits.check_archive(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            limits.check_shared_strings(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise SheetError(f"文件打不开，可能已经损坏或不是 Excel 文件。{_HOW_TO_SAVE}") from exc
-    if unpacked > _MAX_UNZIPPED:
-        raise SheetError("这个表格太大了，请只保留需要的内容后再发送。")
 
     # openpyxl raises almost anything on a damaged file (KeyError, ValueError, TypeError, XML
     # parse errors, zip errors …), and a damaged upload must always become a kind message, never
@@ -215,11 +215,18 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Cell]], None, None]:
             sheet.reset_dimensions()
             rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
             for number, values in enumerate(rows, start=1):
-                yield number, [_xlsx_cell(v) for v in values]
+                limits.check_rows(number)
+                cells = [_xlsx_cell(v) for v in values]
+                for cell in cells:
+                    if isinstance(cell, str):
+                        limits.check_cell(cell, number)
+                yield number, cells
         finally:
             workbook.close()
     except SheetError:
         raise
+    except MemoryError as exc:  # under the parse's memory limit (bot/runtime/sandbox.py)
+        raise limits.SheetTooBig("out of memory while reading the workbook") from exc
     except Exception as exc:  # see above: any failure inside openpyxl means a damaged file
         raise SheetError(f"文件打不开，可能已经损坏或不是 Excel 文件。{_HOW_TO_SAVE}") from exc
 
@@ -304,6 +311,7 @@ def _decode(data: bytes, *, partial: bool = False) -> str:
 
 
 def _csv_rows(data: bytes) -> Generator[tuple[int, list[Cell]], None, None]:
+    limits.check_csv(data)
     text = _decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     # Chinese Excel writes commas; other locales use semicolons, and "Unicode text" uses tabs.
@@ -311,7 +319,12 @@ def _csv_rows(data: bytes) -> Generator[tuple[int, list[Cell]], None, None]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, values in enumerate(reader, start=1):
-            yield number, [_clean_text(v) for v in values[:MAX_COLUMNS]]
+            limits.check_rows(number)
+            cells: list[Cell] = []
+            for value in values[:MAX_COLUMNS]:
+                cells.append(_clean_text(value))
+                limits.check_cell(value, number)
+            yield number, cells
     except csv.Error as exc:
         raise SheetError(
             "CSV 文件格式有误（可能有没配对的引号或过长的内容）。"

@@ -1,4 +1,8 @@
-"""Shared fixtures: the fake Bot API server and a running bot pointed at it."""
+"""Shared fixtures: the fake Bot API server and a running bot pointed at it.
+
+A test marked `real_pacing` gets Telegram's pace in the bot and Telegram's flood limits in the
+fake; every other test runs with both off, so that it never waits for real seconds.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,20 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FakeClock
+from bot.runtime.sender import NO_PACING, TELEGRAM_PACING
 from tests.e2e.harness import Harness
 from tests.fakes.botapi import FakeBotApi
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def real_pacing(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("real_pacing") is not None
+
+
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi(enforce_limits=real_pacing(request))
     await api.start()
     try:
         yield api
@@ -33,8 +42,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def harness(fake: FakeBotApi, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    h = Harness(fake=fake, data_dir=tmp_path / "data", clock=clock)
+async def harness(
+    request: pytest.FixtureRequest, fake: FakeBotApi, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[Harness]:
+    pacing = TELEGRAM_PACING if real_pacing(request) else NO_PACING
+    h = Harness(fake=fake, data_dir=tmp_path / "data", clock=clock, pacing=pacing)
     h.build_world()
     try:
         yield h

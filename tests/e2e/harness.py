@@ -1,5 +1,10 @@
 """Runs the real bot (BotRunner: Application, poller, processor, sender, planner) in-process
-against the fake Bot API server, with a small world of people in one branch group."""
+against the fake Bot API server, with a small world of people in one branch group.
+
+By default the bot does not pace its sends and the fake does not enforce flood limits, so that
+stories do not wait real seconds; tests about pacing and 429s mark themselves `real_pacing`
+(tests/e2e/conftest.py) and get Telegram's pace and limits on both sides.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from sqlmodel import Session, func, select
 
 from bot.app import BotRunner
 from bot.clock import FakeClock
+from bot.context import Services
+from bot.runtime.sender import NO_PACING, Pacing
 from bot.settings import Settings
 from storage.models import InboxUpdate, Job, OutboxMessage
 from tests.fakes.botapi import TOKEN, FakeBotApi
@@ -24,11 +31,18 @@ RETIREES = {2001: "王建国", 2002: "李秀英", 2003: "张<伟>", 2004: "陈�
 OUTSIDER = 3001  # not in the group
 
 
+def ident(value: int | None) -> int:
+    """A row's id in a test (rows read back from the database always have one)."""
+    assert value is not None
+    return value
+
+
 @dataclass
 class Harness:
     fake: FakeBotApi
     data_dir: Path
     clock: FakeClock
+    pacing: Pacing = NO_PACING
     runner: BotRunner | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
 
@@ -60,11 +74,11 @@ class Harness:
             **self.overrides,
             **overrides,
         }
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **values)
 
     async def start(self, **overrides: Any) -> BotRunner:
         assert self.runner is None, "already running"
-        self.runner = BotRunner(self.settings(**overrides), clock=self.clock)
+        self.runner = BotRunner(self.settings(**overrides), clock=self.clock, pacing=self.pacing)
         await self.runner.start()
         return self.runner
 
@@ -78,7 +92,7 @@ class Harness:
         return await self.start()
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         assert self.runner is not None
         return self.runner.services
 

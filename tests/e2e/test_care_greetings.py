@@ -8,6 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlmodel import select
 
 from bot.core.calendar import LeapRule, next_birthday
+from bot.texts import care as CT
+from bot.texts import common as T
+from bot.texts import fmt
+from handlers.callbacks import GreetingSwitch
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, OutboxMessage
 from tests.e2e.conftest import SHANGHAI
@@ -171,7 +175,7 @@ async def test_a_member_born_in_a_leap_month_follows_the_branchs_rule(harness: H
 
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 闰月 按闰月")
     await harness.settle()
-    assert "闰月" in harness.texts(GROUP_ID)[-1]
+    assert harness.texts(GROUP_ID)[-1] == fmt(CT.GREETINGS_LEAP_SET, rule=CT.LEAP_LEAP)
     harness.clock.set(at(leap_2025, 8, 30))
     await harness.tick()
     [greeting] = greetings_in(harness, GROUP_ID, "农历闰六月初十")
@@ -185,13 +189,15 @@ async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Ha
     await harness.settle()
     page = harness.fake.sent(GROUP_ID)[-1]
     assert "✅ 重阳节" in page["text"]
-    query = harness.fake.press(SECRETARY, GROUP_ID, page["message_id"], "care:sw:1:double_ninth")
+    query = harness.fake.press(
+        SECRETARY, GROUP_ID, page["message_id"], GreetingSwitch(1, "double_ninth").build()
+    )
     await harness.settle()
     assert query not in harness.fake.unanswered_callbacks()
     edited = harness.fake.message_by_id(GROUP_ID, page["message_id"])
     assert edited is not None and "⛔ 重阳节" in edited["text"]
     # A retiree pressing the same button changes nothing.
-    harness.fake.press(WANG, GROUP_ID, page["message_id"], "care:sw:1:mid_autumn")
+    harness.fake.press(WANG, GROUP_ID, page["message_id"], GreetingSwitch(1, "mid_autumn").build())
     await harness.settle()
 
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 关 国庆")
@@ -209,6 +215,39 @@ async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Ha
         options = s.exec(select(Branch)).one().options
     assert "double_ninth" in options and "national_day" in options
     assert "mid_autumn" not in options
+
+
+async def test_the_greeting_time_is_typed_as_people_say_it(harness: Harness) -> None:
+    await branch_with(harness, DOUBLE_NINTH - timedelta(days=1), 7)
+    put(harness, "王建国", user_id=WANG, birth=LUNAR_80)
+    for typed, shown in [
+        ("时间 08:30", "08:30"),
+        ("时间 8点半", "08:30"),
+        ("时间 早上9点", "09:00"),
+    ]:
+        harness.fake.message(GROUP_ID, SECRETARY, f"/greetings {typed}")
+        await harness.settle()
+        assert f"以后每天 {shown} 发送祝福" in harness.texts(GROUP_ID)[-1], typed
+    for bad, says in [
+        ("时间 25点", "没有25点"),
+        ("时间 上午13点", "上午没有13点"),
+        ("时间", "请写上时间"),
+    ]:
+        harness.fake.message(GROUP_ID, SECRETARY, f"/greetings {bad}")
+        await harness.settle()
+        refusal = harness.texts(GROUP_ID)[-1]
+        assert says in refusal and "/greetings 时间 8点半" in refusal, bad
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings")
+    await harness.settle()
+    assert "每天 09:00 发送当天的祝福" in harness.texts(GROUP_ID)[-1]
+
+    # 早上9点 it is: nothing at 08:30, the greeting at 09:00.
+    harness.clock.set(at(DOUBLE_NINTH, 8, 30))
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, "80岁") == []
+    harness.clock.set(at(DOUBLE_NINTH, 9, 0))
+    await harness.tick()
+    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
 
 
 async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness: Harness) -> None:
@@ -325,7 +364,7 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
     for reader in (SECRETARY, STAFF):
         [digest] = greetings_in(harness, reader, "每周走访提示")
         assert "王建国　80岁生日（整寿）" in digest
-        assert "12月5日周六" in digest
+        assert "12月5日（周六）" in digest
         assert "李秀英　76岁生日（农历十月廿八）" in digest
         assert "陈桂兰　入党50周年（光荣在党50年）" in digest
         assert "张<伟>" not in digest  # 31 December is beyond two weeks
@@ -337,10 +376,11 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
     harness.fake.message(SECRETARY, SECRETARY, "/upcoming 3")
     await harness.settle()
     assert "张<伟>　76岁生日" in harness.texts(STAFF)[-1]
-    assert "老干科" in harness.texts(GROUP_ID)[-1]
+    assert harness.texts(GROUP_ID)[-1] == T.NOT_STAFF
     assert "没有同志" in harness.texts(SECRETARY)[-1]
     harness.fake.message(GROUP_ID, STAFF, "/upcoming")
     await harness.settle()
+    assert harness.texts(GROUP_ID)[-1] == CT.UPCOMING_PRIVATE_ONLY
     assert "私聊" in harness.texts(GROUP_ID)[-1] and "王建国" not in harness.texts(GROUP_ID)[-1]
     harness.fake.message(STAFF, STAFF, "/upcoming 1000")
     await harness.settle()

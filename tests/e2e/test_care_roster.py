@@ -4,13 +4,24 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from openpyxl import Workbook
 from sqlmodel import select
 
+from bot.texts import common as TC
+from handlers.callbacks import (
+    BirthdayCalendar,
+    BirthdayDay,
+    BirthdayDecade,
+    BirthdayMonth,
+    BirthdayYear,
+    Claim,
+    ClaimVerdict,
+)
 from storage.models import Branch, Member
-from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
+from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness, ident
 
 WANG, LI, ZHANG, CHEN = RETIREES
 HEADER = [
@@ -27,7 +38,7 @@ HEADER = [
 LIU = 2005  # has a username, not in the roster by id
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -100,7 +111,8 @@ async def test_an_xlsx_roster_is_imported_and_linked_by_id_and_username(harness:
     assert "1946" not in listing  # no birthdays in the group
     harness.fake.message(SECRETARY, SECRETARY, "/roster")
     await harness.settle()
-    assert "生日 农历1950年二月初八" in harness.texts(SECRETARY)[-1]
+    private = harness.texts(SECRETARY)[-1]
+    assert "生日 农历1950年二月初八" in private and "1970年7月1日入党" in private
 
 
 async def test_a_gbk_csv_with_caption_imports_and_a_second_import_keeps_the_rows(
@@ -177,14 +189,21 @@ async def test_an_unlinked_member_taps_this_is_me_and_an_admin_confirms(harness:
     harness.fake.message(CHEN, CHEN, "/roster 认领")
     await harness.settle()
     offer = harness.fake.sent(CHEN)[-1]
-    harness.fake.press(CHEN, CHEN, offer["message_id"], f"care:claim:{chen_row.id}")
+    harness.fake.press(CHEN, CHEN, offer["message_id"], Claim(ident(chen_row.id)).build())
     await harness.settle()
     edited = harness.fake.message_by_id(CHEN, offer["message_id"])
     assert edited is not None and "已请书记或支委确认" in edited["text"]
     ask = harness.fake.sent(SECRETARY)[-1]
-    assert "陈桂兰" in ask["text"] and "care:ok" in str(ask["reply_markup"])
+    assert "陈桂兰" in ask["text"] and ClaimVerdict("ok", ident(chen_row.id), CHEN).build() in str(
+        ask["reply_markup"]
+    )
     assert members(harness)["陈桂兰"].claimed_by == CHEN
-    harness.fake.press(SECRETARY, SECRETARY, ask["message_id"], f"care:ok:{chen_row.id}:{CHEN}")
+    harness.fake.press(
+        SECRETARY,
+        SECRETARY,
+        ask["message_id"],
+        ClaimVerdict("ok", ident(chen_row.id), CHEN).build(),
+    )
     await harness.settle()
     assert harness.fake.unanswered_callbacks() == []
     assert "已和名单上的“陈桂兰”关联好了" in harness.texts(CHEN)[-1]
@@ -247,14 +266,14 @@ async def test_a_birthday_chosen_with_buttons(harness: Harness) -> None:
     await harness.settle()
     menu = harness.fake.sent(LI)[0]
     message_id = menu["message_id"]
-    for data in (
-        "care:bd:L",
-        "care:bd:L:194",
-        "care:bd:L:1941",
-        "care:bd:L:1941:6L",
-        "care:bd:L:1941:6L:10",
+    for pressed in (
+        BirthdayCalendar("L"),
+        BirthdayDecade("L", 194),
+        BirthdayYear("L", 1941),
+        BirthdayMonth("L", 1941, 6, True),
+        BirthdayDay("L", 1941, 6, True, 10),
     ):
-        harness.fake.press(LI, LI, message_id, data)
+        harness.fake.press(LI, LI, message_id, pressed.build())
         await harness.settle()
     final = harness.fake.message_by_id(LI, message_id)
     assert final is not None and "农历1941年闰六月初十" in final["text"]
@@ -263,9 +282,17 @@ async def test_a_birthday_chosen_with_buttons(harness: Harness) -> None:
     assert li.birth == "L1941-06-10-leap"
     assert harness.fake.unanswered_callbacks() == []
 
-    harness.fake.press(LI, LI, message_id, "care:bd:L:1941:13:40", force=True)
+    # A month that button could never carry is stale; a lunar leap month that year lacks is
+    # explained, and neither changes the birthday.
+    forged = harness.fake.press(LI, LI, message_id, "bdx:L:1941:13:0:40", force=True)
+    await harness.settle()
+    assert harness.fake.answered_callbacks[forged]["text"] == TC.BUTTON_STALE
+    no_such_month = BirthdayDay("L", 1941, 2, True, 1).build()
+    harness.fake.press(LI, LI, message_id, no_such_month, force=True)
     await harness.settle()
     assert "失效" in harness.texts(LI)[-1]
+    with harness.session() as s:
+        assert s.exec(select(Member).where(Member.user_id == LI)).one().birth == li.birth
 
 
 async def test_a_stranger_cannot_register_a_birthday(harness: Harness) -> None:
@@ -289,7 +316,7 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
     await harness.settle()
     offer = harness.fake.sent(CHEN)[-1]
     assert "这是我" in str(offer["reply_markup"]) and "周<老>&师" in str(offer["reply_markup"])
-    harness.fake.press(CHEN, CHEN, offer["message_id"], f"care:claim:{chen_row.id}")
+    harness.fake.press(CHEN, CHEN, offer["message_id"], Claim(ident(chen_row.id)).build())
     await harness.settle()
 
     # Someone else trying the same name is told it is being confirmed.
@@ -298,17 +325,28 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
     await harness.settle()
     li_offer = harness.fake.sent(LI)[-1]
     assert "陈桂兰" not in str(li_offer.get("reply_markup"))
-    harness.fake.press(LI, LI, li_offer["message_id"], f"care:claim:{chen_row.id}", force=True)
+    harness.fake.press(
+        LI, LI, li_offer["message_id"], Claim(ident(chen_row.id)).build(), force=True
+    )
     await harness.settle()
     assert "正在确认" in harness.texts(LI)[-1]
 
     ask = harness.fake.sent(SECRETARY)[-1]
     harness.fake.press(
-        WANG, SECRETARY, ask["message_id"], f"care:no:{chen_row.id}:{CHEN}", force=True
+        WANG,
+        SECRETARY,
+        ask["message_id"],
+        ClaimVerdict("no", ident(chen_row.id), CHEN).build(),
+        force=True,
     )
     await harness.settle()
     assert members(harness)["陈桂兰"].claimed_by == CHEN
-    harness.fake.press(SECRETARY, SECRETARY, ask["message_id"], f"care:no:{chen_row.id}:{CHEN}")
+    harness.fake.press(
+        SECRETARY,
+        SECRETARY,
+        ask["message_id"],
+        ClaimVerdict("no", ident(chen_row.id), CHEN).build(),
+    )
     await harness.settle()
     assert "没有确认" in harness.texts(CHEN)[-1]
     after = members(harness)["陈桂兰"]
@@ -316,7 +354,11 @@ async def test_a_claim_offered_by_birthday_is_rejected_and_others_cannot_decide(
     assert harness.fake.unanswered_callbacks() == []
     # Pressing again after it was decided changes nothing.
     harness.fake.press(
-        SECRETARY, SECRETARY, ask["message_id"], f"care:ok:{chen_row.id}:{CHEN}", force=True
+        SECRETARY,
+        SECRETARY,
+        ask["message_id"],
+        ClaimVerdict("ok", ident(chen_row.id), CHEN).build(),
+        force=True,
     )
     await harness.settle()
     assert members(harness)["陈桂兰"].user_id is None

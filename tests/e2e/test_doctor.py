@@ -115,7 +115,14 @@ async def test_a_branch_where_the_bot_is_not_an_admin_fails(harness: Harness) ->
     assert code == 1
     assert "✓ 「老干之家」(-1001234567890)：机器人是管理员" in text
     assert f"✗ 「第二支部」({OTHER_GROUP})：机器人不是管理员" in text
-    assert "设为管理员" in text or "添加管理员" in text
+    lines = text.splitlines()
+    [refused] = [
+        n for n, line in enumerate(lines) if line.startswith(f"✗ 「第二支部」({OTHER_GROUP})")
+    ]
+    # The fix for a bot that is only a member (not one that is restricted or was removed).
+    assert lines[refused + 1].startswith(
+        "    — 解决办法: 在这个群的设置 → 管理员 → 添加管理员，选中机器人（默认权限即可） / "
+    )
     # Replies still reach a member bot under privacy mode; joins and leaves do not.
     assert "✓ 「第二支部」：能收到成员的回复（隐私模式开着，回复机器人的消息照样送到）" in text
     assert "可能看不到成员入群和退群" in text

@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, col, func, select
 
 from storage.db import Database, sqlite_url
@@ -19,6 +20,9 @@ from tests.fakes.botapi import TOKEN, FakeBotApi
 GROUP_ID = -1009876543210
 SECRETARY = 5000
 BURST = 500
+
+# A real process, killed and restarted: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 
 async def spawn(fake: FakeBotApi, data_dir: Path) -> asyncio.subprocess.Process:

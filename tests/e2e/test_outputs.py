@@ -15,6 +15,7 @@ from sqlmodel import func, select
 
 from bot.__main__ import main
 from bot.services.exports import RETENTION
+from handlers.callbacks import BranchPick, ExportMenu, LedgerPeriod
 from storage.models import Reflection
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
 from tests.e2e.quiz_helpers import buttons, last_with_button, press
@@ -67,9 +68,11 @@ async def test_every_workbook_the_bot_sends_reads_and_prints_well(harness: Harne
 
     f.message(STAFF, STAFF, "/export")
     await harness.settle()
-    press(harness, STAFF, STAFF, last_with_button(harness, STAFF, "export:ledger"), "export:ledger")
+    menu = last_with_button(harness, STAFF, ExportMenu.prefix)
+    press(harness, STAFF, STAFF, menu, ExportMenu("ledger", 1).build())
     await harness.settle()
-    press(harness, STAFF, STAFF, last_with_button(harness, STAFF, "lx:y:"), "lx:y:1")
+    periods = last_with_button(harness, STAFF, LedgerPeriod.prefix)
+    press(harness, STAFF, STAFF, periods, LedgerPeriod("y", 1).build())
     ledger_doc = (await documents(harness, STAFF, 3))[2]  # no zip: no voice or photos
 
     await summary_by_chat(harness)
@@ -137,7 +140,8 @@ async def test_the_summary_is_private_and_for_admins_and_staff(harness: Harness)
     assert "只在私聊中发送" in harness.texts(GROUP_ID)[-1]
     assert "只有支部书记、支委和老干科工作人员" in harness.texts(WANG)[-1]
     # A forged button from a member changes nothing and sends nothing.
-    f.press(WANG, WANG, f.sent(WANG)[-1]["message_id"], "sm:2026:1", force=True)
+    forged = ExportMenu("summary", 1).build()
+    f.press(WANG, WANG, f.sent(WANG)[-1]["message_id"], forged, force=True)
     await harness.settle()
     assert f.sent(WANG, method="sendDocument") == []
     assert f.sent(GROUP_ID, method="sendDocument") == []
@@ -146,9 +150,9 @@ async def test_the_summary_is_private_and_for_admins_and_staff(harness: Harness)
     f.message(SECRETARY, SECRETARY, "/start")
     f.message(SECRETARY, SECRETARY, "/export")
     await harness.settle()
-    menu = last_with_button(harness, SECRETARY, "export:summary")
-    assert ("📊 全年工作数据", "export:summary") in buttons(menu)
-    press(harness, SECRETARY, SECRETARY, menu, "export:summary")
+    menu = last_with_button(harness, SECRETARY, ExportMenu.prefix)
+    assert ("📊 全年工作数据", ExportMenu("summary", 1).build()) in buttons(menu)
+    press(harness, SECRETARY, SECRETARY, menu, ExportMenu("summary", 1).build())
     [_summary] = await documents(harness, SECRETARY, 1)
     assert f.unanswered_callbacks() == []
 
@@ -159,15 +163,21 @@ async def test_staff_of_several_branches_choose_one(harness: Harness) -> None:
     f.add_group(-1009876543210, "第二支部", creator_id=SECRETARY, members=[STAFF])
     f.message(-1009876543210, SECRETARY, "/setup")
     await harness.settle()
-    await summary_by_chat(harness)
-    choose = last_with_button(harness, STAFF, "sm:")
-    assert buttons(choose) == [("老干之家", "sm:2026:1"), ("第二支部", "sm:2026:2")]
-    press(harness, STAFF, STAFF, choose, "sm:2026:2")
+    await summary_by_chat(harness, text="/summary 2026")
+    question = last_with_button(harness, STAFF, BranchPick.prefix)
+    assert [text for text, _ in buttons(question)] == ["老干之家", "第二支部"]
+    # The tap carries out the /summary that asked, for that branch.
+    press(harness, STAFF, STAFF, question, dict(buttons(question))["第二支部"])
     await harness.settle()
     assert harness.texts(STAFF)[-1] == "第二支部2026年还没有可以汇总的记录。"
-    press(harness, STAFF, STAFF, choose, "sm:2026:1")
+    f.message(STAFF, STAFF, "/branch")
+    await harness.settle()
+    again = last_with_button(harness, STAFF, BranchPick.prefix)
+    press(harness, STAFF, STAFF, again, dict(buttons(again))["老干之家"])
+    await summary_by_chat(harness)
     [doc] = await documents(harness, STAFF, 1)
     assert "老干之家" in str(doc["caption"])
+    assert f.sent(-1009876543210, method="sendDocument") == []
 
 
 async def test_the_command_line_writes_the_same_summary(

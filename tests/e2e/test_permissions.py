@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
+from bot.context import Command
 from bot.texts import common as T
 from bot.texts import export as TX
 from tests.e2e.harness import GROUP_ID, RETIREES, STAFF, Harness
@@ -14,7 +15,6 @@ from tests.e2e.test_faults import assert_no_exports_in_groups
 WANG, LI, ZHANG, CHEN = RETIREES
 # Bookkeeping every update touches: the update itself, the refusal queued, the sender seen.
 BOOKKEEPING = {"inbox", "outbox", "person", "member", "alembic_version"}
-REFUSALS = {T.NOT_ADMIN, T.NOT_STAFF}
 
 
 def row_counts(harness: Harness) -> dict[str, int]:
@@ -28,12 +28,13 @@ def row_counts(harness: Harness) -> dict[str, int]:
         }
 
 
-def refusals(command: str, chat_id: int) -> set[str]:
-    """What may answer someone without the right: a refusal, or for /setup in a private chat
-    the explanation that it belongs in the group (nobody can be an admin of it there)."""
-    if command == "setup" and chat_id > 0:
-        return {T.SETUP_GROUP_ONLY}
-    return set(REFUSALS)
+def refusal(command: Command, chat_id: int) -> str:
+    """What answers someone without the right: the refusal for the command's audience, or for
+    /setup in a private chat the explanation that it belongs in the group (nobody can be an
+    admin of it there)."""
+    if command.name == "setup" and chat_id > 0:
+        return T.SETUP_GROUP_ONLY
+    return T.NOT_ADMIN if command.audience == "admin" else T.NOT_STAFF
 
 
 async def test_every_admin_and_staff_command_refuses_those_without_the_right(
@@ -58,7 +59,7 @@ async def test_every_admin_and_staff_command_refuses_those_without_the_right(
             replies = harness.texts(chat_id)[sent_before:]
             where = "group" if chat_id < 0 else "private"
             assert len(replies) == 1, f"/{command.name} in the {where} chat: {replies}"
-            assert replies[0] in refusals(command.name, chat_id), (
+            assert replies[0] == refusal(command, chat_id), (
                 f"/{command.name} in the {where} chat: {replies[0]}"
             )
             assert row_counts(harness) == before, f"/{command.name} changed the database"
@@ -77,7 +78,7 @@ async def test_staff_are_refused_admin_commands_but_not_downloads(harness: Harne
         harness.fake.message(STAFF, STAFF, f"/{command.name}")
         await harness.settle()
         [answer] = harness.texts(STAFF)[sent_before:]
-        assert answer in refusals(command.name, STAFF) - {T.NOT_STAFF}, f"/{command.name}"
+        assert answer == refusal(command, STAFF), f"/{command.name}"
         assert row_counts(harness) == before
 
     # The download menu itself is for staff, and only ever in private.

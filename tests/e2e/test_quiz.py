@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
+from bot.texts import common as T
+from bot.texts import fmt
+from bot.texts import quiz as QT
+from handlers.callbacks import QuizStart
 from storage import quiz as quizzes
 from storage.models import Member, Quiz, QuizAnswer, QuizAttempt
-from tests.e2e.harness import COMMITTEE, GROUP_ID, OUTSIDER, RETIREES, SECRETARY, Harness
+from tests.e2e.harness import COMMITTEE, GROUP_ID, OUTSIDER, RETIREES, SECRETARY, Harness, ident
 from tests.e2e.quiz_helpers import (
     BANK,
     HEADER,
@@ -43,10 +47,13 @@ async def test_an_xlsx_bank_sent_with_a_caption_becomes_a_quiz_with_start_button
 ) -> None:
     quiz = await imported(harness)
 
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
     assert "党史知识测试" in card["text"] and "共3题" in card["text"]
     assert "单选2题，多选1题" in card["text"] and "满分4分" in card["text"]
-    assert [data for _, data in buttons(card)] == [f"quiz:go:{quiz.id}:g", f"quiz:go:{quiz.id}:p"]
+    assert [data for _, data in buttons(card)] == [
+        QuizStart(ident(quiz.id), "g").build(),
+        QuizStart(ident(quiz.id), "p").build(),
+    ]
     with harness.session() as s:
         assert quiz.id is not None
         questions = quizzes.questions(s, quiz.id)
@@ -62,7 +69,7 @@ async def test_an_xlsx_bank_sent_with_a_caption_becomes_a_quiz_with_start_button
 async def test_a_gbk_csv_bank_is_imported_by_replying_to_it(harness: Harness) -> None:
     await harness.start()
     await harness.setup_branch()
-    data = csv_bytes([[c for c in row] for row in BANK], "gbk")  # type: ignore[misc]
+    data = csv_bytes([[c for c in row] for row in BANK], "gbk")
     send_bank(harness, data, "题库.csv", title="七一测试", as_caption=False)
     await harness.settle()
 
@@ -72,7 +79,7 @@ async def test_a_gbk_csv_bank_is_imported_by_replying_to_it(harness: Harness) ->
         assert quiz.id is not None
         first = quizzes.questions(s, quiz.id)[0]
     assert first.text == "中国共产党成立于哪一年？"
-    assert "共3题" in last_with_button(harness, GROUP_ID, "quiz:go:")["text"]
+    assert "共3题" in last_with_button(harness, GROUP_ID, QuizStart.prefix)["text"]
 
 
 async def test_a_bad_bank_is_refused_with_every_problem_and_nothing_imported(
@@ -118,7 +125,8 @@ async def test_a_retiree_cannot_import_a_bank(harness: Harness) -> None:
     harness.fake.message(GROUP_ID, LI, "/quiz")
     await harness.settle()
 
-    assert all("只有支部书记和支委" in t for t in harness.texts(GROUP_ID)[-2:])
+    # One refusal for the bank sent with its caption, one for /quiz.
+    assert harness.texts(GROUP_ID)[1:] == [T.NOT_ADMIN, T.NOT_ADMIN]
     with harness.session() as s:
         assert s.exec(select(Quiz)).all() == []
 
@@ -142,8 +150,8 @@ async def test_quiz_template_is_sent_as_a_workbook(harness: Harness) -> None:
 
 async def start_group_quiz(harness: Harness) -> tuple[Quiz, list[str]]:
     quiz = await imported(harness)
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
-    press(harness, SECRETARY, GROUP_ID, card, f"quiz:go:{quiz.id}:g")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
+    press(harness, SECRETARY, GROUP_ID, card, QuizStart(ident(quiz.id), "g").build())
     await harness.settle()
     return the_quiz(harness), poll_ids(harness)
 
@@ -160,8 +168,11 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     assert sent[1]["poll"]["correct_option_ids"] == [0, 1, 2]
     assert sent[0]["poll"]["explanation"] == "1921年建党。"
     texts = harness.texts(GROUP_ID)
-    assert any("每题只能答一次" in t for t in texts)  # the intro before the polls
+    methods = [m["_method"] for m in harness.fake.sent(GROUP_ID)]
+    assert methods[-5:] == ["sendMessage", "sendPoll", "sendPoll", "sendPoll", "sendMessage"]
+    assert "每题只能答一次" in texts[-5]  # the intro before the polls
     assert "开始了（群里答题）" in texts[-1]  # the answer to the secretary's press
+    assert "11月29日（周日）09:00截止" in texts[-1]
 
     f = harness.fake
     # 王: all right (4 points). 李: first right, second wrong. 张: answers q1 twice.
@@ -181,7 +192,7 @@ async def test_a_group_quiz_records_each_members_first_poll_answer(harness: Harn
     with harness.session() as s:
         rows = s.exec(
             select(QuizAttempt.user_id, QuizAnswer.question_id, QuizAnswer.chosen).join(
-                QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id
+                QuizAnswer, col(QuizAnswer.attempt_id) == QuizAttempt.id
             )
         ).all()
         by_user: dict[int, list[str]] = {}
@@ -220,7 +231,8 @@ async def test_late_poll_answers_are_not_counted_and_the_member_is_told_privatel
         closed = s.get_one(Quiz, quiz.id)
     assert len(answers) == 1
     assert closed.status == "closed"
-    assert any("没有计入成绩" in t for t in harness.texts(LI))
+    # After the greeting for /start, one notice: the late answer did not count.
+    assert harness.texts(LI)[1:] == [fmt(QT.LATE_ANSWER, title="党史知识测试")]
     assert not any("没有计入成绩" in t for t in harness.texts(GROUP_ID))
     summary = harness.texts(GROUP_ID)[-1]
     assert "共有1位同志参加" in summary and "平均得分1分" in summary
@@ -277,9 +289,9 @@ async def test_a_bank_too_long_for_polls_runs_only_privately(harness: Harness) -
     send_bank(harness, xlsx_bytes(rows), "长题库.xlsx")
     await harness.settle()
     quiz = the_quiz(harness)
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
     assert "只能“私聊答题”" in card["text"] and "第2行：题目太长了" in card["text"]
-    assert [data for _, data in buttons(card)] == [f"quiz:go:{quiz.id}:p"]
+    assert [data for _, data in buttons(card)] == [QuizStart(ident(quiz.id), "p").build()]
     harness.fake.message(GROUP_ID, SECRETARY, f"/quiz start {quiz.id} group")
     await harness.settle()
     assert "只能私聊答题" in harness.texts(GROUP_ID)[-1]
@@ -288,11 +300,11 @@ async def test_a_bank_too_long_for_polls_runs_only_privately(harness: Harness) -
 
 async def test_pressing_start_twice_starts_once(harness: Harness) -> None:
     quiz = await imported(harness)
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
-    press(harness, SECRETARY, GROUP_ID, card, f"quiz:go:{quiz.id}:p")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
+    press(harness, SECRETARY, GROUP_ID, card, QuizStart(ident(quiz.id), "p").build())
     await harness.settle()
     again = harness.fake.press(
-        COMMITTEE, GROUP_ID, card["message_id"], f"quiz:go:{quiz.id}:g", force=True
+        COMMITTEE, GROUP_ID, card["message_id"], QuizStart(ident(quiz.id), "g").build(), force=True
     )
     await harness.settle()
     assert "已经在进行中" in harness.fake.answered_callbacks[again]["text"]

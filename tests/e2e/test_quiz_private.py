@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
-from bot.runtime import sender as sending
+from bot.texts import common as C
+from handlers.callbacks import QuizTap
 from storage.models import Quiz, QuizAnswer, QuizAttempt
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import (
@@ -26,14 +26,6 @@ from tests.e2e.quiz_helpers import (
 WANG, LI, ZHANG, CHEN = RETIREES
 
 
-@pytest.fixture(autouse=True)
-def quick_private_chats(monkeypatch: pytest.MonkeyPatch, harness: Harness) -> None:
-    """These stories send many private messages; pacing them at Telegram's one a second only
-    makes the tests slow (tests/e2e/test_sending.py covers the pacing itself)."""
-    monkeypatch.setattr(sending, "PRIVATE_INTERVAL", 0.01)
-    harness.fake.enforce_limits = False
-
-
 async def start_private_quiz(harness: Harness, extra: str = "", bank: Any = None) -> Quiz:
     await harness.start()
     await harness.setup_branch()
@@ -46,7 +38,7 @@ async def start_private_quiz(harness: Harness, extra: str = "", bank: Any = None
 
 
 def question(harness: Harness, user_id: int) -> dict[str, Any]:
-    return last_with_button(harness, user_id, "quiz:")
+    return last_with_button(harness, user_id, f"{QuizTap.prefix}:")
 
 
 async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Harness) -> None:
@@ -118,7 +110,7 @@ async def test_a_member_answers_privately_is_interrupted_and_resumes(harness: Ha
     assert "您已经完成了" in harness.texts(WANG)[-1] and "得分3分" in harness.texts(WANG)[-1]
     with harness.session() as s:
         attempts = s.exec(select(QuizAttempt)).all()
-        answers = s.exec(select(QuizAnswer).order_by(QuizAnswer.id)).all()
+        answers = s.exec(select(QuizAnswer).order_by(col(QuizAnswer.id))).all()
     assert len(attempts) == 1 and attempts[0].finished_at is not None
     assert [a.chosen for a in answers] == ["1", "0,1,2", "1"]
 
@@ -158,8 +150,8 @@ async def test_presses_are_checked_forged_foreign_and_late(harness: Harness) -> 
     first = question(harness, WANG)
     wang_data = buttons(first)[0][1]
 
-    forged = f.press(WANG, WANG, first["message_id"], "quiz:a:99999:0:1", force=True)
-    garbage = f.press(WANG, WANG, first["message_id"], "quiz:a:1:0:1:2:3", force=True)
+    forged = f.press(WANG, WANG, first["message_id"], QuizTap("a", 99999, 0, 1).build(), force=True)
+    garbage = f.press(WANG, WANG, first["message_id"], "qa:a:1:0:1:2:3", force=True)
     beyond = f.press(WANG, WANG, first["message_id"], wang_data[:-1] + "9", force=True)
     # 李 replays 王's button data from his own private chat.
     f.message(LI, LI, "/start")
@@ -168,7 +160,7 @@ async def test_presses_are_checked_forged_foreign_and_late(harness: Harness) -> 
     await harness.settle()
     answered = f.answered_callbacks
     assert answered[forged]["text"] == "这个按钮已经失效了。"
-    assert answered[garbage]["text"] == "这个按钮已经失效了。"
+    assert answered[garbage]["text"] == C.BUTTON_STALE  # no such button: the catch-all
     assert answered[beyond]["text"] == "这个按钮已经失效了。"
     assert "别人的答题卡" in answered[foreign]["text"]
 

@@ -14,6 +14,9 @@ import pytest
 from sqlmodel import col, select
 
 from bot.__main__ import main
+from bot.texts import common as T
+from bot.texts import reflections as RT
+from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
 from storage.models import ArchiveFile, Reflection, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
@@ -172,6 +175,7 @@ async def test_scheduled_reminders_and_catch_up_on_the_same_day(harness: Harness
     await harness.tick()
     [first] = reminders(harness)
     assert "李秀英同志" in first and "王建国" not in first
+    assert "截止时间：12月3日（周四）23:59" in first  # as the invitation says it
     harness.clock.set(datetime(2026, 11, 28, 15, 0, tzinfo=SHANGHAI))
     await harness.tick()
     assert len(reminders(harness)) == 1
@@ -246,12 +250,14 @@ async def test_late_submissions_and_replies_to_an_older_session(harness: Harness
     assert "王建国同志：文字心得（虽已过截止时间，也一并记入台账）" in combined
 
     # The secretary looks at November's report by date, then switches to December's.
-    f.message(SECRETARY, SECRETARY, "/report 2026-11-26")
+    f.message(SECRETARY, SECRETARY, "/report 11月26日")
     await harness.settle()
     report = f.sent(SECRETARY)[-1]
-    assert "十一月学习" in report["text"] and "王建国 — 文字 12-15 09:00（逾期）" in report["text"]
+    assert (
+        "十一月学习" in report["text"] and "王建国 — 文字 12月15日 09:00（逾期）" in report["text"]
+    )
     [[other]] = report["reply_markup"]["inline_keyboard"]
-    assert other["callback_data"] == f"rf:rs:{december}"
+    assert other["callback_data"] == ReportSession(december).build()
     f.press(SECRETARY, SECRETARY, report["message_id"], other["callback_data"])
     await harness.settle()
     shown = f.message_by_id(SECRETARY, report["message_id"])
@@ -259,6 +265,13 @@ async def test_late_submissions_and_replies_to_an_older_session(harness: Harness
     f.message(SECRETARY, SECRETARY, "/report 2025-01-01")
     await harness.settle()
     assert "没有找到" in harness.texts(SECRETARY)[-1]
+    f.message(SECRETARY, SECRETARY, "/report 2026-11-26")
+    await harness.settle()
+    assert "十一月学习" in harness.texts(SECRETARY)[-1]
+    f.message(SECRETARY, SECRETARY, "/report 十一月那次")
+    await harness.settle()
+    refusal = harness.texts(SECRETARY)[-1]
+    assert "没看懂“十一月那次”这个日子" in refusal and "11月8日" in refusal and "/report" in refusal
 
 
 async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness) -> None:
@@ -278,7 +291,10 @@ async def test_reflect_command_and_cancelling_the_private_chat(harness: Harness)
     f.message(LI, LI, "/cancel")
     f.message(LI, LI, "这句不是心得")
     await harness.settle()
-    assert "已取消" in harness.texts(LI)[-1] or "已取消" in harness.texts(LI)[-2]
+    # The prompt, then the cancellation; the message after it is not taken as a reflection.
+    prompt, *rest = harness.texts(LI)
+    assert prompt.startswith("李秀英同志，您好！请直接在这里发来您对主题党日")
+    assert rest == [RT.WAIT_CANCELLED]
     with harness.session() as s:
         assert s.exec(select(ReflectionWait)).all() == []
     assert [(r.via, r.text) for r in stored(harness)] == [("command", "私下交的文字心得")]
@@ -318,19 +334,22 @@ async def test_report_and_ledger_export_match_what_was_sent(
     assert harness.texts(GROUP_ID)[-1] == "台账已私聊发给您。"
     report = harness.texts(SECRETARY)[-1]
     assert "已提交（3人）" in report
-    assert "1. 王建国 — 文字 11-26 09:00" in report
-    assert "2. 李秀英 — 语音1分12秒 11-26 09:00" in report
-    assert "3. 张<伟> — 照片 11-26 09:00" in report
+    assert "1. 王建国 — 文字 11月26日 09:00" in report
+    assert "2. 李秀英 — 语音1分12秒 11月26日 09:00" in report
+    assert "3. 张<伟> — 照片 11月26日 09:00" in report
     assert "未提交（2人）：赵 书记同志、陈桂兰同志" in report
     assert "合计：应交 5 人，已交 3 人，未交 2 人，共收到 3 份材料。" in report
 
     f.message(STAFF, STAFF, "/export")
     await harness.settle()
-    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], "export:ledger")
+    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], ExportMenu("ledger", 1).build())
     await harness.settle()
-    f.press(STAFF, STAFF, f.sent(STAFF)[-1]["message_id"], f"lx:s:{session_id}")
+    menu = f.sent(STAFF)[-1]
+    assert menu["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("11月26日 学习")
+    f.press(STAFF, STAFF, menu["message_id"], LedgerSession(session_id).build())
     await f.wait_until(lambda: len(f.sent(STAFF, method="sendDocument")) == 2, timeout=20)
     await harness.settle()
+    assert any("正在整理2026年11月26日 主题党日的学习台账" in t for t in harness.texts(STAFF))
     xlsx_doc, zip_doc = f.sent(STAFF, method="sendDocument")
     assert xlsx_doc["document"]["file_name"].endswith(".xlsx")
     assert f.sent(GROUP_ID, method="sendDocument") == []
@@ -402,10 +421,15 @@ async def test_only_admins_and_staff_get_the_ledger_and_never_in_the_group(
     f.message(WANG, WANG, "/export")
     f.message(GROUP_ID, WANG, "/report")
     await harness.settle()
-    assert "只有" in harness.texts(WANG)[-1]
+    assert harness.texts(WANG)[-1] == T.NOT_STAFF
     refusal = f.sent(WANG)[-1]["message_id"]
     # Forged button presses from a member change nothing and send nothing.
-    for data in ("export:ledger", f"lx:s:{session_id}", "lx:a:1", f"rf:rs:{session_id}"):
+    for data in (
+        ExportMenu("ledger", 1).build(),
+        LedgerSession(session_id).build(),
+        LedgerPeriod("a", 1).build(),
+        ReportSession(session_id).build(),
+    ):
         f.press(WANG, WANG, refusal, data, force=True)
     await harness.settle()
 

@@ -18,6 +18,9 @@ It behaves like Telegram where bots usually slip, and is stricter on purpose:
   missing messages, long texts, bad buttons, unknown file ids and not-modified edits are 400s;
 * per-chat and global flood limits answer 429 with ``retry_after`` (sliding windows,
   ``time.monotonic``);
+* a basic group can be upgraded to a supergroup (:meth:`FakeBotApi.upgrade_group`): service
+  messages in both chats, then every call naming the old id is a 400 with
+  ``parameters.migrate_to_chat_id``, as on Telegram;
 * every object it returns is checked against the spec's required fields before it is sent
   (``self_check``), so python-telegram-bot always de-serialises it cleanly.
 
@@ -232,12 +235,14 @@ class _File:
 @dataclass
 class _Chat:
     id: int
-    type: str  # "private" or "supergroup"
+    type: str  # "private", "group" (a basic group) or "supergroup"
     title: str | None = None
     members: dict[int, str] = field(default_factory=dict)  # user id -> status
     bot_status: str = "member"
     next_message_id: int = 1
     messages: dict[int, JSON] = field(default_factory=dict)  # current state, by message_id
+    # A basic group upgraded to a supergroup: the new chat's id (the old one is dead).
+    migrated_to: int | None = None
 
 
 @dataclass
@@ -524,12 +529,17 @@ class FakeBotApi:
         admins: Iterable[int] = (),
         members: Iterable[int] = (),
         bot_status: str = "administrator",
+        basic: bool = False,
     ) -> JSON:
-        """A supergroup with its creator, admins, members and the bot; returns the Chat JSON."""
+        """A supergroup (or with ``basic=True`` a basic group, e.g. id -4012345678) with its
+        creator, admins, members and the bot; returns the Chat JSON."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative (e.g. -1001234567890)")
+        if basic and chat_id <= -1_000_000_000_000:
+            raise ValueError("basic group ids are above -10**12 (e.g. -4012345678)")
         _check_status(bot_status)
-        chat = _Chat(id=chat_id, type="supergroup", title=title, bot_status=bot_status)
+        kind = "group" if basic else "supergroup"
+        chat = _Chat(id=chat_id, type=kind, title=title, bot_status=bot_status)
         for status, ids in (("member", members), ("administrator", admins)):
             for user_id in ids:
                 self._require_user(user_id)
@@ -538,6 +548,80 @@ class FakeBotApi:
         chat.members[creator_id] = "creator"
         self._chats[chat_id] = chat
         return self._chat_json(chat)
+
+    def upgrade_group(
+        self, chat_id: int, new_chat_id: int, *, by: int, lost: bool = False
+    ) -> tuple[JSON, JSON]:
+        """Telegram upgrades a basic group to a supergroup (a public link, history for new
+        members, some admin rights, or 200 members): the chat gets a new id.
+
+        Members, admins and the bot move to the new chat, whose message ids start again at 1.
+        A service message goes to each chat (``migrate_to_chat_id`` in the old one, from the
+        user ``by``; ``migrate_from_chat_id`` in the new one, sent on behalf of the group), and
+        from then on every call naming the old id answers 400 "group chat was upgraded to a
+        supergroup chat" with ``parameters.migrate_to_chat_id``. Returns both messages.
+        ``lost=True``: the bot never gets the service messages (it was offline for more than a
+        day, and Telegram keeps updates for 24 hours).
+        """
+        old = self._group(chat_id)
+        if old.type != "group" or old.migrated_to is not None:
+            raise ValueError(f"chat {chat_id} is not a basic group that can be upgraded")
+        if new_chat_id > -1_000_000_000_000 or new_chat_id in self._chats:
+            raise ValueError("the new id must be a free supergroup id (e.g. -1001234567890)")
+        self._require_user(by)
+        new = _Chat(
+            id=new_chat_id,
+            type="supergroup",
+            title=old.title,
+            members=dict(old.members),
+            bot_status=old.bot_status,
+        )
+        self._chats[new_chat_id] = new
+        now = int(time.time())
+        farewell: JSON = {
+            "message_id": self._next_message_id(old),
+            "from": self._user(by),
+            "date": now,
+            "chat": self._chat_json(old),
+            "migrate_to_chat_id": new_chat_id,
+        }
+        old.messages[farewell["message_id"]] = farewell
+        old.migrated_to = new_chat_id
+        welcome: JSON = {
+            "message_id": self._next_message_id(new),
+            "from": copy.deepcopy(_GROUP_ANONYMOUS_BOT),
+            "sender_chat": self._chat_json(new),
+            "date": now,
+            "chat": self._chat_json(new),
+            "migrate_from_chat_id": chat_id,
+        }
+        new.messages[welcome["message_id"]] = welcome
+        for chat, msg in ((old, farewell), (new, welcome)):
+            if lost:
+                self.undelivered.append({"message": _public(msg)})
+            elif self._delivered_to_bot(chat, msg, service=True):
+                self._queue("message", _public(msg))
+            else:
+                self.undelivered.append({"message": _public(msg)})
+        return _public(farewell), _public(welcome)
+
+    def remove_bot(self, chat_id: int, *, by: int) -> JSON:
+        """An admin removes the bot from the group; Telegram tells it (``my_chat_member``)."""
+        return self._change_bot_status(chat_id, "kicked", by)
+
+    def add_bot(self, chat_id: int, *, by: int, status: str = "administrator") -> JSON:
+        """An admin adds the bot (back) to the group; Telegram tells it (``my_chat_member``)."""
+        return self._change_bot_status(chat_id, status, by)
+
+    def _change_bot_status(self, chat_id: int, status: str, by: int) -> JSON:
+        _check_status(status)
+        chat = self._group(chat_id)
+        self._require_alive(chat)
+        self._require_user(by)
+        old = chat.bot_status
+        chat.bot_status = status
+        self._queue_my_chat_member(chat, old, status, by)
+        return self._member_json(chat, self.bot_id)
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Change a member's status (or the bot's, for ``user_id == bot id``) without an update."""
@@ -595,6 +679,7 @@ class FakeBotApi:
         chat = self._chats.get(chat_id)
         if chat is None:
             raise KeyError(f"no chat {chat_id}: add_user/add_group first")
+        self._require_alive(chat)
         sender: JSON | None = None
         if user_id is not None:
             sender = self._user(user_id)
@@ -660,6 +745,7 @@ class FakeBotApi:
     def edit(self, chat_id: int, message_id: int, text: str) -> JSON:
         """The user edits their message (text, or caption of media); queues ``edited_message``."""
         chat = self._chat(chat_id)
+        self._require_alive(chat)
         msg = chat.messages.get(message_id)
         if msg is None:
             raise KeyError(f"no message {message_id} in chat {chat_id}")
@@ -690,6 +776,7 @@ class FakeBotApi:
         real client cannot press anything else); ``force=True`` skips that check.
         """
         chat = self._chat(chat_id)
+        self._require_alive(chat)
         msg = chat.messages.get(message_id)
         if msg is None:
             raise KeyError(f"no message {message_id} in chat {chat_id}")
@@ -726,6 +813,7 @@ class FakeBotApi:
             raise KeyError(f"no poll {poll_id!r}")
         poll = state.poll
         user = self._user(user_id)
+        self._require_alive(self._chats[state.chat_id])
         if poll["is_closed"]:
             raise ValueError("the poll is closed")
         if poll["is_anonymous"]:
@@ -1337,6 +1425,12 @@ class FakeBotApi:
         chat = self._chats.get(chat_id)
         if chat is None:
             raise _bad("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         return chat
 
     def _sendable_chat(self, chat_id: int | str, method: str) -> _Chat:
@@ -1926,6 +2020,13 @@ class FakeBotApi:
 
     # ------------------------------------------------------------------ helpers: world
 
+    def _require_alive(self, chat: _Chat) -> None:
+        if chat.migrated_to is not None:
+            raise ValueError(
+                f"chat {chat.id} was upgraded to supergroup {chat.migrated_to}: nobody can post, "
+                "edit, press or vote there any more"
+            )
+
     def _require_user(self, user_id: int) -> None:
         if user_id not in self._users:
             raise KeyError(f"no user {user_id}: add_user first")
@@ -2013,14 +2114,14 @@ class FakeBotApi:
             return {"status": "kicked", "user": user, "until_date": 0}
         return {"status": status, "user": user}
 
-    def _delivered_to_bot(self, chat: _Chat, msg: JSON) -> bool:
+    def _delivered_to_bot(self, chat: _Chat, msg: JSON, *, service: bool = False) -> bool:
         """Would Telegram send this group message to the bot? (membership, privacy mode)"""
         if chat.type == "private":
             return chat.id not in self._blocked
         if chat.bot_status in ("left", "kicked"):
             return False
-        if not self.privacy_mode or chat.bot_status in ("administrator", "creator"):
-            return True  # privacy mode does not apply to admin bots
+        if service or not self.privacy_mode or chat.bot_status in ("administrator", "creator"):
+            return True  # privacy mode applies neither to admin bots nor to service messages
         if "new_chat_members" in msg or "left_chat_member" in msg:
             return True
         reply = msg.get("reply_to_message")

@@ -179,7 +179,7 @@ def test_an_unknown_log_level_stops_the_bot_with_exit_2(
 
 def test_library_errors_are_scrubbed_of_the_token_and_the_proxy_credentials() -> None:
     proxy = f"socks5://bob:{PASSWORD}@10.0.0.1:1080"
-    settings = Settings(_env_file=None, bot_token=TOKEN, proxy=proxy)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, bot_token=TOKEN, proxy=proxy)
     text = scrub(
         f"ProxyError: {proxy} refused; auth bob:{PASSWORD}; url /bot{TOKEN}/getMe", settings
     )

@@ -12,13 +12,13 @@ import pytest
 from pydantic import ValidationError
 from telegram import ChatMember, ChatMemberRestricted
 
+from bot.cli.common import shown_proxy
 from bot.cli.doctor import (
     LOW_DISK,
     Check,
     branch_checks,
     check_data_dir,
     settings_failed,
-    shown_proxy,
 )
 from bot.settings import Settings
 from bot.texts import doctor as T

@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
 
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, bot_token="123456:" + "A" * 35, data_dir=tmp_path)  # type: ignore[call-arg]
+    return Settings(_env_file=None, bot_token="123456:" + "A" * 35, data_dir=tmp_path)
 
 
 def test_templates_and_exports_each_get_a_folder_and_go_after_the_retention(

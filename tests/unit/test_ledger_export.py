@@ -7,6 +7,7 @@ import time
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -19,6 +20,14 @@ from storage.models import ArchiveFile, Branch, Member, Reflection, ThemeSession
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 1, 15, 1, 0, tzinfo=UTC)
+
+
+class SameSession(TypedDict):
+    """What the reflections of one theme-day session share."""
+
+    session_id: int
+    chat_id: int
+    submitted_at: datetime
 
 
 def database(tmp_path: Path) -> Database:
@@ -89,7 +98,11 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
                 ),
             ]
         )
-        common = {"session_id": 1, "chat_id": -100, "submitted_at": T0 + timedelta(hours=1)}
+        common: SameSession = {
+            "session_id": 1,
+            "chat_id": -100,
+            "submitted_at": T0 + timedelta(hours=1),
+        }
         s.add_all(
             [
                 Reflection(member_id=1, kind="text", text="=1+1 不是公式", message_id=1, **common),

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.cn_parse import ParseError
 from bot.core.monthly_rule import (
     MonthlyRule,
-    RuleError,
     latest_occurrence,
     next_occurrence,
     occurrence_in,
     parse_rule,
-    parse_time,
+    parse_setting,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -84,14 +84,14 @@ def test_every_nth_weekday_lands_on_that_weekday_in_the_right_week_of_every_mont
         (MonthlyRule(day=15), "每月15日", "15"),
         (MonthlyRule(day=1), "每月1日", "1"),
         (MonthlyRule(last_day=True), "每月最后一天", "last"),
-        (MonthlyRule(nth=1, weekday=4), "每月第一个星期五", "first-fri"),
-        (MonthlyRule(nth=2, weekday=1), "每月第二个星期二", "second-tue"),
-        (MonthlyRule(nth=3, weekday=2), "每月第三个星期三", "third-wed"),
-        (MonthlyRule(nth=4, weekday=6), "每月第四个星期日", "fourth-sun"),
-        (MonthlyRule(nth=-1, weekday=4), "每月最后一个星期五", "last-fri"),
-        (MonthlyRule(nth=-1, weekday=0), "每月最后一个星期一", "last-mon"),
-        (MonthlyRule(nth=1, weekday=3), "每月第一个星期四", "first-thu"),
-        (MonthlyRule(nth=1, weekday=5), "每月第一个星期六", "first-sat"),
+        (MonthlyRule(nth=1, weekday=4), "每月第一个周五", "first-fri"),
+        (MonthlyRule(nth=2, weekday=1), "每月第二个周二", "second-tue"),
+        (MonthlyRule(nth=3, weekday=2), "每月第三个周三", "third-wed"),
+        (MonthlyRule(nth=4, weekday=6), "每月第四个周日", "fourth-sun"),
+        (MonthlyRule(nth=-1, weekday=4), "每月最后一个周五", "last-fri"),
+        (MonthlyRule(nth=-1, weekday=0), "每月最后一个周一", "last-mon"),
+        (MonthlyRule(nth=1, weekday=3), "每月第一个周四", "first-thu"),
+        (MonthlyRule(nth=1, weekday=5), "每月第一个周六", "first-sat"),
     ],
 )
 def test_a_rule_is_described_in_chinese_and_stored_short(
@@ -127,7 +127,7 @@ def test_every_rule_reads_back_from_its_stored_form_and_its_description() -> Non
     ],
 )
 def test_a_rule_that_means_nothing_or_two_things_cannot_be_made(kwargs: dict[str, int]) -> None:
-    with pytest.raises(RuleError):
+    with pytest.raises(ParseError):
         MonthlyRule(**kwargs)  # type: ignore[arg-type]
 
 
@@ -185,75 +185,107 @@ def test_the_secretary_can_name_the_day_in_english_shorthand_or_chinese(
         ("29", "last"),
         ("30", "last"),
         ("31日", "last"),
-        ("0", "没有0日"),
-        ("32", "没有32日"),
+        ("0", "没有0号"),
+        ("32", "没有32号"),
         ("fifth-fri", "last"),
         ("第五个周五", "last"),
-        ("first-xyz", "看不懂"),
-        ("next-fri", "看不懂"),
-        ("第一个周八", "看不懂"),
-        ("第六个周一", "看不懂"),
-        ("每周五", "看不懂"),
-        ("tomorrow", "看不懂"),
-        ("15.5", "看不懂"),
+        ("first-xyz", "没看懂"),
+        ("next-fri", "没看懂"),
+        ("第一个周八", "没看懂"),
+        ("第六个周一", "没看懂"),
+        ("每周五", "没看懂"),
+        ("tomorrow", "没看懂"),
+        ("15.5", "没看懂"),
     ],
 )
 def test_a_day_that_cannot_be_a_monthly_rule_is_refused_with_examples(text: str, says: str) -> None:
-    with pytest.raises(RuleError) as caught:
+    with pytest.raises(ParseError) as caught:
         parse_rule(text)
     assert says in caught.value.message
 
 
-def test_the_general_refusal_shows_the_command_with_each_kind_of_rule() -> None:
-    with pytest.raises(RuleError) as caught:
+def test_the_general_refusal_shows_the_chinese_forms_first_then_the_short_ones() -> None:
+    with pytest.raises(ParseError) as caught:
         parse_rule("whenever")
-    for example in ("/themeday 15 09:00", "/themeday last 09:00", "/themeday first-fri 09:00"):
-        assert example in caught.value.message
+    message = caught.value.message
+    for example in ("/themeday 15号 9:00", "/themeday 最后一天", "/themeday 第一个周五"):
+        assert example in message
+    assert message.index("第一个周五") < message.index("first-fri")
+    assert message.index("最后一天") < message.index("last")
 
 
 @pytest.mark.parametrize(
-    ("text", "at"),
+    ("text", "rule"),
     [
-        ("09:00", time(9, 0)),
-        ("9:00", time(9, 0)),
-        ("9:30", time(9, 30)),
-        ("09：00", time(9, 0)),
-        ("０９：３０", time(9, 30)),
-        ("9点", time(9, 0)),
-        ("9点半", time(9, 30)),
-        ("9点15", time(9, 15)),
-        ("9点15分", time(9, 15)),
-        ("14:00", time(14, 0)),
-        ("0:00", time(0, 0)),
-        ("23:59", time(23, 59)),
-        (" 9:00 ", time(9, 0)),
+        ("十五号", MonthlyRule(day=15)),
+        ("十五日", MonthlyRule(day=15)),
+        ("十五", MonthlyRule(day=15)),
+        ("二十八号", MonthlyRule(day=28)),
+        ("每月1号", MonthlyRule(day=1)),
+        ("每月最后一个周五", MonthlyRule(nth=-1, weekday=4)),
+        ("每月 最后一个 周五", MonthlyRule(nth=-1, weekday=4)),
+        ("最后周五", MonthlyRule(nth=-1, weekday=4)),
+        ("第二个周日", MonthlyRule(nth=2, weekday=6)),
+        ("first fri", MonthlyRule(nth=1, weekday=4)),
+        ("月末", MonthlyRule(last_day=True)),
     ],
 )
-def test_the_secretary_can_write_the_time_as_people_do(text: str, at: time) -> None:
-    assert parse_time(text) == at
+def test_more_chinese_ways_of_naming_the_day(text: str, rule: MonthlyRule) -> None:
+    assert parse_rule(text) == rule
+
+
+# --- the whole setting: day, time, topic ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "at", "topic"),
+    [
+        ("15 09:00 学习主题", MonthlyRule(day=15), time(9, 0), "学习主题"),
+        ("15号 9点 学习主题", MonthlyRule(day=15), time(9, 0), "学习主题"),
+        ("15号9点半 学习主题", MonthlyRule(day=15), time(9, 30), "学习主题"),
+        ("十五号 上午九点 学习", MonthlyRule(day=15), time(9, 0), "学习"),
+        ("每月最后一个周五 上午9点半 主题", MonthlyRule(nth=-1, weekday=4), time(9, 30), "主题"),
+        (
+            "最后一个 周五 下午 3点 学习 党章",
+            MonthlyRule(nth=-1, weekday=4),
+            time(15, 0),
+            "学习 党章",
+        ),
+        ("last-fri 14:00", MonthlyRule(nth=-1, weekday=4), time(14, 0), ""),
+        ("第一个星期五 9：30 党史（上）", MonthlyRule(nth=1, weekday=4), time(9, 30), "党史（上）"),
+        ("最后一天 晚上8点 月末学习", MonthlyRule(last_day=True), time(20, 0), "月末学习"),
+        # The time ends at a space: a topic that starts with a number stays the topic.
+        ("15 9点 30周年纪念", MonthlyRule(day=15), time(9, 0), "30周年纪念"),
+        ("15 9点 半年总结", MonthlyRule(day=15), time(9, 0), "半年总结"),
+        ("15 9点 30 周年", MonthlyRule(day=15), time(9, 0), "30 周年"),
+    ],
+)
+def test_the_day_the_time_and_the_topic_are_told_apart(
+    text: str, rule: MonthlyRule, at: time, topic: str
+) -> None:
+    assert parse_setting(text) == (rule, at, topic)
+
+
+def test_a_day_without_a_time_asks_for_the_time() -> None:
+    assert parse_setting("15") == (MonthlyRule(day=15), None, "")
+    assert parse_setting("每月 最后一个 周五") == (MonthlyRule(nth=-1, weekday=4), None, "")
 
 
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("", "看不懂"),
-        ("9", "看不懂"),
-        ("900", "看不懂"),
-        ("9:5", "看不懂"),
-        ("9:00:00", "看不懂"),
-        ("abc", "看不懂"),
-        ("9am", "看不懂"),
-        ("24:00", "没有24点"),
-        ("25点", "没有25点"),
-        ("9:60", "60分"),
-        ("9点61分", "61分"),
-        ("下午3点", "24小时制"),
-        ("上午9:00", "24小时制"),
+        ("31 09:00 学习", "最后一天"),
+        ("每月某天 09:00", "没看懂“每月某天”这个日子"),
+        ("15 25:00 学习", "没有25点"),
+        ("15 学习主题", "没看懂“学习主题”这个时间"),
+        ("15 上午13点 学习", "上午没有13点"),
+        ("每月二十九点 学习", "空一格"),  # 20号 9点, or 2号 19点?
+        ("", "请写明"),
     ],
 )
-def test_a_time_that_is_not_a_24_hour_clock_time_is_refused(text: str, says: str) -> None:
-    with pytest.raises(RuleError) as caught:
-        parse_time(text)
+def test_a_wrong_day_or_time_in_the_setting_is_explained(text: str, says: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_setting(text)
     assert says in caught.value.message
 
 

@@ -7,13 +7,10 @@ import pytest
 from bot.core.quiz_layout import (
     ArgsError,
     StartArgs,
-    Tap,
     layout,
     parse_start,
-    parse_tap,
     poll_explanation,
     poll_question,
-    tap_data,
     utf16_len,
 )
 
@@ -43,29 +40,6 @@ def test_short_options_go_on_the_buttons_long_ones_in_the_text() -> None:
     assert long.labels == ("A", "B") and long.options_in_text
     ticked = layout(["甲", "乙", "丙"], frozenset({0, 2}))
     assert ticked.labels == ("✔ A. 甲", "B. 乙", "✔ C. 丙")
-
-
-def test_button_data_round_trips_and_stays_within_64_bytes() -> None:
-    data = tap_data("a", 123456789012, 499, 9)
-    assert len(data.encode()) <= 64
-    assert parse_tap(data) == Tap("a", 123456789012, 499, 9)
-    assert parse_tap(tap_data("c", 7, 0)) == Tap("c", 7, 0, None)
-
-
-@pytest.mark.parametrize(
-    "forged",
-    [
-        "",
-        "quiz:a:1:0",
-        "quiz:c:1:0:2",
-        "quiz:x:1:0:1",
-        "quiz:a:-1:0:1",
-        "quiz:a:1:0:1:2",
-        "a:1:0:1",
-    ],
-)
-def test_forged_button_data_is_not_read(forged: str) -> None:
-    assert parse_tap(forged) is None
 
 
 def test_quiz_start_words_in_any_order() -> None:

@@ -261,9 +261,13 @@ def test_undecodable_csv(data: bytes) -> None:
 
 
 def test_xlsx_sent_with_csv_name_and_csv_with_xlsx_name_are_read() -> None:
-    assert parse_quiz_bank(xlsx([HEADER, GOOD]), "题库.csv")
-    assert parse_quiz_bank(csv_bytes(CSV_ROWS), "题库.xlsx")
-    assert parse_quiz_bank(xlsx([HEADER, GOOD]), "")  # Telegram may give no file name
+    texts = ["中国共产党成立于哪一年？"]
+    assert [q.text for q in parse_quiz_bank(xlsx([HEADER, GOOD]), "题库.csv")] == texts
+    assert [q.text for q in parse_quiz_bank(csv_bytes(CSV_ROWS), "题库.xlsx")] == [
+        "“七一”是什么节日？"
+    ]
+    # Telegram may give no file name.
+    assert [q.text for q in parse_quiz_bank(xlsx([HEADER, GOOD]), "")] == texts
 
 
 # --- unreadable files -----------------------------------------------------------------------
@@ -307,12 +311,14 @@ def test_zip_without_a_workbook() -> None:
     assert only(buf.getvalue(), "x.xlsx").message.startswith("文件打不开")
 
 
-def test_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storage.spreadsheets import tables
+def test_zip_bomb_is_refused_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.spreadsheets import limits
 
     data = xlsx([HEADER, GOOD])
-    monkeypatch.setattr(tables, "_MAX_UNZIPPED", 1000)  # instead of building a real 200 MB bomb
-    assert only(data) == Problem(None, "这个表格太大了，请只保留需要的内容后再发送。")
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 1000)  # real bombs: test_spreadsheet_limits
+    with pytest.raises(limits.SheetTooBig) as caught:
+        parse_quiz_bank(data, "x.xlsx")
+    assert caught.value.describe() == limits.TOO_BIG
 
 
 @pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b",,,\r\n,,\r\n", codecs.BOM_UTF8])
@@ -407,7 +413,8 @@ def test_poll_length_limits() -> None:
 
 def test_poll_limits_are_inclusive_and_count_like_telegram() -> None:
     data = xlsx([HEADER, row(题目="问" * 300, 选项A="选" * 100)])
-    assert parse_quiz_bank(data, "x.xlsx")
+    [question] = parse_quiz_bank(data, "x.xlsx")
+    assert (question.text, question.options[0]) == ("问" * 300, "选" * 100)
     # An emoji is two UTF-16 code units for Telegram.
     p = only(xlsx([HEADER, row(选项A="😀" * 51)]))
     assert p == Problem(2, "选项A太长了（102个字），最多100个字，请精简。")

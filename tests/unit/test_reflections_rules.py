@@ -11,7 +11,6 @@ from bot.core.reflections import (
     ack_ready,
     describe,
     due_reminder,
-    format_duration,
     months_back,
     short_kind,
 )
@@ -21,23 +20,6 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=TZ)
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (None, ""),
-        (0, ""),
-        (7, "7秒"),
-        (60, "1分钟"),
-        (72, "1分12秒"),
-        (1800, "30分钟"),
-        (3600, "1小时"),
-        (3720, "1小时2分"),
-    ],
-)
-def test_durations_read_naturally(seconds: int | None, text: str) -> None:
-    assert format_duration(seconds) == text
 
 
 def test_what_was_received() -> None:

@@ -337,14 +337,16 @@ def test_joined_before_birth() -> None:
 def test_joined_before_fourteen() -> None:
     p = only(person(出生日期="1948-03-12", 入党日期="1962-03-11"))
     assert p == Problem(2, "入党时还不满14岁（出生于1948年3月12日，入党于1962年3月11日），请核对。")
-    assert parse(person(出生日期="1948-03-12", 入党日期="1962-03-12"))  # the 14th birthday
+    [on_the_day] = parse(person(出生日期="1948-03-12", 入党日期="1962-03-12"))  # 14th birthday
+    assert on_the_day.joined_party == date(1962, 3, 12)
 
 
 def test_joined_before_fourteen_with_lunar_birthday() -> None:
     # 农历1948年二月初八 is 1948-03-18 on the solar calendar.
     p = only(person(出生日期="农历1948年二月初八", 入党日期="1962-03-17"))
     assert p.message.startswith("入党时还不满14岁（出生于农历1948年二月初八")
-    assert parse(person(出生日期="农历1948年二月初八", 入党日期="1962-03-18"))
+    [on_the_day] = parse(person(出生日期="农历1948年二月初八", 入党日期="1962-03-18"))
+    assert on_the_day.joined_party == date(1962, 3, 18)
 
 
 def test_joined_with_party_member_no() -> None:

@@ -271,6 +271,7 @@ def test_csv_formula_injection_is_defused(tmp_path: Path, value: str, written: s
 # --- a large export streams -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_streaming_export_of_ten_thousand_members(tmp_path: Path) -> None:
     """10,000 members × 25 columns (name, score, time, 20 answers …): time and memory printed."""
     submitted = datetime(2025, 7, 1, 9, 30)

@@ -19,7 +19,7 @@ from bot.services import summary as said
 from bot.texts import summary as T
 from storage.db import Database, sqlite_url
 from storage.exports import summary as S
-from storage.exports.ledger import KIND_NAMES, build_ledger
+from storage.exports.ledger import build_ledger
 from storage.models import (
     Branch,
     Material,
@@ -33,6 +33,7 @@ from storage.models import (
     ThemeSession,
     ThemeSessionMaterial,
 )
+from storage.reflections import KIND_NAMES
 from storage.spreadsheets import DECIMAL, PERCENT, Formatted
 from tests.workbooks import check_workbook
 

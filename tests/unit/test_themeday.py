@@ -115,8 +115,12 @@ def test_the_latest_day_of_a_last_day_rule_in_short_and_leap_months() -> None:
         assert latest_occurrence(rule, at, now, SHANGHAI).astimezone(SHANGHAI).date() == expected
 
 
-def test_dates_in_words() -> None:
-    assert theme_day.day_text(date(2026, 12, 15)) == "12月15日（星期二）"
-    assert theme_day.day_text(date(2026, 11, 29)) == "11月29日（星期日）"
-    moment = datetime(2026, 12, 15, 1, 0, tzinfo=UTC)
-    assert theme_day.moment_text(moment, SHANGHAI) == "12月15日（星期二）09:00"
+def test_the_next_theme_day_in_words_and_how_far_off() -> None:
+    b = branch()
+    theme_day.set_rule(b, parse_rule("15"), time(9, 0), "学习", by=7, now=NOW)
+    rule = theme_day.rule_of(b)
+    assert rule is not None
+    now = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
+    assert theme_day.next_words(rule, now, SHANGHAI) == ("12月15日（周二）09:00", "5天后")
+    on_the_day = datetime(2026, 12, 15, 0, 0, tzinfo=UTC)
+    assert theme_day.next_words(rule, on_the_day, SHANGHAI) == ("12月15日（周二）09:00", "今天")

@@ -21,8 +21,7 @@ from bot.core.calendar import (
     next_anniversary,
     next_birthday,
 )
-from bot.core.cn_format import day_label as _end_label
-from bot.core.cn_format import day_text
+from bot.core.cn_format import date_range, day_text
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from storage.care import birth_of
@@ -169,8 +168,7 @@ def digest(
     text = fmt(
         header,
         days=days,
-        start=f"{start.month}月{start.day}日",
-        end=_end_label(start + timedelta(days=days - 1)),
+        range=date_range(start, start + timedelta(days=days - 1)),
     )
     lines = digest_lines(found)
     if not lines:

@@ -6,7 +6,6 @@ Pure: no I/O, no clock, no database, no Telegram.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
@@ -18,6 +17,7 @@ from bot.core.calendar import (
     LeapRule,
 )
 from bot.core.care.templates import default_template, festival_of
+from bot.core.cn_parse import ParseError, parse_time
 from bot.texts import care as T
 
 OPT_TIME = "care.greeting_time"
@@ -111,8 +111,7 @@ class CareSettings:
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> CareSettings:
-        raw_time = options.get(OPT_TIME)
-        greeting_time = parse_time(raw_time) if isinstance(raw_time, str) else None
+        greeting_time = _stored_time(options.get(OPT_TIME))
         try:
             leap_rule = LeapRule(options.get(OPT_LEAP, LeapRule.ORDINARY.value))
         except ValueError:
@@ -153,12 +152,11 @@ def switch_options(options: Mapping[str, Any], switch: str, on: bool) -> dict[st
     return {OPT_OFF: sorted(off), OPT_ON: sorted(forced_on)}
 
 
-def parse_time(text: str) -> time | None:
-    """'08:30', '8:30', '8点30', '8点' → a time of day; None if not one."""
-    m = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:：点]\s*(\d{1,2})?\s*分?)?\s*", text)
-    if m is None or (m[2] is None and not re.search(r"[点]", text)):
+def _stored_time(value: object) -> time | None:
+    """The greeting time kept in the options ('08:30'), or None if there is none that reads."""
+    if not isinstance(value, str):
         return None
-    hour, minute = int(m[1]), int(m[2] or 0)
-    if hour > 23 or minute > 59:
+    try:
+        return parse_time(value)
+    except ParseError:
         return None
-    return time(hour, minute)

@@ -1,0 +1,45 @@
+"""Texts of 支部设置: the settings a secretary can change, and the flow that changes them."""
+
+CMD_SETTINGS = "支部设置：交心得期限、提醒时间、称呼等"
+
+LABELS = {
+    "deadline_days": "交心得期限",
+    "reminder_days_after": "第一次提醒",
+    "reminder_time": "提醒时间",
+    "ack_delay_seconds": "群里致谢等待",
+    "honorific": "称呼",
+    "catchup_hours": "错过推送后补发",
+}
+HELP = {
+    "deadline_days": "推送学习材料后，到第几天的晚上结束交心得。",
+    "reminder_days_after": "推送后第几天提醒还没交的同志（截止那天还会再提醒一次）。",
+    "reminder_time": "提醒在几点发出。",
+    "ack_delay_seconds": "大家交心得后，等安静一会儿再在群里一起致谢，免得刷屏。",
+    "honorific": "在名字后面怎么称呼大家。",
+    "catchup_hours": "机器人停机错过了推送时间，重新运行后多久以内还补发。",
+}
+DAYS = "推送后{value}天"
+DAY_N = "第{value}天"
+SECONDS = "{value}秒"
+NOW = "马上"
+HOURS = "{value}小时内"
+SAME_DAY = "只在当天"
+
+EXAMPLES = {
+    "deadline_days": "例如：10 或 十天（1到30天）",
+    "reminder_days_after": "例如：2 或 两天（1到29天）",
+    "reminder_time": "例如：8:30、8点半、上午9点",
+    "ack_delay_seconds": "例如：30（0到90秒）",
+    "honorific": "请点按钮选“同志”或“老师”",
+    "catchup_hours": "例如：6（0到72小时，0表示只在当天）",
+}
+OUT_OF_RANGE = "超出了可以设的范围。"
+
+CHOOSE = "⚙️ <b>{branch}</b> 的支部设置\n要改哪一项？"
+CHOICE = "{label}：{value}"
+ASK = "<b>{label}</b>\n{help}\n现在是：{value}\n\n要改成多少？"
+SUMMARY = "把“{label}”从 {old} 改成 <b>{new}</b>。"
+SAVED = "✅ 已改好：{label}为 {new}。"
+UNCHANGED = "“{label}”本来就是 {new}，没有改动。"
+PRIVATE_ONLY = "支部设置请在和我的私聊里改。点下面的按钮，我们私聊："
+OPEN_PRIVATE = "⚙️ 打开支部设置"

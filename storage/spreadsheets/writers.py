@@ -206,15 +206,17 @@ def _fill(workbook: Any, sheets: Iterable[SheetSpec], folder: Path, page_header:
             measured = [
                 min(cap, _header_width(name)) for name, cap in zip(header, caps, strict=True)
             ]
-            rows = _spool(spec.rows, spool, measured, formats, caps)
+            wraps = [False] * len(header)
+            rows = _spool(spec.rows, spool, measured, wraps, formats, caps)
             widths = [max(_MIN_WIDTH, w + _PADDING) for w in measured]
+            wrapping = [index for index, wrap in enumerate(wraps) if wrap]
             page = _layout(sheet, widths, page_header)
             styles = _Styles(sheet)
             sheet.append([_header_cell(sheet, name) for name in header])
             page.add(_ROW_HEIGHT)
             spool.seek(0)
             for index, row in enumerate(_unspool(spool), start=2):
-                cells, lines = _cells(styles, row, formats, widths)
+                cells, lines = _cells(styles, row, formats, widths, wrapping)
                 if lines > 1:
                     # A wrapped text needs its lines' height: suites do not all work it out.
                     height = min(_MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 2)
@@ -247,30 +249,42 @@ def _normal(value: object) -> object:
     return str(value)
 
 
+_PLAIN = frozenset({str, int, float, type(None)})
+_WHEN = (datetime, date, time, timedelta)
+
+
 def _spool(
     rows: Iterable[Sequence[object]],
     spool: IO[bytes],
     measured: list[int],
+    wraps: list[bool],
     formats: Sequence[str | None],
     caps: Sequence[int],
 ) -> int:
-    """Write ``rows`` to ``spool`` in batches, widening ``measured`` to fit each cell; how many."""
+    """Write ``rows`` to ``spool`` in batches, widening ``measured`` to fit each cell and
+    marking in ``wraps`` the columns with a text that will wrap; returns how many rows."""
     count = 0
     batch: list[list[object]] = []
     columns = len(measured)
     for row in rows:
-        values = [_normal(v) for v in row]
+        values = [v if type(v) in _PLAIN else _normal(v) for v in row]
         for index, value in enumerate(values[:columns]):
             if value is None:
                 continue
             have = measured[index]
-            if have >= caps[index]:
-                continue
             if type(value) is str:
                 # A text is at least as wide as it is long and at most twice that.
-                if len(value) * 2 <= have:
+                size = len(value)
+                cap = caps[index]
+                if not wraps[index] and (
+                    "\n" in value or (size * 2 > cap and display_width(value) > cap)
+                ):
+                    wraps[index] = True
+                if have >= cap or size * 2 <= have:
                     continue
-                width = caps[index] if len(value) >= caps[index] else display_width(value)
+                width = cap if size >= cap else display_width(value)
+            elif have >= caps[index]:
+                continue
             else:
                 width = _shown_width(value, formats[index])
             if width > have:
@@ -295,12 +309,18 @@ def _unspool(spool: IO[bytes]) -> Iterator[list[object]]:
 
 
 def _cells(
-    styles: _Styles, row: list[object], formats: Sequence[str | None], widths: Sequence[int]
+    styles: _Styles,
+    row: list[object],
+    formats: Sequence[str | None],
+    widths: Sequence[int],
+    wrapping: Sequence[int],
 ) -> tuple[list[object], int]:
-    """The row's cells, and how many lines its tallest (wrapped) text takes."""
+    """The row's cells, and how many lines its tallest text takes (only the ``wrapping``
+    columns have a text wider than the column, or of several lines)."""
     columns = len(widths)
     lines = 1
-    for index, value in enumerate(row[:columns]):
+    for index in wrapping:
+        value = row[index] if index < len(row) else None
         if type(value) is str:
             lines = max(lines, _lines(value, widths[index]))
     tall = lines > 1
@@ -370,6 +390,16 @@ def _xlsx_text(value: str) -> str:
     return value
 
 
+class _Cell(Cell):  # type: ignore[misc]
+    """A styled cell of a streamed row. openpyxl's streaming writer first tries each cell of a
+    row as a plain value, and the refusal spells out the cell's ``repr``: kept cheap here."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cell>"
+
+
 class _Styles:
     """The styles of one sheet's cells, each made once: setting a style on a cell the usual way
     makes openpyxl hash it anew every time, which for a large export costs seconds."""
@@ -381,8 +411,11 @@ class _Styles:
     def cell(
         self, value: object, number_format: str | None, tall: bool, *, centred: bool = False
     ) -> Cell:
-        cell = WriteOnlyCell(self.sheet, value)
+        # The value is set as openpyxl would after checking its type, which is known here.
+        cell = _Cell(self.sheet)
+        cell._value = value
         text = isinstance(value, str)
+        cell.data_type = "s" if text else "d" if isinstance(value, _WHEN) else "n"
         key = (number_format, tall, centred, text)
         style = self.made.get(key)
         if style is None:

@@ -1,5 +1,6 @@
-"""4. Exports: quiz results (10,000 members × 20 questions) and a 12-month study ledger (1,000
-members) to .xlsx, each in a fresh process: time and peak memory (ru_maxrss).
+"""4. Exports: quiz results (10,000 members × 20 questions), a 12-month study ledger (1,000
+members) and that year's summary (全年工作数据) to .xlsx, each in a fresh process: time and peak
+memory (ru_maxrss).
 
 The reference writes the same number of rows of plain values with
 `storage.spreadsheets.write_xlsx` (streaming, write-only openpyxl). The features' own exports
@@ -48,6 +49,12 @@ FEATURES: dict[str, FeatureExport] = {
         "bench.seed_exports",
         "ledger",
         "the reflections feature (storage/exports/ledger.py build_ledger)",
+        seed=seed_exports.seed_ledger,
+    ),
+    "summary": FeatureExport(
+        "bench.seed_exports",
+        "year_summary",
+        "the yearly summary (storage/exports/summary.py)",
         seed=seed_exports.seed_ledger,
     ),
 }
@@ -136,6 +143,14 @@ async def measure_all(
             workdir,
             name="ledger",
             title=f"Study ledger export ({ledger[0]} members × {ledger[1]} months)",
+            plain="plain-ledger",
+            size=ledger,
+            runs=runs,
+        ),
+        await one(
+            workdir,
+            name="summary",
+            title=f"Yearly summary ({ledger[0]} members × {ledger[1]} months)",
             plain="plain-ledger",
             size=ledger,
             runs=runs,

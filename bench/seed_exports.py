@@ -15,6 +15,7 @@ from storage import branches, themeday
 from storage import quiz as quizzes
 from storage.db import Database, sqlite_url
 from storage.exports import quiz as quiz_export
+from storage.exports import summary as summary_export
 from storage.exports.ledger import build_ledger
 from storage.models import Member, Person, QuizAnswer, QuizAttempt, Reflection
 from storage.spreadsheets import Question
@@ -150,4 +151,13 @@ def ledger(*, session: Session, path: Path) -> int:
     return int(getattr(summary, "rows", 0) or 0)
 
 
-__all__ = ["ledger", "quiz_results", "seed_ledger", "seed_quiz"]
+def year_summary(*, session: Session, path: Path) -> int:
+    """2026 of the seeded ledger: its figures counted and its workbook written."""
+    summary = summary_export.year_summary(
+        session, branch_id=1, year=2026, tz=TZ, today=date(2026, 12, 31)
+    )
+    summary_export.write_summary(summary, path)
+    return int(str(summary.area("reflections").figures["total"]))
+
+
+__all__ = ["ledger", "quiz_results", "seed_ledger", "seed_quiz", "year_summary"]

@@ -56,9 +56,11 @@ from handlers import (
     scope,
     settings,
     start,
+    summary,
     themeday,
 )
 from schedules import backup, reminders, thanks
+from schedules import exports as old_exports
 from schedules import flows as flows_schedule
 from schedules import greetings as daily_greetings
 from schedules import quiz as quiz_schedule
@@ -81,6 +83,7 @@ FEATURES: list[ModuleType] = [
     menu,
     settings,
     export,
+    summary,
     materials,
     themeday,
     roster,
@@ -109,6 +112,7 @@ SCHEDULES: list[ModuleType] = [
     backup,
     scope_schedule,
     flows_schedule,
+    old_exports,
 ]
 
 AppType = Application[Any, BotContext, Any, Any, Any, Any]

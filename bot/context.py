@@ -47,6 +47,8 @@ class State:
     quiz_polls: dict[str, PollTarget] = field(default_factory=dict)
     # After a failed daily backup (a full disk), not before this time again.
     backup_retry_at: datetime | None = None
+    # When old export files were last looked for (schedules/exports.py).
+    exports_pruned_at: datetime | None = None
 
 
 @dataclass

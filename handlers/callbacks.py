@@ -308,7 +308,7 @@ class MaterialAction(CallbackData, prefix="mat"):
 
 
 class ExportMenu(CallbackData, prefix="export"):
-    what: Literal["ledger", "quiz"]
+    what: Literal["ledger", "quiz", "summary"]
     branch: Id
 
 

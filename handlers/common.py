@@ -10,6 +10,7 @@ from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
+from bot.services import exports
 from bot.texts import common as T
 from bot.texts import fmt
 from storage import branches
@@ -210,14 +211,13 @@ def send_generated_file(
     caption: str,
     kind: str,
 ) -> None:
-    """Queue a file the bot made (a template) as a document in the chat of the update."""
+    """Queue a file the bot made (a template) as a document in the chat of the update; it is
+    written under the exports folder and pruned with the exports (bot/services/exports.py)."""
     chat = update.effective_chat
     if chat is None:
         return
-    folder = context.settings.exports_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / stored_as
-    path.write_bytes(data)
+    name = stored_as.rsplit(".", 1)[0]
+    path = exports.write_file(context.settings, name, chat.id, stored_as, data, context.now())
     context.outbox.document(
         context.db, chat.id, path, filename=filename, caption=caption, kind=kind
     )

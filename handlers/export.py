@@ -27,6 +27,8 @@ from bot.texts import export as T
 from bot.texts import fmt
 from bot.texts import quiz as TQ
 from bot.texts import reflections as TR
+from bot.texts import summary as TS
+from handlers import summary
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, QuizExport, on
 from handlers.common import (
     download_button,
@@ -44,10 +46,11 @@ from storage.models import Branch, ThemeSession
 
 COMMANDS = [Command("export", "下载学习台账、测试成绩（私聊中使用）", "staff")]
 
-# One button per download offered.
-KINDS: list[tuple[Literal["ledger", "quiz"], str]] = [
+# One button per download offered (the yearly summary: handlers/summary.py).
+KINDS: list[tuple[Literal["ledger", "quiz", "summary"], str]] = [
     ("ledger", T.EXPORT_LEDGER),
     ("quiz", T.EXPORT_QUIZ),
+    ("summary", TS.SUMMARY_BUTTON),
 ]
 # The cloud Bot API refuses uploads over 50 MB; leave room for the multipart envelope.
 UPLOAD_LIMIT = 49 * 1024 * 1024
@@ -95,6 +98,9 @@ async def export_chosen(update: Update, context: BotContext, pressed: ExportMenu
     context.outbox.answer_callback(context.db, chat.id, query.id)
     if pressed.what == "ledger":
         period_menu(context, chat.id, branch)
+    elif pressed.what == "summary":
+        this_year = context.services.local_now().year
+        summary.queue(context, chat.id, branch, this_year, origin=f"q{query.id}")
     else:
         quiz_menu(context, chat.id, branch)
 

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.dates import BirthDate, DateError
-from storage.models import Member, Person
+from storage.models import Member, OutboxMessage, Person
 from storage.spreadsheets import Problem, RosterError, RosterRow
 
 
@@ -227,3 +227,53 @@ def link_known_usernames(session: Session, branch_id: int) -> list[Member]:
             if user_id is not None:
                 linked.append(link(session, m, user_id))
     return linked
+
+
+# --- greetings sent (for the yearly summary) --------------------------------------------
+
+# Outbox kinds of the greetings themselves (not the digests and lists for admins).
+GREETING_KINDS = ("care.birthday", "care.anniversary", "care.festival")
+
+
+@dataclass(frozen=True)
+class GreetingSent:
+    """One greeting occasion that went out: a birthday greeted in the group and privately is
+    one occasion (the outbox dedupe key names it, with ":group"/":private" for the audience)."""
+
+    kind: str  # "birthday" | "anniversary" | "festival"
+    occasion: str
+    sent_at: datetime
+
+
+def greetings_sent(
+    session: Session, *, branch_id: int, chat_id: int, start: datetime, end: datetime
+) -> list[GreetingSent]:
+    """The branch's greeting occasions delivered (at least one message sent) in [start, end)."""
+    members = {
+        str(mid)
+        for mid in session.exec(select(Member.id).where(Member.branch_id == branch_id))
+        if mid is not None
+    }
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.kind).in_(GREETING_KINDS),
+            OutboxMessage.status == "sent",
+            col(OutboxMessage.created_at) >= start,
+            col(OutboxMessage.created_at) < end,
+        )
+        .order_by(col(OutboxMessage.id))
+    )
+    found: dict[tuple[str, str], GreetingSent] = {}
+    for row in rows:
+        if row.kind == "care.festival":
+            mine = row.chat_id == chat_id and row.ref == str(branch_id)
+        else:
+            mine = row.ref in members
+        if not mine:
+            continue
+        kind = row.kind.removeprefix("care.")
+        key = row.dedupe_key or f"{row.kind}:{row.ref}:{row.created_at.date()}"
+        occasion = key.removesuffix(":group").removesuffix(":private")
+        found.setdefault((kind, occasion), GreetingSent(kind, occasion, row.created_at))
+    return list(found.values())

@@ -138,3 +138,15 @@ def failed_sends(session: Session, *, since: datetime) -> list[OutboxMessage]:
             )
         )
     )
+
+
+def pushed_counts(session: Session, session_ids: list[int]) -> dict[int, int]:
+    """How many materials went out with each of these theme-day sessions."""
+    if not session_ids:
+        return {}
+    rows = session.exec(
+        select(ThemeSessionMaterial.session_id, func.count())
+        .where(col(ThemeSessionMaterial.session_id).in_(session_ids))
+        .group_by(col(ThemeSessionMaterial.session_id))
+    )
+    return {sid: int(n) for sid, n in rows}

@@ -113,6 +113,21 @@ def started_of(session: Session, branch_ids: Sequence[int], *, limit: int = 10) 
     )
 
 
+def started_between(session: Session, branch_id: int, start: datetime, end: datetime) -> list[Quiz]:
+    """The branch's quizzes started in [start, end), oldest first."""
+    return list(
+        session.exec(
+            select(Quiz)
+            .where(
+                Quiz.branch_id == branch_id,
+                col(Quiz.opens_at) >= start,
+                col(Quiz.opens_at) < end,
+            )
+            .order_by(col(Quiz.opens_at), col(Quiz.id))
+        )
+    )
+
+
 def latest(session: Session, branch_id: int) -> Quiz | None:
     """The branch's most recently started quiz (the one /results reports on)."""
     found = started_of(session, [branch_id], limit=1)

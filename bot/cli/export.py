@@ -16,7 +16,7 @@ import argparse
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from storage import branches, themeday
 from storage.db import Database
 from storage.exports.ledger import build_ledger
 from storage.exports.quiz import QuizNotFound, build_quiz_export
+from storage.exports.summary import write_summary, year_summary
 
 
 def _no_check(args: argparse.Namespace) -> None:
@@ -176,18 +177,24 @@ def ledger_branch(args: argparse.Namespace, session: Session) -> int | None:
         return None if args.all else theme.branch_id
     if args.all:
         return None
-    if args.branch is not None:
-        if branches.get(session, args.branch) is None:
-            raise CliError(T.LEDGER_NO_BRANCH.format(id=args.branch), EXIT_NOT_FOUND)
-        branch_id: int = args.branch
+    return one_branch(session, args.branch, T.LEDGER_SEVERAL_BRANCHES)
+
+
+def one_branch(session: Session, branch_id: int | None, several: str) -> int:
+    """The branch given with --branch, or the only one there is (else `several`, exit 2)."""
+    if branch_id is not None:
+        if branches.get(session, branch_id) is None:
+            raise CliError(T.LEDGER_NO_BRANCH.format(id=branch_id), EXIT_NOT_FOUND)
         return branch_id
     found = branches.active(session)
     if not found:
         raise CliError(T.LEDGER_NO_BRANCHES, EXIT_NOT_FOUND)
     if len(found) > 1:
         listed = "\n".join(T.LEDGER_BRANCH_LINE.format(id=b.id, title=b.title) for b in found)
-        raise CliError(T.LEDGER_SEVERAL_BRANCHES.format(branches=listed), EXIT_CONFIG)
-    return found[0].id
+        raise CliError(several.format(branches=listed), EXIT_CONFIG)
+    only = found[0].id
+    assert only is not None
+    return only
 
 
 # --- quiz results ---------------------------------------------------------------------------
@@ -214,6 +221,43 @@ def write_quiz(args: argparse.Namespace, settings: Settings, session: Session) -
     return T.QUIZ_DONE.format(title=result.title, participants=result.participants, path=output)
 
 
+# --- the year's work in figures ---------------------------------------------------------------
+
+
+def summary_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, metavar="YYYY", help=T.HELP_SUMMARY_YEAR)
+    parser.add_argument("--branch", type=int, metavar="ID", help=T.HELP_LEDGER_BRANCH)
+
+
+def check_summary(args: argparse.Namespace) -> None:
+    if args.year is not None and not 2000 <= args.year <= 2100:
+        raise CliError(T.SUMMARY_BAD_YEAR.format(year=args.year), EXIT_CONFIG)
+
+
+def write_summary_file(args: argparse.Namespace, settings: Settings, session: Session) -> str:
+    branch_id = one_branch(session, args.branch, T.SUMMARY_SEVERAL_BRANCHES)
+    today = datetime.now(UTC).astimezone(settings.tz).date()
+    summary = year_summary(
+        session,
+        branch_id=branch_id,
+        year=args.year or today.year,
+        tz=settings.tz,
+        today=today,
+        staff_ids=settings.staff_ids,
+    )
+    write_summary(summary, args.output)
+    year = summary.year
+    return T.SUMMARY_DONE.format(
+        branch=year.branch,
+        year=year.year,
+        until=year.until.isoformat(),
+        sessions=summary.area("themeday").figures["held"],
+        reflections=summary.area("reflections").figures["total"],
+        sheets=summary.area("quiz").figures["sheets"],
+        path=args.output,
+    )
+
+
 KINDS: list[Kind] = [
     Kind(
         name="ledger",
@@ -232,5 +276,14 @@ KINDS: list[Kind] = [
         output_help=T.HELP_QUIZ_OUTPUT,
         arguments=quiz_arguments,
         write=write_quiz,
+    ),
+    Kind(
+        name="summary",
+        help=T.HELP_SUMMARY,
+        description=T.DESCRIPTION_SUMMARY,
+        output_help=T.HELP_SUMMARY_OUTPUT,
+        arguments=summary_arguments,
+        write=write_summary_file,
+        check=check_summary,
     ),
 ]

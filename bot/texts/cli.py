@@ -15,7 +15,7 @@ HELP_BACKUP = "备份数据库和存档文件（运行中也可以）/ back up t
 HELP_BACKUP_FILE = "备份文件名，默认放在 <数据目录>/backups/ / the .tar.gz to write"
 HELP_RESTORE = "把备份恢复到空的数据目录 / restore a backup into an empty data dir"
 HELP_RESTORE_FILE = "yinling backup 做的 .tar.gz / the backup"
-HELP_EXPORT = "导出学习台账、测试成绩为表格 / export the ledger or quiz results"
+HELP_EXPORT = "导出学习台账、测试成绩、全年工作数据为表格 / export the ledger, quiz results or a year's figures"
 
 HELP_LEDGER = "导出学习台账（.xlsx，可附心得原件 .zip）/ export the study ledger"
 DESCRIPTION_LEDGER = "导出学习台账。默认导出唯一支部的全部记录。/ Export the study ledger."
@@ -35,6 +35,14 @@ HELP_QUIZ_FORMAT = (
     " / xlsx (three sheets) or csv (scores); by default from the file name"
 )
 HELP_QUIZ_OUTPUT = "输出文件 / output file"
+
+HELP_SUMMARY = "全年工作数据（汇报用）/ a year's work in figures"
+DESCRIPTION_SUMMARY = (
+    "导出一个支部一年的工作数据：主题党日、心得、参与率、知识测试、关怀问候，每个方面一页，附图表。"
+    "默认今年、唯一的支部。/ Export a branch's year in figures, one sheet per area, with charts."
+)
+HELP_SUMMARY_YEAR = "年份，默认今年 / the year (default: this year)"
+HELP_SUMMARY_OUTPUT = "输出的 .xlsx 文件 / the .xlsx to write"
 
 BAD_DATE = "日期格式应为 YYYY-MM-DD：{text!r} / a date looks like YYYY-MM-DD: {text!r}"
 
@@ -147,6 +155,15 @@ LEDGER_DONE = (
     " / exported {sessions} sessions, {rows} rows to {path}"
 )
 LEDGER_DONE_ZIP = "心得原件 {files} 个已导出到 {path} / {files} original files exported to {path}"
+
+SUMMARY_SEVERAL_BRANCHES = "有多个支部，请用 --branch 选择一个：\n/ several branches, choose one with --branch:\n{branches}"
+SUMMARY_BAD_YEAR = "年份应在 2000 到 2100 之间：{year} / the year must be 2000–2100: {year}"
+SUMMARY_DONE = (
+    "已导出{branch} {year}年工作数据（截至 {until}）：主题党日 {sessions} 次，心得 {reflections} 份，"
+    "答卷 {sheets} 份 → {path}"
+    " / exported {branch}'s {year} in figures ({sessions} sessions, {reflections} reflections,"
+    " {sheets} answer sheets) to {path}"
+)
 
 QUIZ_NOT_FOUND = "没有编号为 {id} 的测试。/ No quiz {id}."
 QUIZ_DONE = (

@@ -32,7 +32,10 @@ QUIZ_EXPORT_XLSX_CAPTION = (
     "📝 知识测试“{title}”成绩表：{participants}人参加，{absent}人未参加。\n"
     "第1页是每人成绩，第2页是各题正确率，第3页是未参加的同志。"
 )
-QUIZ_EXPORT_CSV_CAPTION = "同样的每人成绩（CSV 格式，Excel 可以直接打开）。"
+QUIZ_EXPORT_CSV_CAPTION = (
+    "同样的每人成绩（CSV 格式，Excel 可以直接打开）。"
+    "用 WPS 或 LibreOffice 的同志，请打开上面的 .xlsx 表格，中文不会乱码，也能直接打印。"
+)
 QUIZ_EXPORT_FAILED = "抱歉，成绩表没能生成，请稍后再试。"
 QUIZ_EXPORT_BUTTON = "{title}（{date}）"
 

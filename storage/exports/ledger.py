@@ -8,17 +8,19 @@ by session into `write_xlsx`, so a year of a thousand members stays small in mem
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from storage import reflections
+from storage.exports import page_header
 from storage.models import ArchiveFile, Branch, Member, Reflection, ReflectionFile, ThemeSession
-from storage.spreadsheets import SheetSpec, write_xlsx
+from storage.spreadsheets import PERCENT, ChartSpec, SheetSpec, write_xlsx
 
 NOT_SUBMITTED = "未提交"
 FILE_NOTES = {
@@ -35,10 +37,11 @@ DETAIL_HEADER = [
     "逾期",
     "形式",
     "心得内容",
-    "语音时长（秒）",
+    "语音时长（分:秒）",
     "存档文件",
 ]
-DETAIL_WIDTHS = [14, 24, 12, 6, 18, 6, 8, 60, 14, 48]
+# Reflections wrap in a wide column; archive paths in a narrower one (they are long).
+DETAIL_MAX_WIDTHS = {"心得内容": 50, "存档文件": 30}
 SUMMARY_HEADER = [
     "主题党日日期",
     "主题",
@@ -50,6 +53,13 @@ SUMMARY_HEADER = [
     "逾期人数",
     "材料份数",
 ]
+SUMMARY_CHART = ChartSpec(
+    "各次主题党日参与情况",
+    categories="主题党日日期",
+    series=["已交人数", "未交人数"],
+    stacked=True,
+    y_title="人数",
+)
 
 
 @dataclass
@@ -62,6 +72,42 @@ class SessionStats:
     submitted: int = 0
     late: int = 0
     items: int = 0
+
+
+@dataclass
+class Participation:
+    """One session as the ledger counts it: who was asked (and who handed in all the same),
+    and what each of them handed in. The ledger's rows, its summary sheet and the yearly
+    summary all count from this, so their figures agree."""
+
+    theme: ThemeSession
+    members: list[Member]
+    handed_in: dict[int, list[Reflection]]
+    # Each submission's files (an album has several), in page order, with their copies.
+    files: dict[int, list[tuple[ReflectionFile, ArchiveFile | None]]]
+
+    def of(self, member: Member) -> list[Reflection]:
+        return self.handed_in.get(member.id or 0, [])
+
+    @property
+    def expected(self) -> int:
+        return len(self.members)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for m in self.members if self.of(m))
+
+    @property
+    def late(self) -> int:
+        return sum(1 for m in self.members if any(r.late for r in self.of(m)))
+
+    @property
+    def items(self) -> int:
+        return sum(len(found) for found in self.handed_in.values())
+
+    def kinds(self) -> Counter[str]:
+        """Submissions by kind ("text", "voice" …)."""
+        return Counter(r.kind for found in self.handed_in.values() for r in found)
 
 
 @dataclass
@@ -99,10 +145,22 @@ def sessions_for(
 
 def expected_for(session: Session, theme: ThemeSession, staff_ids: Collection[int]) -> list[Member]:
     """The members asked for a reflection for this session (the bot's /report uses the same)."""
+    return asked_members(session, theme.branch_id, staff_ids, joined_by=theme.deadline)
+
+
+def asked_members(
+    session: Session,
+    branch_id: int,
+    staff_ids: Collection[int],
+    *,
+    joined_by: datetime | None = None,
+) -> list[Member]:
+    """The members a theme day asks for a reflection: the branch's active members (who had
+    joined by `joined_by`), not staff accounts unless on the roster as party members."""
     staff = set(staff_ids)
     return [
         m
-        for m in reflections.expected_members(session, theme.branch_id, joined_by=theme.deadline)
+        for m in reflections.expected_members(session, branch_id, joined_by=joined_by)
         if m.user_id is None or m.user_id not in staff or m.party_member
     ]
 
@@ -142,7 +200,7 @@ def build_ledger(
 
     def summary_rows() -> Iterator[list[object]]:
         for s in summary.stats:
-            rate = f"{s.submitted / s.expected:.0%}" if s.expected else "—"
+            rate = s.submitted / s.expected if s.expected else None
             row: list[object] = [
                 s.local_date,
                 s.topic,
@@ -164,14 +222,53 @@ def build_ledger(
                 "台账明细",
                 prefix + DETAIL_HEADER,
                 detail_rows(),
-                ([16] if all_branches else []) + DETAIL_WIDTHS,
+                max_widths=DETAIL_MAX_WIDTHS,
             ),
-            SheetSpec("参与情况汇总", prefix + SUMMARY_HEADER, summary_rows()),
+            SheetSpec(
+                "参与情况汇总",
+                prefix + SUMMARY_HEADER,
+                summary_rows(),
+                formats={"参与率": PERCENT},
+                charts=[SUMMARY_CHART],
+            ),
         ],
+        page_header=page_header(
+            "学习台账",
+            titles.get(branch_id, "") if branch_id is not None else "全部支部",
+            since or (themes[0].local_date if themes else None),
+            until or (themes[-1].local_date if themes else None),
+        ),
     )
     if zip_path is not None:
         summary.files = write_zip(zip_path, archive_dir, archived)
     return summary
+
+
+def participation(
+    session: Session, theme: ThemeSession, staff_ids: Collection[int]
+) -> Participation:
+    """Who was asked for this session, in member order, and what each handed in: the members
+    asked (`expected_for`) and anyone else who handed in all the same (left the branch since,
+    or staff who submitted)."""
+    found = session.exec(
+        select(Reflection)
+        .where(Reflection.session_id == theme.id)
+        .order_by(col(Reflection.member_id), col(Reflection.submitted_at), col(Reflection.id))
+    ).all()
+    files = _files_of(session, [r.id for r in found if r.id is not None])
+    handed_in: dict[int, list[Reflection]] = {}
+    for reflection in found:
+        handed_in.setdefault(reflection.member_id, []).append(reflection)
+    members = expected_for(session, theme, staff_ids)
+    known = {m.id for m in members}
+    extra_ids = [mid for mid in handed_in if mid not in known]
+    if extra_ids:
+        members += list(
+            session.exec(
+                select(Member).where(col(Member.id).in_(extra_ids)).order_by(col(Member.id))
+            )
+        )
+    return Participation(theme, members, handed_in, files)
 
 
 def _session_rows(
@@ -183,28 +280,14 @@ def _session_rows(
     archived: list[str],
 ) -> Iterator[list[object]]:
     """One row per submission, and one per member who has not submitted, in member order."""
-    found = session.exec(
-        select(Reflection)
-        .where(Reflection.session_id == theme.id)
-        .order_by(col(Reflection.member_id), col(Reflection.submitted_at), col(Reflection.id))
-    ).all()
-    files = _files_of(session, [r.id for r in found if r.id is not None])
-    by_member: dict[int, list[Reflection]] = {}
-    for reflection in found:
-        by_member.setdefault(reflection.member_id, []).append(reflection)
-    members = expected_for(session, theme, staff_ids)
-    known = {m.id for m in members}
-    extra_ids = [mid for mid in by_member if mid not in known]
-    if extra_ids:  # left the branch since, or staff who submitted all the same
-        members += list(
-            session.exec(
-                select(Member).where(col(Member.id).in_(extra_ids)).order_by(col(Member.id))
-            )
-        )
-    stats.expected = len(members)
+    taking_part = participation(session, theme, staff_ids)
+    stats.expected = taking_part.expected
+    stats.submitted = taking_part.submitted
+    stats.late = taking_part.late
+    stats.items = taking_part.items
     head = [theme.local_date, theme.topic]
-    for member in members:
-        items = by_member.get(member.id or 0)
+    for member in taking_part.members:
+        items = taking_part.of(member)
         if not items:
             yield [
                 *head,
@@ -218,9 +301,6 @@ def _session_rows(
                 None,
             ]
             continue
-        stats.submitted += 1
-        stats.items += len(items)
-        stats.late += any(r.late for r in items)
         for reflection in items:
             yield [
                 *head,
@@ -230,8 +310,10 @@ def _session_rows(
                 reflection.late,
                 reflections.KIND_NAMES.get(reflection.kind, reflection.kind),
                 reflection.text,
-                reflection.duration if reflection.kind in reflections.TIMED_KINDS else None,
-                _files_cell(files.get(reflection.id or 0, []), archived),
+                timedelta(seconds=reflection.duration)
+                if reflection.kind in reflections.TIMED_KINDS and reflection.duration is not None
+                else None,
+                _files_cell(taking_part.files.get(reflection.id or 0, []), archived),
             ]
 
 

@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from storage import branches
 from storage import quiz as quizzes
+from storage.exports import page_header
 from storage.quiz_scoring import Key, Tally, letters
-from storage.spreadsheets import SheetSpec, write_csv, write_xlsx
+from storage.spreadsheets import PERCENT, ChartSpec, SheetSpec, write_csv, write_xlsx
 
 FIXED_HEADER = ("姓名", "得分", "答对题数", "开始答题", "完成答题")
 QUESTION_HEADER = (
@@ -32,9 +34,10 @@ QUESTION_HEADER = (
     "分值",
     "作答人数",
     "答对人数",
-    "正确率(%)",
+    "正确率",
     "最常见的错误答案",
 )
+ACCURACY_CHART = ChartSpec("各题正确率", categories="题号", series=["正确率"], y_title="正确率")
 ABSENT_HEADER = ("姓名", "党员")
 
 
@@ -69,6 +72,9 @@ def build_quiz_export(
     order = [q.id for q in questions if q.id is not None]
     header = [*FIXED_HEADER, *(f"第{q.position}题" for q in questions)]
     result = ExportResult(title=quiz.title)
+    branch = branches.get(session, branch_id)
+    opened = quiz.opens_at.astimezone(tz).date() if quiz.opens_at is not None else None
+    heading = page_header(f"知识测试“{quiz.title}”", branch.title if branch else "", opened, opened)
 
     if xlsx_path is not None:
         tallies = {qid: Tally() for qid in order}
@@ -79,7 +85,6 @@ def build_quiz_export(
                 "成绩",
                 header,
                 _member_rows(session, quiz_id, keys, order, tz, tallies, result),
-                widths=[14, 8, 10, 18, 18, *([8] * len(order))],
             )
             yield SheetSpec(
                 "各题正确率",
@@ -89,16 +94,17 @@ def build_quiz_export(
                     for q in questions
                     if q.id is not None
                 ),
-                widths=[6, 50, 10, 6, 10, 10, 10, 18],
+                formats={"正确率": PERCENT},
+                max_widths={"题目": 50},
+                charts=[ACCURACY_CHART],
             )
             yield SheetSpec(
                 "未参加",
                 ABSENT_HEADER,
                 _absent_rows(session, quiz_id, branch_id, result),
-                widths=[16, 8],
             )
 
-        write_xlsx(xlsx_path, sheet_specs())
+        write_xlsx(xlsx_path, sheet_specs(), page_header=heading)
     if csv_path is not None:
         result.participants = 0
         write_csv(csv_path, header, _member_rows(session, quiz_id, keys, order, tz, None, result))
@@ -139,7 +145,7 @@ def _question_row(position: int, text: str, key: Key, tally: Tally) -> list[obje
         key.points,
         tally.answered,
         tally.correct,
-        tally.accuracy,
+        tally.correct / tally.answered if tally.answered else None,
         f"{wrong[0]}（{wrong[1]}人）" if wrong else None,
     ]
 

@@ -33,14 +33,29 @@ from .roster import (
     roster_template,
 )
 from .tables import Cell, Table, TableRow, read_table
-from .writers import SheetSpec, safe_filename, write_csv, write_xlsx
+from .writers import (
+    DECIMAL,
+    DURATION,
+    PERCENT,
+    ChartSpec,
+    Formatted,
+    SheetSpec,
+    safe_filename,
+    write_csv,
+    write_xlsx,
+)
 
 __all__ = [
+    "DECIMAL",
+    "DURATION",
     "MAX_MEMBERS",
     "MAX_QUESTIONS",
+    "PERCENT",
     "BankError",
     "BankProblem",
     "Cell",
+    "ChartSpec",
+    "Formatted",
     "Problem",
     "ProblemsError",
     "Question",

@@ -145,7 +145,7 @@ async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
         return {c["command"] for c in scopes[scope]["commands"]}
 
     member = {"start", "help", "reflect", "birthday"}
-    staff = member | {"export", "report", "results", "upcoming", "branch", "menu"}
+    staff = member | {"export", "report", "results", "upcoming", "branch", "menu", "summary"}
     admin = staff | {
         "setup",
         "material",
@@ -238,7 +238,11 @@ async def test_export_menu_is_private_and_for_staff_only(harness: Harness) -> No
     assert harness.texts(WANG)[-1] == T.NOT_STAFF
     menu = harness.fake.sent(STAFF)[-1]
     buttons = [b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == [ExportMenu("ledger", 1).build(), ExportMenu("quiz", 1).build()]
+    assert buttons == [
+        ExportMenu("ledger", 1).build(),
+        ExportMenu("quiz", 1).build(),
+        ExportMenu("summary", 1).build(),
+    ]
 
 
 async def test_deep_links_open_a_private_chat_with_this_bot(harness: Harness) -> None:

@@ -382,19 +382,20 @@ async def test_report_and_ledger_export_match_what_was_sent(
         "逾期",
         "形式",
         "心得内容",
-        "语音时长（秒）",
+        "语音时长（分:秒）",
         "存档文件",
     )
     at = datetime(2026, 11, 26, 9, 0)
     assert [row[2:] for row in body] == [
         ("赵 书记", "否", None, None, "未提交", None, None, None),
         ("王建国", "否", at, "否", "文字", "学习了全会精神，深受教育。", None, None),
-        ("李秀英", "否", at, "否", "语音", None, 72, files[0].rel_path),
+        ("李秀英", "否", at, "否", "语音", None, timedelta(seconds=72), files[0].rel_path),
         ("张<伟>", "否", at, "否", "照片", "手写的心得", None, files[1].rel_path),
         ("陈桂兰", "否", None, None, "未提交", None, None, None),
     ]
     _, totals = list(book["参与情况汇总"].iter_rows(values_only=True))
-    assert totals[3:7] == (5, 3, 2, "60%")
+    assert totals[3:7] == (5, 3, 2, 0.6)
+    assert book["参与情况汇总"]["G2"].number_format == "0%"
 
     archive = zipfile.ZipFile(io.BytesIO(f.upload(zip_doc["document"]["file_id"])))
     assert archive.namelist() == [files[0].rel_path, files[1].rel_path]

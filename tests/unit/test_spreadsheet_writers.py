@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from storage.spreadsheets import SheetSpec, read_table, safe_filename, write_csv, write_xlsx
+from storage.spreadsheets.writers import display_width
 
 
 class Kind(StrEnum):
@@ -85,20 +86,47 @@ def test_aware_datetime_keeps_its_wall_clock_time(tmp_path: Path) -> None:
     assert load_workbook(path).active["A2"].value == datetime(2025, 7, 1, 9, 30)
 
 
-def test_widths_given_and_default(tmp_path: Path) -> None:
+def test_widths_follow_the_content_and_long_text_wraps(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
+    long_text = "通过学习，我深刻认识到……" * 10
     write_xlsx(
         path,
         [
-            SheetSpec("甲", ["姓名", "得分"], [], widths=[20, 9]),
+            SheetSpec(
+                "甲",
+                ["姓名", "得分", "心得", "Note"],
+                [
+                    ["欧阳建国（离休干部）", 95, long_text, "ok"],
+                    ["王", 1234567, "短短的", "ok"],
+                    ["李", 1, "短", "two\nlines"],
+                ],
+                max_widths={"心得": 30},
+            ),
             SheetSpec("乙", ["一个很长的中文列名", "a"], []),
         ],
     )
     wb = load_workbook(path)
-    assert wb["甲"].column_dimensions["A"].width == 20
-    assert wb["甲"].column_dimensions["B"].width == 9
-    assert wb["乙"].column_dimensions["A"].width == 22  # 9 wide characters + margin
-    assert wb["乙"].column_dimensions["B"].width == 8
+    ws = wb["甲"]
+    widths = [ws.column_dimensions[c].width for c in "ABCD"]
+    assert widths[0] >= display_width("欧阳建国（离休干部）") == 20
+    assert widths[1] >= len("1234567")
+    assert widths[2] == 32  # capped at 30, plus a margin
+    assert widths[3] >= len("Note") + 1
+    assert ws["C2"].alignment.wrap_text  # longer than its column: wraps
+    assert ws.row_dimensions[2].height >= 3 * 15  # 140 wide in a column 30 wide: 5 lines
+    assert ws["A2"].alignment.vertical == "top"  # a tall row reads from the top
+    assert not ws["C3"].alignment.wrap_text
+    assert ws.row_dimensions[3].height is None
+    assert ws["D4"].alignment.wrap_text  # two lines show as two lines
+    assert ws.row_dimensions[4].height >= 2 * 15
+    assert wb["乙"].column_dimensions["A"].width >= 2 * 9  # 9 wide characters
+
+
+def test_cjk_characters_count_double() -> None:
+    assert display_width("abc") == 3
+    assert display_width("王建国") == 6
+    assert display_width("（离休）A") == 9
+    assert display_width("一二\n三") == 4
 
 
 def test_sheet_titles_are_sanitised_and_unique(tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ async def test_a_stretch_of_429s_across_chats_delivers_everything_once_in_order(
     for uid in (WANG, LI):
         harness.fake.start_private(uid)
     await harness.start()
-    harness.fake.fail("sendMessage", status=429, retry_after=1, times=4)
+    injected = "Too Many Requests: retry after 1 (injected)"
+    harness.fake.fail("sendMessage", status=429, retry_after=1, times=4, description=injected)
     for n in range(3):
         await queue(harness, GROUP_ID, f"群通知{n}")
         await queue(harness, WANG, f"王老师提醒{n}")
@@ -114,7 +115,13 @@ async def test_a_stretch_of_429s_across_chats_delivers_everything_once_in_order(
     assert harness.texts(GROUP_ID) == ["群通知0", "群通知1", "群通知2"]
     assert harness.texts(WANG) == ["王老师提醒0", "王老师提醒1", "王老师提醒2"]
     assert harness.texts(LI) == ["李老师提醒0", "李老师提醒1", "李老师提醒2"]
-    assert sum(1 for c in harness.fake.calls if c.status == 429) == 4
+    assert sum(1 for c in harness.fake.calls if c.error == injected) == 4
+    # On a busy machine the sender's own pace can slip and meet the fake's real flood limits
+    # too: those are Telegram's 429s, waited out like the injected ones, and never more than a
+    # few for these nine messages.
+    others = [c for c in harness.fake.calls if c.status == 429 and c.error != injected]
+    assert all(c.error and c.error.startswith("Too Many Requests") for c in others)
+    assert len(others) <= 3
 
 
 async def test_materials_held_back_by_a_429_keep_their_place_before_the_invitation(

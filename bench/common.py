@@ -122,10 +122,15 @@ async def spawn_bot(
 
 
 async def spawn_bare(
-    fake: FakeBotApi, *, marks: Sequence[int] = (), profile: Path | None = None
+    fake: FakeBotApi,
+    *,
+    marks: Sequence[int] = (),
+    profile: Path | None = None,
+    allowed: str = "",
+    reply_to: str = "",
 ) -> asyncio.subprocess.Process:
     """The reference: a bare python-telegram-bot Application polling with the standard Updater."""
-    args = ["-m", "bench.bare_bot", fake.base_url, ",".join(map(str, marks))]
+    args = ["-m", "bench.bare_bot", fake.base_url, ",".join(map(str, marks)), allowed, reply_to]
     if profile is not None:
         args = ["-m", "cProfile", "-o", str(profile), *args]
     return await asyncio.create_subprocess_exec(

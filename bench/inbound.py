@@ -17,7 +17,6 @@ alternating on the same fake server.
 from __future__ import annotations
 
 import asyncio
-import pstats
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 from bench.common import (
     Figure,
     median,
+    print_profile,
     spawn_bare,
     spawn_bot,
     sqlite_count,
@@ -207,9 +207,3 @@ async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = Fals
             *problems,
         ],
     )
-
-
-def print_profile(path: Path, limit: int = 30) -> None:
-    stats = pstats.Stats(str(path))
-    stats.sort_stats("cumulative").print_stats(limit)
-    stats.sort_stats("tottime").print_stats(limit)

@@ -20,12 +20,12 @@ one's first answer registers them (a person, a member, an answer sheet).
 from __future__ import annotations
 
 import asyncio
-import pstats
 from pathlib import Path
 
 from bench.common import (
     Figure,
     median,
+    print_profile,
     spawn_bare,
     spawn_bot,
     sqlite_count,
@@ -217,9 +217,3 @@ async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = Fals
             details=["bot runs " + ", ".join(f"{r:.0f}" for r in first)],
         ),
     ]
-
-
-def print_profile(path: Path, limit: int = 30) -> None:
-    stats = pstats.Stats(str(path))
-    stats.sort_stats("cumulative").print_stats(limit)
-    stats.sort_stats("tottime").print_stats(limit)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import exports, footprint, inbound, poll_answers, quiz_burst, sending
+from bench import exports, footprint, inbound, poll_answers, quiz_burst, sending, ticks
 from bench.common import Figure, NeedsFeature, machine
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, Measure]] = {
     "quiz": ("Quiz burst", quiz_burst.measure),
     "sending": ("Sending at Telegram's limit", sending.measure),
     "exports": ("Exports", exports.measure_all),
+    "ticks": ("Daily ticks", ticks.measure),
     "footprint": ("Footprint", footprint.measure),
 }
 

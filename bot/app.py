@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 import logging
 import os
 from datetime import datetime
@@ -57,7 +58,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-# Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
+# Feature handler modules, in registration order (each has build_handlers() and COMMANDS, and
+# BULK if it takes floods of one kind of update at once: bot/runtime/inbox.py).
 FEATURES: list[ModuleType] = [
     export,
     materials,
@@ -202,6 +204,9 @@ class BotRunner:
         self.application = build_application(settings, self.db, self.clock)
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
+        for module in FEATURES:
+            for kind, bulk in getattr(module, "BULK", {}).items():
+                self.processor.register_bulk(kind, functools.partial(bulk, self.services))
         self.poller = Poller(self.application, self.services, self.processor)
         self.downloader = Downloader(
             self.application.bot, self.db, self.services.archive, self.clock

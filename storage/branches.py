@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -80,12 +81,44 @@ def upsert_person(
         )
         session.add(found)
         return found
+    if (found.first_name, found.last_name) != (first_name, last_name):
+        rename_members(session, user_id, full_name(first_name, last_name, username, user_id))
     found.first_name, found.last_name, found.username = first_name, last_name, username
     if private:
         found.private_started = True
         found.unreachable_at = None
     found.updated_at = now
     return found
+
+
+def names_of(
+    session: Session, user_ids: list[int]
+) -> dict[int, tuple[str, str | None, str | None]]:
+    """(first name, last name, username) of these people, as last recorded."""
+    if not user_ids:
+        return {}
+    rows = session.connection().execute(
+        sa_select(
+            col(Person.user_id), col(Person.first_name), col(Person.last_name), col(Person.username)
+        ).where(col(Person.user_id).in_(user_ids))
+    )
+    return {int(uid): (first, last, username) for uid, first, last, username in rows}
+
+
+def full_name(first_name: str, last_name: str | None, username: str | None, user_id: int) -> str:
+    """How a member seen in Telegram is named (as `handlers.common.display_name`)."""
+    name = f"{first_name} {last_name}" if last_name else first_name
+    return name.strip() or (username or str(user_id))
+
+
+def rename_members(session: Session, user_id: int, name: str) -> None:
+    """A person renamed themselves in Telegram: their member rows take the new name from now
+    on, except rows linked to the roster, whose name stays the name of record."""
+    session.execute(
+        update(Member)
+        .where(col(Member.user_id) == user_id, ~col(Member.on_roster), col(Member.name) != name)
+        .values(name=name)
+    )
 
 
 def mark_unreachable(session: Session, user_id: int, *, when: datetime) -> None:

@@ -15,11 +15,17 @@ from sqlmodel import Session, col, select
 from storage.models import InboxUpdate
 
 
+def kind_of(update: dict[str, Any]) -> str:
+    """The kind of a raw update: the name of its one field besides update_id ("message", ...)."""
+    return next((k for k in update if k != "update_id"), "")
+
+
 def store(session: Session, updates: Sequence[dict[str, Any]], *, now: datetime) -> int:
     """Insert raw updates by update_id, ignoring ones already stored; returns how many were new."""
     rows = [
         {
             "update_id": int(u["update_id"]),
+            "kind": kind_of(u),
             "payload": json.dumps(u, ensure_ascii=False, separators=(",", ":")),
             "status": "pending",
             "received_at": now,
@@ -41,18 +47,19 @@ class Pending:
 
     id: int
     update_id: int
+    kind: str
     payload: str
 
 
 def pending(session: Session, *, limit: int = 100) -> list[Pending]:
     """Unprocessed updates in the order they arrived."""
     query = (
-        select(InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.payload)
+        select(InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.kind, InboxUpdate.payload)
         .where(InboxUpdate.status == "pending")
         .order_by(col(InboxUpdate.id))
         .limit(limit)
     )
-    return [Pending(cast(int, i), u, p) for i, u, p in session.exec(query)]
+    return [Pending(cast(int, i), u, k, p) for i, u, k, p in session.exec(query)]
 
 
 def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:
@@ -67,11 +74,39 @@ def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:
 
 
 def mark_failed(session: Session, row_id: int, *, now: datetime, error: str) -> None:
+    """The update broke a handler: keep its id, kind and the error, not the member's words.
+
+    A failed update is not run again, so its payload is of no more use to the bot than a
+    processed one's; `error` should say what an operator needs (what kind of update, where,
+    from whom: `bot.logs.describe_update`) without quoting it.
+    """
     session.execute(
         update(InboxUpdate)
         .where(col(InboxUpdate.id) == row_id)
-        .values(status="failed", processed_at=now, error=error[:1000])
+        .values(status="failed", processed_at=now, error=error[:1000], payload="")
     )
+
+
+def wait(session: Session, row_id: int, *, key: str) -> None:
+    """The update cannot be handled yet: keep it, unprocessed, until `release(key)`."""
+    session.execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.id) == row_id)
+        .values(status="waiting", wait_for=key)
+    )
+
+
+def release(session: Session, key: str) -> int:
+    """Updates waiting for `key` run again (in their arrival order); returns how many."""
+    result = session.connection().execute(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.wait_for) == key, col(InboxUpdate.status) == "waiting")
+        .values(status="pending", wait_for=None)
+    )
+    released = int(result.rowcount)
+    if released:
+        session.info["inbox_released"] = True
+    return released
 
 
 def count(session: Session, status: str | None = None) -> int:
@@ -82,7 +117,8 @@ def count(session: Session, status: str | None = None) -> int:
 
 
 def prune(session: Session, *, before: datetime) -> int:
-    """Forget processed updates received before `before` (Telegram keeps updates 24 hours)."""
+    """Forget processed updates received before `before` (Telegram keeps updates 24 hours),
+    and updates that waited that long for something that never came."""
     result = session.connection().execute(
         delete(InboxUpdate).where(
             col(InboxUpdate.status) != "pending", col(InboxUpdate.received_at) < before

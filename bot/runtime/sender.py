@@ -6,6 +6,13 @@ transaction as the change that caused it (bot/runtime/outbox.py). The `Sender` d
 for each private chat. After a 429 it waits `retry_after` for that chat; after network errors
 and 5xx it backs off; after 403 it marks the person unreachable and drops their queue instead
 of retrying. A crash can only repeat the one message Telegram accepted just before it.
+
+A call that times out, or whose connection drops before the answer, may have taken effect on
+Telegram all the same. What happens next depends on the method (`AFTER_TIMEOUT`): a call that
+changes nothing when repeated is retried; a message is retried too (twice is the lesser evil
+than never); a poll is not sent again blindly, since votes on a copy the bot does not know of
+would be lost: the row is "unsure" until the copy is recognised by its `poll` update
+(handlers/quiz/polls.py) or, if none shows, sent again after a while (schedules/quiz.py).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiolimiter import AsyncLimiter
 from sqlmodel import Session
 from telegram import (
@@ -41,6 +49,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
@@ -50,7 +59,7 @@ from bot.runtime.loops import wait_any
 from bot.runtime.outbox import Outbox
 from bot.texts import common as T
 from bot.texts import fmt
-from storage import branches, outbox
+from storage import branches, inbox, outbox
 from storage.db import Database
 from storage.models import OutboxMessage
 
@@ -81,6 +90,21 @@ MEDIA_TYPES: dict[str, Any] = {
     "video": InputMediaVideo,
 }
 MAX_ATTEMPTS = 40
+# After a call that may have taken effect although no answer came (a timeout, a dropped
+# connection): "retry" (repeating it changes nothing: an edit, a stop, an answer to a button),
+# "duplicate" (retried, accepting that it may show twice: better than never), or "check" (not
+# repeated until the bot knows the first went out or not: a poll, whose votes would be lost).
+AFTER_TIMEOUT: dict[str, str] = {
+    "editMessageText": "retry",
+    "editMessageReplyMarkup": "retry",
+    "editMessageCaption": "retry",
+    "stopPoll": "retry",
+    "answerCallbackQuery": "retry",
+    "deleteMessage": "retry",
+    "sendPoll": "check",
+}
+# Failures that prove the request never reached Telegram: safe to send again.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A little over a second between messages to one private chat (Telegram: "about one per
 # second"), so that timer jitter never lands two in the same second.
 PRIVATE_INTERVAL = 1.05
@@ -129,6 +153,8 @@ class Sender:
     def __init__(
         self, bot: Bot, db: Database, clock: Clock, *, max_chats: int = 64, poll: float = 1.0
     ) -> None:
+        # Some poll's send is unsure: the poller asks for `poll` updates meanwhile.
+        self.unsure_polls = False
         self.bot = bot
         self.db = db
         self.clock = clock
@@ -165,6 +191,7 @@ class Sender:
     async def _dispatch(self) -> None:
         async with self.db.write() as session:
             rows = outbox.due(session, now=real_now(), busy_chats=self._active.keys())
+            self.unsure_polls = outbox.any_unsure(session, "sendPoll")
         queues: dict[int, list[OutboxMessage]] = {}
         for row in rows:
             queues.setdefault(row.chat_id, []).append(row)
@@ -226,9 +253,40 @@ class Sender:
             log.error("sender: the bot token was refused (%s); stopping delivery", type(exc))
             return await self._later(row, "token refused", delay=MAX_BACKOFF)
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
+            if maybe_delivered(exc):
+                return await self._after_timeout(row, exc)
             return await self._later(row, f"{type(exc).__name__}: {exc}")
         await self._done(row, result)
         return Outcome(keep_going=True)
+
+    async def _after_timeout(self, row: OutboxMessage, exc: Exception) -> Outcome:
+        """The call may have taken effect: retry, or hold it as unsure (`AFTER_TIMEOUT`)."""
+        what = f"{type(exc).__name__}: {exc}"
+        policy = AFTER_TIMEOUT.get(row.method, "duplicate")
+        if policy == "check":
+            assert row.id is not None
+            log.warning(
+                "sender: %s to chat %s (row %s) may have gone out (%s); not sending it again "
+                "until that is known",
+                row.method,
+                row.chat_id,
+                row.id,
+                what,
+            )
+            async with self.db.write() as session:
+                outbox.mark_unsure(session, row.id, now=self.clock.now(), error=what)
+            self.unsure_polls = True
+            return Outcome(keep_going=True)
+        if policy == "duplicate":
+            log.warning(
+                "sender: %s to chat %s (row %s) may have gone out (%s); sending it again, "
+                "so it may show twice",
+                row.method,
+                row.chat_id,
+                row.id,
+                what,
+            )
+        return await self._later(row, f"may have gone out: {what}")
 
     async def _done(self, row: OutboxMessage, result: Any) -> None:
         assert row.id is not None
@@ -243,6 +301,10 @@ class Sender:
                 poll_id=poll_id,
                 result=json.dumps(result, ensure_ascii=False, default=str),
             )
+            if poll_id is not None:
+                # Votes that came in before this answer did waited for it (their poll was
+                # unknown until now): they run again.
+                inbox.release(session, poll_key(poll_id))
 
     async def _later(self, row: OutboxMessage, error: str, delay: float | None = None) -> Outcome:
         assert row.id is not None
@@ -287,6 +349,18 @@ class Sender:
                 branches.mark_unreachable(session, row.chat_id, when=self.clock.now())
             else:
                 branches.deactivate_chat(session, row.chat_id)
+
+
+def poll_key(poll_id: str) -> str:
+    """What a vote for a poll not recorded yet waits for (`bot.runtime.current.wait_for`)."""
+    return f"poll:{poll_id}"
+
+
+def maybe_delivered(exc: Exception) -> bool:
+    """Whether a failed call may still have reached Telegram and taken effect."""
+    if isinstance(exc.__cause__, NOT_SENT):
+        return False
+    return isinstance(exc, TimedOut) or isinstance(exc.__cause__, httpx.TransportError)
 
 
 def _retry_after(exc: RetryAfter) -> float:

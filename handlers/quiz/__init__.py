@@ -23,18 +23,19 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     PollAnswerHandler,
+    PollHandler,
     filters,
 )
 
 from bot.context import BotContext, Command
 from bot.texts import quiz as T
 from handlers.quiz.bank import JOBS, choose_branch, quiz_caption
-from handlers.quiz.polls import poll_answer
+from handlers.quiz.polls import BULK, poll_answer, poll_seen
 from handlers.quiz.private import answer_button, start_private
 from handlers.quiz.results import show_results
 from handlers.quiz.run import quiz_command, start_button
 
-__all__ = ["COMMANDS", "JOBS", "build_handlers"]
+__all__ = ["BULK", "COMMANDS", "JOBS", "build_handlers"]
 
 COMMANDS = [
     Command("quiz", T.CMD_QUIZ, "admin"),
@@ -55,6 +56,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
             filters=filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+quiz_\d+\s*$"),
         ),
         PollAnswerHandler(poll_answer),
+        PollHandler(poll_seen),
         CallbackQueryHandler(choose_branch, pattern=r"^quiz:bank:"),
         CallbackQueryHandler(start_button, pattern=r"^quiz:go:"),
         CallbackQueryHandler(answer_button, pattern=r"^quiz:[atc]:"),

@@ -1,17 +1,31 @@
 """Answering in the group: each vote in a quiz poll arrives as a `poll_answer`; a member's first
-answer to a question is the one kept, while the quiz is open."""
+answer to a question is the one kept, while the quiz is open.
+
+A group quiz is the heaviest inbound load the bot meets (every member's every vote is an
+update), so votes come in bulk first (`record_answers`, registered in `BULK`): known members'
+votes in an open quiz are stored a batch at a time with set-based SQL, and whatever needs more
+(a newcomer to register, a rename, a late vote to answer kindly, a poll not recorded yet) is
+left to `poll_answer`, one update at a time.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlmodel import Session
 from telegram import (
     Update,
 )
 
 from bot.context import BotContext, Services
+from bot.runtime.current import wait_for
+from bot.runtime.inbox import RawUpdate
+from bot.runtime.sender import poll_key
 from bot.texts import fmt
 from bot.texts import quiz as T
 from handlers.common import member_in_branch
-from storage import branches
+from storage import branches, inbox
 from storage import quiz as quizzes
 
 
@@ -19,20 +33,99 @@ def poll_cache(services: Services) -> dict[str, quizzes.PollTarget]:
     return services.state.quiz_polls
 
 
+def target_of(services: Services, session: Session, poll_id: str) -> quizzes.PollTarget | None:
+    """The quiz question a poll asks (cached: a recorded poll never changes)."""
+    cache = poll_cache(services)
+    target = cache.get(poll_id)
+    if target is None:
+        target = quizzes.poll_target(session, poll_id)
+        if target is None:
+            return None
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[poll_id] = target
+    return target
+
+
+Vote = tuple[int, int, list[int], quizzes.PollTarget]  # index, user id, options, question
+
+
+async def record_answers(
+    services: Services, session: Session, updates: Sequence[RawUpdate]
+) -> list[int]:
+    """Many votes at once: each known member's first choice while the quiz is open, stored with
+    a few statements for the whole run; returns the indexes left for `poll_answer`."""
+    seen = services.state.seen
+    left: list[int] = []
+    by_quiz: dict[tuple[int, int], list[Vote]] = defaultdict(list)
+    unverified: dict[int, tuple[str, str | None, str | None]] = {}
+    for index, update in enumerate(updates):
+        body = update.body
+        user = body.get("user")
+        options = body.get("option_ids")
+        target = target_of(services, session, str(body.get("poll_id")))
+        if not isinstance(user, dict) or user.get("is_bot") or not options or target is None:
+            left.append(index)  # anonymous, a retraction, or a poll not known (yet)
+            continue
+        user_id = int(user["id"])
+        names = (str(user.get("first_name", "")), user.get("last_name"), user.get("username"))
+        if not seen.knows_names(user_id, names):
+            unverified[user_id] = names
+        by_quiz[(target.quiz_id, target.branch_id)].append((index, user_id, options, target))
+    # People the cache does not vouch for: recorded with these very names? (else: a newcomer
+    # or a rename, which the ordinary path records)
+    recorded = branches.names_of(session, list(unverified))
+    renamed = set()
+    for user_id, names in unverified.items():
+        if recorded.get(user_id) == names:
+            seen.learn_later(session, ("person", user_id, names))
+        else:
+            renamed.add(user_id)
+    now = services.now()
+    answers: list[tuple[int, int, list[int]]] = []
+    for (quiz_id, branch_id), votes in by_quiz.items():
+        state = quizzes.quiz_state(session, quiz_id)
+        if state is None or state[0] != "open" or state[1] is None or now >= state[1]:
+            left.extend(vote[0] for vote in votes)  # late: the voter is told kindly
+            continue
+        sheets = quizzes.voters(
+            session, quiz_id=quiz_id, branch_id=branch_id, user_ids=list({v[1] for v in votes})
+        )
+        kept: list[tuple[Vote, quizzes.Sheet1]] = []
+        for vote in votes:
+            sheet = sheets.get(vote[1])
+            if sheet is None or not sheet.active or vote[1] in renamed:
+                left.append(vote[0])  # to be registered (asking Telegram), or renamed
+            else:
+                kept.append((vote, sheet))
+        created = quizzes.new_attempts(
+            session,
+            quiz_id=quiz_id,
+            members={s.member_id: v[1] for v, s in kept if s.attempt_id is None},
+            now=now,
+        )
+        for (_index, _user_id, options, target), sheet in kept:
+            attempt_id = sheet.attempt_id or created[sheet.member_id]
+            answers.append((attempt_id, target.question_id, options))
+    quizzes.record_answers(session, answers, now=now)
+    return sorted(left)
+
+
+BULK = {"poll_answer": record_answers}
+
+
 async def poll_answer(update: Update, context: BotContext) -> None:
     """A member voted in a quiz poll: keep their first choice while the quiz is open."""
     answer = update.poll_answer
     if answer is None or answer.user is None or not answer.option_ids:
         return  # anonymous, or a retracted vote: the first answer stays
-    cache = poll_cache(context.services)
-    target = cache.get(answer.poll_id)
+    target = target_of(context.services, context.db, answer.poll_id)
     if target is None:
-        target = quizzes.poll_target(context.db, answer.poll_id)
-        if target is None:
-            return  # not one of our quiz polls (or not yet known to be: see storage.outbox)
-        if len(cache) > 50_000:
-            cache.clear()
-        cache[answer.poll_id] = target
+        # Every poll that brings votes was sent by the bot, so its send is not recorded yet
+        # (the vote came before Telegram's answer to sendPoll, or that answer was lost): the
+        # vote waits, and runs again once the poll id is recorded.
+        wait_for(poll_key(answer.poll_id))
+        return
     user = answer.user
     now = context.now()
     voter = quizzes.voter(
@@ -68,6 +161,23 @@ async def poll_answer(update: Update, context: BotContext) -> None:
         chosen=answer.option_ids,
         now=now,
     )
+
+
+async def poll_seen(update: Update, context: BotContext) -> None:
+    """A poll's state changed (asked for only while some poll's send is unsure): if it is an
+    unsure quiz poll's copy, record its id, and let the votes that waited for it run."""
+    poll = update.poll
+    if poll is None or target_of(context.services, context.db, poll.id) is not None:
+        return
+    row = quizzes.adopt_unsure_poll(
+        context.db,
+        poll_id=poll.id,
+        question=poll.question,
+        options=[o.text for o in poll.options],
+        now=context.now(),
+    )
+    if row is not None:
+        inbox.release(context.db, poll_key(poll.id))
 
 
 def tell_late(context: BotContext, quiz_id: int, user_id: int) -> None:

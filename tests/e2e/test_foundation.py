@@ -267,6 +267,34 @@ async def test_processed_updates_keep_only_their_id(harness: Harness) -> None:
         assert all("医院" not in r.payload for r in rows)
 
 
+async def test_a_failed_update_keeps_its_id_kind_and_error_but_not_the_members_words(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    runner = harness.runner
+    assert runner is not None
+
+    async def explode(update: object, context: object) -> None:
+        raise RuntimeError("boom")
+
+    from telegram.ext import CommandHandler
+
+    runner.application.add_handler(CommandHandler("diary", explode), group=-5)
+    sent = harness.fake.message(GROUP_ID, WANG, "/diary 明天去医院复查，血压有点高")
+    await harness.settle()
+
+    with harness.session() as s:
+        failed = s.exec(select(InboxUpdate).where(InboxUpdate.status == "failed")).one()
+    assert "医院" not in failed.payload and "血压" not in failed.payload
+    assert failed.update_id > 0 and failed.kind == "message"
+    assert failed.error is not None and "RuntimeError('boom')" in failed.error
+    # Enough to find it: what kind, the command word, where and from whom (never the words).
+    assert f"command /diary chat={GROUP_ID} user={WANG}" in failed.error
+    assert "医院" not in failed.error
+    assert sent["message_id"] > 0
+
+
 async def test_setup_sent_privately_explains_where_to_send_it(harness: Harness) -> None:
     await harness.start(admin_ids=[SECRETARY])
     harness.fake.message(SECRETARY, SECRETARY, "/setup")

@@ -182,9 +182,13 @@ async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = Fals
             first.append(rate)
             problems += found
         if profile:
-            target = workdir / "poll_answers.prof"
-            await run_bot(fake, workdir / "profile", new_members(), known=True, profile=target)
-            print_profile(target)
+            for known_members, name in ((True, "poll_answers"), (False, "poll_answers_first")):
+                target = workdir / f"{name}.prof"
+                await run_bot(
+                    fake, workdir / name, new_members(), known=known_members, profile=target
+                )
+                print(f"--- {name}:")
+                print_profile(target)
     finally:
         await fake.stop()
     ratio = median(known) / median(bare)

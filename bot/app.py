@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import functools
+import gc
 import logging
 import os
 from datetime import datetime
@@ -249,6 +250,10 @@ class BotRunner:
             asyncio.create_task(self.services.jobs.run(self.services, self.stopping), name="jobs"),
         ]
         self.planner.install(self.application)
+        # Everything built so far (modules, the ORM's mappers, PTB's objects) lives as long as
+        # the process: keep it out of the garbage collector's full passes, which would otherwise
+        # walk it again and again while updates are handled.
+        gc.freeze()
         log.info("银龄 is running as @%s", self.application.bot.username)
 
     async def wait(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
 from storage.models import Branch, Member, Person
@@ -105,6 +106,46 @@ def names_of(
     return {int(uid): (first, last, username) for uid, first, last, username in rows}
 
 
+def upsert_people(
+    session: Session,
+    people: dict[int, tuple[str, str | None, str | None]],
+    *,
+    recorded: dict[int, tuple[str, str | None, str | None]],
+    now: datetime,
+) -> None:
+    """Record many people's names at once (`recorded`: what the database held before, from
+    `names_of`); a rename reaches their unlinked member rows as with `upsert_person`."""
+    if not people:
+        return
+    statement = insert(Person).on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={
+            "first_name": insert(Person).excluded.first_name,
+            "last_name": insert(Person).excluded.last_name,
+            "username": insert(Person).excluded.username,
+            "updated_at": insert(Person).excluded.updated_at,
+        },
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "user_id": user_id,
+                "first_name": first,
+                "last_name": last,
+                "username": username,
+                "private_started": False,
+                "updated_at": now,
+            }
+            for user_id, (first, last, username) in people.items()
+        ],
+    )
+    for user_id, (first, last, username) in people.items():
+        before = recorded.get(user_id)
+        if before is not None and before[:2] != (first, last):
+            rename_members(session, user_id, full_name(first, last, username, user_id))
+
+
 def full_name(first_name: str, last_name: str | None, username: str | None, user_id: int) -> str:
     """How a member seen in Telegram is named (as `handlers.common.display_name`)."""
     name = f"{first_name} {last_name}" if last_name else first_name
@@ -163,6 +204,32 @@ def ensure_member(
     elif not found.active:
         found.active = True
     return found
+
+
+def register_members(
+    session: Session, *, branch_id: int, names: dict[int, str], now: datetime
+) -> None:
+    """Many accounts as active members of the branch at once ({user id: name}): new rows for
+    newcomers, inactive ones active again (as `ensure_member` does one at a time)."""
+    if not names:
+        return
+    statement = insert(Member).on_conflict_do_update(
+        index_elements=["branch_id", "user_id"], set_={"active": True}
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "branch_id": branch_id,
+                "user_id": user_id,
+                "name": name,
+                "joined_at": now,
+                "party_member": False,
+                "active": True,
+            }
+            for user_id, name in names.items()
+        ],
+    )
 
 
 def set_active(session: Session, branch_id: int, user_id: int, active: bool) -> None:

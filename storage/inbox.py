@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
-from storage.models import InboxUpdate
+from storage.models import InboxUpdate, UtcDateTime
 
 
 def kind_of(update: dict[str, Any]) -> str:
@@ -51,26 +52,36 @@ class Pending:
     payload: str
 
 
+# Built once, run through the connection (Core): these run for every batch of updates.
+_PENDING = (
+    sa_select(
+        col(InboxUpdate.id),
+        col(InboxUpdate.update_id),
+        col(InboxUpdate.kind),
+        col(InboxUpdate.payload),
+    )
+    .where(col(InboxUpdate.status) == "pending")
+    .order_by(col(InboxUpdate.id))
+    .limit(bindparam("limit"))
+)
+_DONE = (
+    update(InboxUpdate)
+    .where(col(InboxUpdate.id).in_(bindparam("ids", expanding=True)))
+    .values(status="done", processed_at=bindparam("now", type_=UtcDateTime()), payload="")
+)
+
+
 def pending(session: Session, *, limit: int = 100) -> list[Pending]:
     """Unprocessed updates in the order they arrived."""
-    query = (
-        select(InboxUpdate.id, InboxUpdate.update_id, InboxUpdate.kind, InboxUpdate.payload)
-        .where(InboxUpdate.status == "pending")
-        .order_by(col(InboxUpdate.id))
-        .limit(limit)
-    )
-    return [Pending(cast(int, i), u, k, p) for i, u, k, p in session.exec(query)]
+    rows = session.connection().execute(_PENDING, {"limit": limit})
+    return [Pending(cast(int, i), u, k, p) for i, u, k, p in rows]
 
 
 def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:
     if ids:
         # The raw update is no longer needed once it took effect; keeping only its id (for
         # de-duplication) means members' ordinary chat is not kept in the database or backups.
-        session.execute(
-            update(InboxUpdate)
-            .where(col(InboxUpdate.id).in_(ids))
-            .values(status="done", processed_at=now, payload="")
-        )
+        session.connection().execute(_DONE, {"ids": list(ids), "now": now})
 
 
 def mark_failed(session: Session, row_id: int, *, now: datetime, error: str) -> None:

@@ -372,25 +372,34 @@ def voters(
     """The branch's member rows (and first answer sheets for the quiz) of these accounts."""
     if not user_ids:
         return {}
-    sheet = aliased(QuizAttempt)
-    statement = (
-        sa_select(col(Member.user_id), col(Member.id), col(Member.active), col(sheet.id))
-        .select_from(Member)
-        .outerjoin(
-            sheet,
-            and_(
-                col(sheet.quiz_id) == quiz_id,
-                col(sheet.member_id) == col(Member.id),
-                col(sheet.number) == 1,
-            ),
-        )
-        .where(col(Member.branch_id) == branch_id, col(Member.user_id).in_(list(user_ids)))
+    rows = session.connection().execute(
+        _VOTERS, {"quiz_id": quiz_id, "branch_id": branch_id, "user_ids": list(user_ids)}
     )
     return {
         int(user_id): Sheet1(member_id, bool(active), attempt_id)
-        for user_id, member_id, active, attempt_id in session.connection().execute(statement)
+        for user_id, member_id, active, attempt_id in rows
         if user_id is not None and member_id is not None
     }
+
+
+# Built once (a new statement per call cost more than running it).
+_FIRST_SHEET = aliased(QuizAttempt)
+_VOTERS = (
+    sa_select(col(Member.user_id), col(Member.id), col(Member.active), col(_FIRST_SHEET.id))
+    .select_from(Member)
+    .outerjoin(
+        _FIRST_SHEET,
+        and_(
+            col(_FIRST_SHEET.quiz_id) == bindparam("quiz_id"),
+            col(_FIRST_SHEET.member_id) == col(Member.id),
+            col(_FIRST_SHEET.number) == 1,
+        ),
+    )
+    .where(
+        col(Member.branch_id) == bindparam("branch_id"),
+        col(Member.user_id).in_(bindparam("user_ids", expanding=True)),
+    )
+)
 
 
 _NEW_SHEETS = insert(QuizAttempt).on_conflict_do_nothing(

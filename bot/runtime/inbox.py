@@ -196,13 +196,17 @@ class Processor:
         while not stop.is_set():
             self._wake.clear()
             handled = await self.process_batch(stop)
-            if handled:
-                continue
+            if handled >= BATCH:
+                continue  # there may be more
+            # Drained (a store or a release during the batch has set the event again).
             await wait_any(self._wake, stop, within=5.0)
 
     async def process_batch(self, stop: asyncio.Event | None = None) -> int:
         """Process up to one batch of pending updates; returns how many were handled."""
         handled = 0
+        # Let the poller's next getUpdates go out first (it was started just after the store
+        # that woke us): Telegram then prepares the next batch while this one is processed.
+        await asyncio.sleep(0)
         async with self.services.db.write() as session:
             rows = inbox.pending(session, limit=BATCH)
             done: list[int] = []

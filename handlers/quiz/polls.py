@@ -2,16 +2,19 @@
 answer to a question is the one kept, while the quiz is open.
 
 A group quiz is the heaviest inbound load the bot meets (every member's every vote is an
-update), so votes come in bulk first (`record_answers`, registered in `BULK`): known members'
-votes in an open quiz are stored a batch at a time with set-based SQL, and whatever needs more
-(a newcomer to register, a rename, a late vote to answer kindly, a poll not recorded yet) is
-left to `poll_answer`, one update at a time.
+update), so votes come in bulk first (`record_answers`, registered in `BULK`): the votes of a
+run of updates are stored with set-based SQL, the voters recorded as people and newcomers
+registered as members together (their role checks asked at once); whatever needs more (a late
+vote to answer kindly, a retraction, a poll not recorded yet) is left to `poll_answer`, one
+update at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import Session
 from telegram import (
@@ -24,7 +27,7 @@ from bot.runtime.inbox import RawUpdate
 from bot.runtime.sender import poll_key
 from bot.texts import fmt
 from bot.texts import quiz as T
-from handlers.common import member_in_branch
+from handlers.common import IN_GROUP, member_in_branch
 from storage import branches, inbox
 from storage import quiz as quizzes
 
@@ -47,18 +50,23 @@ def target_of(services: Services, session: Session, poll_id: str) -> quizzes.Pol
     return target
 
 
+# Role checks in flight at once for a crowd of newcomers: enough to overlap the round trips,
+# few enough to reuse kept-alive connections rather than open a hundred.
+ASK_AT_ONCE = 8
 Vote = tuple[int, int, list[int], quizzes.PollTarget]  # index, user id, options, question
+Names = tuple[str, str | None, str | None]
 
 
 async def record_answers(
     services: Services, session: Session, updates: Sequence[RawUpdate]
 ) -> list[int]:
-    """Many votes at once: each known member's first choice while the quiz is open, stored with
-    a few statements for the whole run; returns the indexes left for `poll_answer`."""
+    """Many votes at once: each member's first choice while the quiz is open, for the whole run
+    with a few statements (newcomers asked about together and registered in one go); returns
+    the indexes left for `poll_answer` (retractions, late votes, polls not recorded yet)."""
     seen = services.state.seen
     left: list[int] = []
     by_quiz: dict[tuple[int, int], list[Vote]] = defaultdict(list)
-    unverified: dict[int, tuple[str, str | None, str | None]] = {}
+    names: dict[int, Names] = {}
     for index, update in enumerate(updates):
         body = update.body
         user = body.get("user")
@@ -68,36 +76,35 @@ async def record_answers(
             left.append(index)  # anonymous, a retraction, or a poll not known (yet)
             continue
         user_id = int(user["id"])
-        names = (str(user.get("first_name", "")), user.get("last_name"), user.get("username"))
-        if not seen.knows_names(user_id, names):
-            unverified[user_id] = names
+        names[user_id] = (str(user["first_name"]), user.get("last_name"), user.get("username"))
         by_quiz[(target.quiz_id, target.branch_id)].append((index, user_id, options, target))
-    # People the cache does not vouch for: recorded with these very names? (else: a newcomer
-    # or a rename, which the ordinary path records)
-    recorded = branches.names_of(session, list(unverified))
-    renamed = set()
-    for user_id, names in unverified.items():
-        if recorded.get(user_id) == names:
-            seen.learn_later(session, ("person", user_id, names))
-        else:
-            renamed.add(user_id)
     now = services.now()
+    remember_people(services, session, names, now=now)
     answers: list[tuple[int, int, list[int]]] = []
     for (quiz_id, branch_id), votes in by_quiz.items():
         state = quizzes.quiz_state(session, quiz_id)
         if state is None or state[0] != "open" or state[1] is None or now >= state[1]:
             left.extend(vote[0] for vote in votes)  # late: the voter is told kindly
             continue
-        sheets = quizzes.voters(
-            session, quiz_id=quiz_id, branch_id=branch_id, user_ids=list({v[1] for v in votes})
-        )
-        kept: list[tuple[Vote, quizzes.Sheet1]] = []
-        for vote in votes:
-            sheet = sheets.get(vote[1])
-            if sheet is None or not sheet.active or vote[1] in renamed:
-                left.append(vote[0])  # to be registered (asking Telegram), or renamed
-            else:
-                kept.append((vote, sheet))
+        users = list({v[1] for v in votes})
+        sheets = quizzes.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=users)
+        newcomers = [u for u in users if u not in sheets or not sheets[u].active]
+        if newcomers:
+            chat_id = votes[0][3].chat_id
+            joined = await in_group(services, chat_id, newcomers)
+            branches.register_members(
+                session,
+                branch_id=branch_id,
+                names={u: branches.full_name(*names[u], u) for u in joined},
+                now=now,
+            )
+            sheets.update(
+                quizzes.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=joined)
+            )
+            for user_id in joined:
+                seen.learn_later(session, ("member", (chat_id, user_id), None))
+        # Votes of people outside the group are not counted (and need nothing else).
+        kept = [(v, sheets[v[1]]) for v in votes if v[1] in sheets and sheets[v[1]].active]
         created = quizzes.new_attempts(
             session,
             quiz_id=quiz_id,
@@ -109,6 +116,33 @@ async def record_answers(
             answers.append((attempt_id, target.question_id, options))
     quizzes.record_answers(session, answers, now=now)
     return sorted(left)
+
+
+def remember_people(
+    services: Services, session: Session, names: dict[int, Names], *, now: datetime
+) -> None:
+    """Record the voters as people (as handlers/members.py does for each update): only those the
+    cache cannot vouch for are looked up, and only newcomers and renames are written."""
+    seen = services.state.seen
+    unverified = {u: n for u, n in names.items() if not seen.knows_names(u, n)}
+    recorded = branches.names_of(session, list(unverified))
+    changed = {u: n for u, n in unverified.items() if recorded.get(u) != n}
+    branches.upsert_people(session, changed, recorded=recorded, now=now)
+    for user_id, user_names in unverified.items():
+        seen.learn_later(session, ("person", user_id, user_names))
+
+
+async def in_group(services: Services, chat_id: int, user_ids: list[int]) -> list[int]:
+    """Which of these accounts are in the group, per Telegram (cached role checks, asked
+    together: a quiz's newcomers come in crowds)."""
+    slots = asyncio.Semaphore(ASK_AT_ONCE)
+
+    async def status(user_id: int) -> str:
+        async with slots:
+            return await services.roles.status(chat_id, user_id)
+
+    statuses = await asyncio.gather(*(status(u) for u in user_ids))
+    return [u for u, status in zip(user_ids, statuses, strict=True) if status in IN_GROUP]
 
 
 BULK = {"poll_answer": record_answers}

@@ -15,6 +15,7 @@ from bot.context import BotContext
 from bot.runtime.seen import SeenCache
 from handlers.common import display_name, is_private
 from storage import branches
+from storage.models import Person
 
 GROUP = -10  # before every feature
 
@@ -27,21 +28,28 @@ def _remember(context: BotContext, user: User, *, private: bool = False) -> None
     if user.is_bot:
         return
     cache = seen_cache(context)
+    names = (user.first_name, user.last_name, user.username)
     # A private message also proves the person can be written to: that write always happens.
     if not private and cache.knows_person(user):
         return
-    branches.upsert_person(
-        context.db,
-        user_id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        now=context.now(),
-        private=private,
-    )
-    cache.learn_later(
-        context.db, ("person", user.id, (user.first_name, user.last_name, user.username))
-    )
+    session = context.db
+    if private or session.identity_key(Person, user.id) in session.identity_map:
+        branches.upsert_person(
+            session,
+            user_id=user.id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=user.username,
+            now=context.now(),
+            private=private,
+        )
+    else:
+        # The common case (someone in a group, not loaded in this transaction): two plain
+        # statements, and a write only for a newcomer or a rename.
+        recorded = branches.names_of(session, [user.id])
+        if recorded.get(user.id) != names:
+            branches.upsert_people(session, {user.id: names}, recorded=recorded, now=context.now())
+    cache.learn_later(session, ("person", user.id, names))
 
 
 async def track_people(update: Update, context: BotContext) -> None:
@@ -64,16 +72,13 @@ async def track_people(update: Update, context: BotContext) -> None:
         and cache.knows_member(chat.id, user.id)
     ):
         return
-    branch = branches.by_chat(context.db, chat.id)
-    if branch is None or not branch.active or branch.id is None:
+    branch_id = branches.active_id_of(context.db, chat.id)
+    if branch_id is None:
         return
     if user is not None and not user.is_bot and update.chat_member is None:
-        branches.ensure_member(
-            context.db,
-            branch_id=branch.id,
-            user_id=user.id,
-            name=display_name(user),
-            now=context.now(),
+        # One statement (a new row, or an inactive one active again), no row built.
+        branches.register_members(
+            context.db, branch_id=branch_id, names={user.id: display_name(user)}, now=context.now()
         )
         cache.learn_later(context.db, ("member", (chat.id, user.id), None))
     if message is not None:
@@ -82,7 +87,7 @@ async def track_people(update: Update, context: BotContext) -> None:
                 _remember(context, joined)
                 branches.ensure_member(
                     context.db,
-                    branch_id=branch.id,
+                    branch_id=branch_id,
                     user_id=joined.id,
                     name=display_name(joined),
                     now=context.now(),
@@ -90,7 +95,7 @@ async def track_people(update: Update, context: BotContext) -> None:
         left = message.left_chat_member
         if left is not None and not left.is_bot:
             cache.forget_member(chat.id, left.id)
-            branches.set_active(context.db, branch.id, left.id, False)
+            branches.set_active(context.db, branch_id, left.id, False)
 
 
 LEFT = {ChatMember.LEFT, ChatMember.BANNED}

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
@@ -18,6 +18,17 @@ T = TypeVar("T")
 
 def by_chat(session: Session, chat_id: int) -> Branch | None:
     return session.exec(select(Branch).where(Branch.chat_id == chat_id)).first()
+
+
+def active_id_of(session: Session, chat_id: int) -> int | None:
+    """The id of the active branch of this group, if it is one (without building the row)."""
+    row = session.connection().execute(_ACTIVE_ID, {"chat_id": chat_id}).first()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+_ACTIVE_ID = sa_select(col(Branch.id)).where(
+    col(Branch.chat_id) == bindparam("chat_id"), col(Branch.active)
+)
 
 
 def get(session: Session, branch_id: int) -> Branch | None:
@@ -98,12 +109,27 @@ def names_of(
     """(first name, last name, username) of these people, as last recorded."""
     if not user_ids:
         return {}
-    rows = session.connection().execute(
-        sa_select(
-            col(Person.user_id), col(Person.first_name), col(Person.last_name), col(Person.username)
-        ).where(col(Person.user_id).in_(user_ids))
-    )
+    rows = session.connection().execute(_NAMES, {"user_ids": user_ids})
     return {int(uid): (first, last, username) for uid, first, last, username in rows}
+
+
+# Statements built once: they run for every newcomer (building them cost more than running).
+_NAMES = sa_select(
+    col(Person.user_id), col(Person.first_name), col(Person.last_name), col(Person.username)
+).where(col(Person.user_id).in_(bindparam("user_ids", expanding=True)))
+_PEOPLE = insert(Person)
+_UPSERT_PEOPLE = _PEOPLE.on_conflict_do_update(
+    index_elements=["user_id"],
+    set_={
+        "first_name": _PEOPLE.excluded.first_name,
+        "last_name": _PEOPLE.excluded.last_name,
+        "username": _PEOPLE.excluded.username,
+        "updated_at": _PEOPLE.excluded.updated_at,
+    },
+)
+_REGISTER = insert(Member).on_conflict_do_update(
+    index_elements=["branch_id", "user_id"], set_={"active": True}
+)
 
 
 def upsert_people(
@@ -117,17 +143,8 @@ def upsert_people(
     `names_of`); a rename reaches their unlinked member rows as with `upsert_person`."""
     if not people:
         return
-    statement = insert(Person).on_conflict_do_update(
-        index_elements=["user_id"],
-        set_={
-            "first_name": insert(Person).excluded.first_name,
-            "last_name": insert(Person).excluded.last_name,
-            "username": insert(Person).excluded.username,
-            "updated_at": insert(Person).excluded.updated_at,
-        },
-    )
     session.connection().execute(
-        statement,
+        _UPSERT_PEOPLE,
         [
             {
                 "user_id": user_id,
@@ -213,11 +230,8 @@ def register_members(
     newcomers, inactive ones active again (as `ensure_member` does one at a time)."""
     if not names:
         return
-    statement = insert(Member).on_conflict_do_update(
-        index_elements=["branch_id", "user_id"], set_={"active": True}
-    )
     session.connection().execute(
-        statement,
+        _REGISTER,
         [
             {
                 "branch_id": branch_id,

@@ -244,7 +244,7 @@ class Sender:
             await self._unreachable(row, str(exc))
             return Outcome(keep_going=False)
         except BadRequest as exc:
-            if "message is not modified" in str(exc).lower():
+            if "message is not modified" in str(exc).lower() or _already_done(row, exc):
                 await self._done(row, True)
                 return Outcome(keep_going=True)
             await self._failed(row, str(exc))
@@ -349,6 +349,11 @@ class Sender:
                 branches.mark_unreachable(session, row.chat_id, when=self.clock.now())
             else:
                 branches.deactivate_chat(session, row.chat_id)
+
+
+def _already_done(row: OutboxMessage, exc: BadRequest) -> bool:
+    """A retried call whose first try took effect after all (its answer was lost)."""
+    return row.method == "stopPoll" and row.attempts > 0 and "already been closed" in str(exc)
 
 
 def poll_key(poll_id: str) -> str:

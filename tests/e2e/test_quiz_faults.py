@@ -114,3 +114,21 @@ async def test_a_poll_lost_before_telegram_posted_it_is_sent_again_later(
     await harness.tick()
     assert len(poll_ids(harness)) == 3  # sent again once only
     assert answers(harness) == {WANG: ["1"]}
+
+
+async def test_a_stop_whose_answer_was_lost_is_retried_and_counts_as_done(
+    harness: Harness,
+) -> None:
+    quiz_id = await bank_ready(harness)
+    start_in_group(harness, quiz_id)
+    await harness.settle()
+    harness.fake.lose_reply("stopPoll")  # the first poll is closed; the bot never hears so
+    harness.fake.message(GROUP_ID, SECRETARY, f"/quiz close {quiz_id}")
+    await harness.settle(limit=15)
+    assert all(harness.fake.poll(p)["is_closed"] for p in poll_ids(harness))
+    with harness.session() as s:
+        stops = s.exec(select(OutboxMessage).where(OutboxMessage.method == "stopPoll")).all()
+    assert sorted(r.status for r in stops) == ["sent"] * 3
+    with harness.session() as s:
+        failed = s.exec(select(OutboxMessage).where(OutboxMessage.status == "failed")).all()
+    assert failed == []

@@ -33,6 +33,7 @@ from bot.runtime.archive import Archive, Downloader
 from bot.runtime.files import Files
 from bot.runtime.inbox import Poller, Processor, record_error
 from bot.runtime.jobs import Jobs
+from bot.runtime.loops import checkpoints
 from bot.runtime.outbox import Outbox
 from bot.runtime.roles import Roles
 from bot.runtime.sender import Sender, SendRateLimiter
@@ -201,7 +202,7 @@ class BotRunner:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.db = Database(settings.db_url)
+        self.db = Database(settings.db_url, background_checkpoints=True)
         self.application = build_application(settings, self.db, self.clock)
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
@@ -248,6 +249,7 @@ class BotRunner:
             asyncio.create_task(self.poller.run(self.stopping), name="poller"),
             asyncio.create_task(self.downloader.run(self.stopping), name="downloader"),
             asyncio.create_task(self.services.jobs.run(self.services, self.stopping), name="jobs"),
+            asyncio.create_task(checkpoints(self.db, self.stopping), name="checkpoints"),
         ]
         self.planner.install(self.application)
         # Everything built so far (modules, the ORM's mappers, PTB's objects) lives as long as

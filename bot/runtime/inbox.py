@@ -4,8 +4,9 @@ python-telegram-bot's own Updater confirms a batch to Telegram before the handle
 so a crash loses what was in flight. Here every raw update is committed to the `inbox` table
 first; the next getUpdates call (whose offset is what confirms the previous batch) only happens
 after that commit. The processor then runs stored updates in arrival order. A batch is one
-transaction with a savepoint per update, so an update's effects, the replies it queued and its
-"done" mark commit together: after a crash it is either fully done or runs again from scratch.
+transaction, so an update's effects, the replies it queued and its "done" mark commit together:
+after a crash it is either fully done or runs again from scratch. An update that fails is rolled
+back alone (the batch runs again with a savepoint per update: `Processor.process_batch`).
 
 Floods of one kind (a group quiz: every member's every vote is an update) may skip
 python-telegram-bot's per-update machinery: a feature registers a `BulkHandler` for the kind,
@@ -202,44 +203,64 @@ class Processor:
             await wait_any(self._wake, stop, within=5.0)
 
     async def process_batch(self, stop: asyncio.Event | None = None) -> int:
-        """Process up to one batch of pending updates; returns how many were handled."""
-        handled = 0
+        """Process up to one batch of pending updates; returns how many were handled.
+
+        Updates run without a savepoint each at first (one costs about as much as a plain
+        update's handlers): if one fails or must wait, which is rare, its effects cannot be
+        undone alone, so the whole batch rolls back and runs again, carefully, each update in a
+        savepoint of its own. Handlers are idempotent and their effects are in the database
+        (replies, jobs and caches' lessons included), so running a batch twice is safe.
+        """
         # Let the poller's next getUpdates go out first (it was started just after the store
         # that woke us): Telegram then prepares the next batch while this one is processed.
         await asyncio.sleep(0)
-        async with self.services.db.write() as session:
-            rows = inbox.pending(session, limit=BATCH)
-            done: list[int] = []
-            start = 0
-            while start < len(rows):
-                if stop is not None and stop.is_set():
-                    break  # finish the update in hand, commit what is done, leave the rest
-                bulk = self.bulk.get(rows[start].kind)
-                end = start + 1
-                if bulk is not None:
-                    while end < len(rows) and rows[end].kind == rows[start].kind:
-                        end += 1
-                    single = await self._run_bulk(session, bulk, rows[start:end], done)
-                else:
-                    single = rows[start:end]
-                for row in single:
-                    if stop is not None and stop.is_set():
-                        break
-                    await self._run_one(session, row, done)
-                    handled += 1
-                handled += end - start - len(single)
-                start = end
-            inbox.mark_done(session, done, now=self.services.now())
+        try:
+            async with self.services.db.write() as session:
+                handled = await self._batch(session, stop, careful=False)
+        except _Careful:
+            async with self.services.db.write() as session:
+                handled = await self._batch(session, stop, careful=True)
         self.processed += handled
         return handled
 
+    async def _batch(self, session: Session, stop: asyncio.Event | None, *, careful: bool) -> int:
+        handled = 0
+        rows = inbox.pending(session, limit=BATCH)
+        done: list[int] = []
+        start = 0
+        while start < len(rows):
+            if stop is not None and stop.is_set():
+                break  # finish the update in hand, commit what is done, leave the rest
+            bulk = self.bulk.get(rows[start].kind)
+            end = start + 1
+            if bulk is not None:
+                while end < len(rows) and rows[end].kind == rows[start].kind:
+                    end += 1
+                single = await self._run_bulk(session, bulk, rows[start:end], done, careful)
+            else:
+                single = rows[start:end]
+            for row in single:
+                if stop is not None and stop.is_set():
+                    break
+                await self._run_one(session, row, done, careful)
+                handled += 1
+            handled += end - start - len(single)
+            start = end
+        inbox.mark_done(session, done, now=self.services.now())
+        return handled
+
     async def _run_bulk(
-        self, session: Session, bulk: BulkHandler, rows: list[inbox.Pending], done: list[int]
+        self,
+        session: Session,
+        bulk: BulkHandler,
+        rows: list[inbox.Pending],
+        done: list[int],
+        careful: bool,
     ) -> list[inbox.Pending]:
         """Hand a run of one kind to its bulk handler; returns the rows left to run one by one."""
         state = UpdateState(session=session)
         token = CURRENT.set(state)
-        savepoint = session.begin_nested()
+        savepoint = session.begin_nested() if careful else None
         try:
             updates = []
             for row in rows:
@@ -247,8 +268,10 @@ class Processor:
                 updates.append(RawUpdate(row.update_id, data[row.kind]))
             left = set(await bulk(session, updates))
         except Exception as exc:
-            # One of them is broken: run each on its own, so that only that one fails.
             state.error = exc
+            if savepoint is None:
+                raise _Careful from exc
+            # One of them is broken: run each on its own, so that only that one fails.
             log.warning(
                 "bulk handling of %d %s updates failed (%r); one by one instead",
                 len(rows),
@@ -259,14 +282,17 @@ class Processor:
             return rows
         finally:
             CURRENT.reset(token)
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
         done.extend(row.id for i, row in enumerate(rows) if i not in left)
         return [row for i, row in enumerate(rows) if i in left]
 
-    async def _run_one(self, session: Session, row: inbox.Pending, done: list[int]) -> None:
+    async def _run_one(
+        self, session: Session, row: inbox.Pending, done: list[int], careful: bool
+    ) -> None:
         state = UpdateState(session=session)
         token = CURRENT.set(state)
-        savepoint = session.begin_nested()
+        savepoint = session.begin_nested() if careful else None
         try:
             update = Update.de_json(json.loads(row.payload), self.application.bot)
             await self.application.process_update(update)
@@ -275,12 +301,16 @@ class Processor:
         finally:
             CURRENT.reset(token)
         if state.error is None and state.waiting_for is None:
-            savepoint.commit()
+            if savepoint is not None:
+                savepoint.commit()
             done.append(row.id)
             if log.isEnabledFor(logging.INFO):  # describing costs a JSON parse
                 log.info("update %s %s: done", row.update_id, describe_raw(row.payload))
-        elif state.error is None:
-            savepoint.rollback()
+            return
+        if savepoint is None:
+            raise _Careful  # undo the batch, then run it again carefully
+        savepoint.rollback()
+        if state.error is None:
             assert state.waiting_for is not None
             # What it did is undone (it runs again from the start once released).
             state.error = _Waiting(state.waiting_for)
@@ -291,20 +321,19 @@ class Processor:
                 describe_raw(row.payload),
                 state.waiting_for,
             )
-        else:
-            savepoint.rollback()
-            described = describe_raw(row.payload)
-            log.error(
-                "update %s %s failed: %s",
-                row.update_id,
-                described,
-                state.error,
-                exc_info=state.error,
-            )
-            inbox.mark_failed(
-                session, row.id, now=self.services.now(), error=f"{described}: {state.error!r}"
-            )
-            self._apologise(session, row.payload)
+            return
+        described = describe_raw(row.payload)
+        log.error(
+            "update %s %s failed: %s",
+            row.update_id,
+            described,
+            state.error,
+            exc_info=state.error,
+        )
+        inbox.mark_failed(
+            session, row.id, now=self.services.now(), error=f"{described}: {state.error!r}"
+        )
+        self._apologise(session, row.payload)
 
     def _apologise(self, session: Any, payload: str) -> None:
         """Tell the person whose message broke something that we noticed (no details).
@@ -339,6 +368,10 @@ class Processor:
         """Planner work: prune once a day in a long-running bot."""
         if self._pruned_at is None or now - self._pruned_at >= timedelta(days=1):
             await self.prune()
+
+
+class _Careful(Exception):
+    """An update failed or must wait in a batch run without savepoints: run it again with."""
 
 
 class _Waiting(Exception):

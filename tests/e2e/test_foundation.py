@@ -267,6 +267,34 @@ async def test_processed_updates_keep_only_their_id(harness: Harness) -> None:
         assert all("医院" not in r.payload for r in rows)
 
 
+async def test_a_broken_update_in_a_batch_is_rolled_back_alone(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    runner = harness.runner
+    assert runner is not None
+
+    async def explode(update: object, context: object) -> None:
+        raise RuntimeError("boom")
+
+    from telegram.ext import CommandHandler
+
+    runner.application.add_handler(CommandHandler("boom", explode), group=-5)
+    # One batch: a newcomer before, the breaking update (its sender new too), one after.
+    harness.fake.message(GROUP_ID, WANG, "大家好")
+    harness.fake.message(GROUP_ID, OUTSIDER, "/boom")
+    harness.fake.message(GROUP_ID, LI, "大家好")
+    await harness.settle()
+
+    with harness.session() as s:
+        members = {m.user_id for m in s.exec(select(Member)).all()}
+        statuses = [r.status for r in s.exec(select(InboxUpdate).order_by(InboxUpdate.id)).all()]
+    assert WANG in members and LI in members and OUTSIDER not in members
+    assert statuses[-3:] == ["done", "failed", "done"]
+    assert [t for t in harness.texts(GROUP_ID) if "出了点问题" in t] == [
+        harness.texts(GROUP_ID)[-1]
+    ]
+
+
 async def test_a_failed_update_keeps_its_id_kind_and_error_but_not_the_members_words(
     harness: Harness,
 ) -> None:

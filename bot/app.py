@@ -206,7 +206,7 @@ class BotRunner:
         self.application = build_application(settings, self.db, self.clock)
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
-        for module in FEATURES:
+        for module in [members, *FEATURES]:
             for kind, bulk in getattr(module, "BULK", {}).items():
                 self.processor.register_bulk(kind, functools.partial(bulk, self.services))
         self.poller = Poller(self.application, self.services, self.processor)

@@ -4,14 +4,26 @@ Runs first for every update (its own handler group) and never stops the others.
 
 Most updates come from people the bot already knows: `bot.runtime.seen.SeenCache` (what the
 database is known to hold, as last committed) lets them skip registering again.
+
+Most of all, plain group chatter from known members (a text post without a command, a mention, a
+link or a reply, and edits of such posts) needs nothing from any feature: `BULK` takes runs of
+it straight from the stored JSON, without building `Update` objects or running the feature
+handlers, and leaves everything else to them. tests/unit/test_plain_chatter.py checks that no
+handler of any feature would have taken such an update; a feature that wants plain chatter one
+day must narrow `is_plain_chatter` (and that test will say so).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session
 from telegram import ChatMember, ChatMemberUpdated, Update, User
 from telegram.ext import BaseHandler, ChatMemberHandler, TypeHandler
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
+from bot.runtime.inbox import RawUpdate
 from bot.runtime.seen import SeenCache
 from handlers.common import display_name, is_private
 from storage import branches
@@ -138,6 +150,53 @@ async def bot_membership_changed(update: Update, context: BotContext) -> None:
     if change.new_chat_member.status in LEFT:
         seen_cache(context).forget_chat(change.chat.id)
         branches.deactivate_chat(context.db, change.chat.id)
+
+
+# What a message may hold and still be plain chatter: anything else (an entity, a reply, a
+# caption, media, joins and leaves, a topic, a sender chat...) goes to the feature handlers.
+PLAIN_FIELDS = frozenset(
+    {"message_id", "date", "chat", "from", "text", "edit_date", "link_preview_options"}
+)
+GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+def is_plain_chatter(message: Any) -> bool:
+    """A text post (or its edit) in a group with nothing any feature acts on."""
+    return (
+        isinstance(message, dict)
+        and message.keys() <= PLAIN_FIELDS
+        and isinstance(message.get("text"), str)
+        and not message["text"].startswith("/")
+        and isinstance(message.get("chat"), dict)
+        and message["chat"].get("type") in GROUP_TYPES
+        and isinstance(message.get("from"), dict)
+        and not message["from"].get("is_bot", True)
+    )
+
+
+async def plain_chatter(
+    services: Services, session: Session, updates: Sequence[RawUpdate]
+) -> list[int]:
+    """Runs of messages or edits: plain chatter from people and members the cache knows needs
+    nothing more (as `track_people` would find); the rest goes through the handlers."""
+    seen = services.state.seen
+    left = []
+    for index, update in enumerate(updates):
+        message = update.body
+        if not is_plain_chatter(message):
+            left.append(index)
+            continue
+        user = message["from"]
+        names = (user.get("first_name", ""), user.get("last_name"), user.get("username"))
+        if not (
+            seen.knows_names(user["id"], names)
+            and seen.knows_member(message["chat"]["id"], user["id"])
+        ):
+            left.append(index)  # to be registered, or renamed
+    return left
+
+
+BULK = {"message": plain_chatter, "edited_message": plain_chatter}
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -184,6 +184,8 @@ class Processor:
 
     def register_bulk(self, kind: str, handler: BulkHandler) -> None:
         """Let `handler` take runs of updates of `kind` (see the module docstring)."""
+        if kind in self.bulk:
+            raise ValueError(f"two bulk handlers for {kind!r} updates")
         self.bulk[kind] = handler
 
     def _on_commit(self, session: Session) -> None:
@@ -285,6 +287,15 @@ class Processor:
         if savepoint is not None:
             savepoint.commit()
         done.extend(row.id for i, row in enumerate(rows) if i not in left)
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%d %s updates done at once (%s to %s), %d left to the handlers",
+                len(rows) - len(left),
+                rows[0].kind,
+                rows[0].update_id,
+                rows[-1].update_id,
+                len(left),
+            )
         return [row for i, row in enumerate(rows) if i in left]
 
     async def _run_one(

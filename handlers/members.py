@@ -16,6 +16,7 @@ day must narrow `is_plain_chatter` (and that test will say so).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -177,23 +178,50 @@ def is_plain_chatter(message: Any) -> bool:
 async def plain_chatter(
     services: Services, session: Session, updates: Sequence[RawUpdate]
 ) -> list[int]:
-    """Runs of messages or edits: plain chatter from people and members the cache knows needs
-    nothing more (as `track_people` would find); the rest goes through the handlers."""
+    """Runs of messages or edits: for plain chatter, what `track_people` does, for the whole
+    run at once (people recorded, newcomers registered as members of the group's branch); the
+    rest goes through the handlers."""
     seen = services.state.seen
     left = []
+    names: dict[int, branches.Names] = {}
+    newcomers: dict[int, dict[int, str]] = {}  # chat id -> {user id: name}
     for index, update in enumerate(updates):
         message = update.body
         if not is_plain_chatter(message):
             left.append(index)
             continue
         user = message["from"]
-        names = (user.get("first_name", ""), user.get("last_name"), user.get("username"))
-        if not (
-            seen.knows_names(user["id"], names)
-            and seen.knows_member(message["chat"]["id"], user["id"])
-        ):
-            left.append(index)  # to be registered, or renamed
+        user_id = int(user["id"])
+        names[user_id] = (str(user["first_name"]), user.get("last_name"), user.get("username"))
+        chat_id = int(message["chat"]["id"])
+        if not seen.knows_member(chat_id, user_id):
+            newcomers.setdefault(chat_id, {})[user_id] = branches.full_name(
+                *names[user_id], user_id
+            )
+    now = services.now()
+    remember_people(services, session, names, now=now)
+    for chat_id, members in newcomers.items():
+        branch_id = branches.active_id_of(session, chat_id)
+        if branch_id is None:
+            continue  # not a branch group: nobody to register
+        branches.register_members(session, branch_id=branch_id, names=members, now=now)
+        for user_id in members:
+            seen.learn_later(session, ("member", (chat_id, user_id), None))
     return left
+
+
+def remember_people(
+    services: Services, session: Session, names: dict[int, branches.Names], *, now: datetime
+) -> None:
+    """Record many people seen at once, as `_remember` does one by one: only those the cache
+    cannot vouch for are looked up, and only newcomers and renames are written."""
+    seen = services.state.seen
+    unverified = {u: n for u, n in names.items() if not seen.knows_names(u, n)}
+    recorded = branches.names_of(session, list(unverified))
+    changed = {u: n for u, n in unverified.items() if recorded.get(u) != n}
+    branches.upsert_people(session, changed, recorded=recorded, now=now)
+    for user_id, user_names in unverified.items():
+        seen.learn_later(session, ("person", user_id, user_names))
 
 
 BULK = {"message": plain_chatter, "edited_message": plain_chatter}

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from storage.models import Branch, Member, Person
 
 T = TypeVar("T")
+Names = tuple[str, str | None, str | None]  # first name, last name, username
 
 
 def by_chat(session: Session, chat_id: int) -> Branch | None:

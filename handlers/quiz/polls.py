@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlmodel import Session
 from telegram import (
@@ -28,6 +27,7 @@ from bot.runtime.sender import poll_key
 from bot.texts import fmt
 from bot.texts import quiz as T
 from handlers.common import IN_GROUP, member_in_branch
+from handlers.members import remember_people
 from storage import branches, inbox
 from storage import quiz as quizzes
 
@@ -54,7 +54,6 @@ def target_of(services: Services, session: Session, poll_id: str) -> quizzes.Pol
 # few enough to reuse kept-alive connections rather than open a hundred.
 ASK_AT_ONCE = 8
 Vote = tuple[int, int, list[int], quizzes.PollTarget]  # index, user id, options, question
-Names = tuple[str, str | None, str | None]
 
 
 async def record_answers(
@@ -66,7 +65,7 @@ async def record_answers(
     seen = services.state.seen
     left: list[int] = []
     by_quiz: dict[tuple[int, int], list[Vote]] = defaultdict(list)
-    names: dict[int, Names] = {}
+    names: dict[int, branches.Names] = {}
     for index, update in enumerate(updates):
         body = update.body
         user = body.get("user")
@@ -116,20 +115,6 @@ async def record_answers(
             answers.append((attempt_id, target.question_id, options))
     quizzes.record_answers(session, answers, now=now)
     return sorted(left)
-
-
-def remember_people(
-    services: Services, session: Session, names: dict[int, Names], *, now: datetime
-) -> None:
-    """Record the voters as people (as handlers/members.py does for each update): only those the
-    cache cannot vouch for are looked up, and only newcomers and renames are written."""
-    seen = services.state.seen
-    unverified = {u: n for u, n in names.items() if not seen.knows_names(u, n)}
-    recorded = branches.names_of(session, list(unverified))
-    changed = {u: n for u, n in unverified.items() if recorded.get(u) != n}
-    branches.upsert_people(session, changed, recorded=recorded, now=now)
-    for user_id, user_names in unverified.items():
-        seen.learn_later(session, ("person", user_id, user_names))
 
 
 async def in_group(services: Services, chat_id: int, user_ids: list[int]) -> list[int]:

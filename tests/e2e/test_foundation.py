@@ -121,6 +121,33 @@ async def test_members_are_registered_as_they_appear(harness: Harness) -> None:
     assert names == {SECRETARY: "赵 书记", WANG: "王建国", CHEN: "陈桂兰", LI: "李秀英"}
 
 
+async def test_plain_chatter_registers_newcomers_and_renames_and_leaves_out_other_groups(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    f = harness.fake
+    f.add_group(-1002222222222, "别的群", creator_id=OUTSIDER, members=[ZHANG])
+    f.message(GROUP_ID, WANG, "大家好")
+    f.message(GROUP_ID, LI, "大家好")
+    f.message(-1002222222222, ZHANG, "这里不是支部群")
+    await harness.settle()
+    f.rename(WANG, "王老师")
+    posted = f.message(GROUP_ID, WANG, "我改名字了")
+    f.edit(GROUP_ID, posted["message_id"], "我改名字了！")
+    await harness.settle()
+
+    with harness.session() as s:
+        branch = s.exec(select(Branch)).one()
+        assert branch.id is not None
+        names = {m.user_id: m.name for m in branches.members(s, branch.id)}
+        people = {p.user_id: p.first_name for p in s.exec(select(Person)).all()}
+        statuses = {r.status for r in s.exec(select(InboxUpdate)).all()}
+    assert names == {SECRETARY: "赵 书记", WANG: "王老师", LI: "李秀英"}
+    assert people[ZHANG] == "张<伟>" and people[WANG] == "王老师"
+    assert statuses == {"done"}
+
+
 async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
     harness.fake.start_private(SECRETARY)
     await harness.start(admin_ids=[SECRETARY])

@@ -33,7 +33,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.logs import describe_raw
+from bot.logs import describe_raw, describe_update
 from bot.runtime.current import CURRENT, UpdateState
 from bot.runtime.loops import wait_any
 from bot.texts import common as T
@@ -287,15 +287,11 @@ class Processor:
         if savepoint is not None:
             savepoint.commit()
         done.extend(row.id for i, row in enumerate(rows) if i not in left)
-        if log.isEnabledFor(logging.INFO):
-            log.info(
-                "%d %s updates done at once (%s to %s), %d left to the handlers",
-                len(rows) - len(left),
-                rows[0].kind,
-                rows[0].update_id,
-                rows[-1].update_id,
-                len(left),
-            )
+        if log.isEnabledFor(logging.INFO):  # one line per update, as for the others
+            for i, update in enumerate(updates):
+                if i not in left:
+                    described = describe_update({rows[i].kind: update.body})
+                    log.info("update %s %s: done", update.update_id, described)
         return [row for i, row in enumerate(rows) if i in left]
 
     async def _run_one(

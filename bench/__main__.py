@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import exports, footprint, inbound, quiz_burst, sending
+from bench import exports, footprint, inbound, poll_answers, quiz_burst, sending, ticks
 from bench.common import Figure, NeedsFeature, machine
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -24,9 +24,11 @@ RESULTS = Path(__file__).with_name("results.md")
 Measure = Callable[..., Awaitable[Figure]]
 BENCHMARKS: dict[str, tuple[str, Measure]] = {
     "inbound": ("Inbound throughput", inbound.measure),
+    "polls": ("Poll answers after a restart", poll_answers.measure),
     "quiz": ("Quiz burst", quiz_burst.measure),
     "sending": ("Sending at Telegram's limit", sending.measure),
     "exports": ("Exports", exports.measure_all),
+    "ticks": ("Daily ticks", ticks.measure),
     "footprint": ("Footprint", footprint.measure),
 }
 
@@ -36,7 +38,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), default=[])
     parser.add_argument("--runs", type=int, help="runs per figure (default 3, --quick 2)")
-    parser.add_argument("--profile", action="store_true", help="cProfile the bot (inbound)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the bot (inbound, polls)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the table")
     return parser.parse_args(argv)
 

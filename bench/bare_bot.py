@@ -2,9 +2,10 @@
 
 Standard Updater (`start_polling`), one TypeHandler, nothing stored. Prints "ready" once polling,
 and "done <count> <time.time()>" each time the count reaches one of the given marks; runs until
-SIGTERM.
+SIGTERM. Optionally asks only for some kinds of update (as the real bot does), and answers one
+command word with a message (so that a benchmark can time "everything before it was handled").
 
-    python -m bench.bare_bot <base_url> <mark>[,<mark>...]
+    python -m bench.bare_bot <base_url> <mark>[,<mark>...] [<allowed,updates> [<command>]]
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from tests.fakes.botapi import TOKEN
 
 
-async def main(base_url: str, marks: set[int]) -> None:
+async def main(
+    base_url: str, marks: set[int], allowed: list[str] | None = None, reply_to: str = ""
+) -> None:
     count = 0
     finished = asyncio.Event()
 
@@ -29,6 +32,9 @@ async def main(base_url: str, marks: set[int]) -> None:
         count += 1
         if count in marks:
             print(f"done {count} {time.time():.6f}", flush=True)
+        message = update.message
+        if reply_to and message is not None and message.text == reply_to:
+            await message.reply_text("ok")
 
     application = Application.builder().token(TOKEN).base_url(base_url).build()
     application.add_handler(TypeHandler(Update, counted))
@@ -36,7 +42,9 @@ async def main(base_url: str, marks: set[int]) -> None:
     loop.add_signal_handler(signal.SIGTERM, finished.set)
     async with application:
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=10)
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=10, allowed_updates=allowed
+        )
         await application.start()
         print("ready", flush=True)
         await finished.wait()
@@ -45,4 +53,6 @@ async def main(base_url: str, marks: set[int]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], {int(m) for m in sys.argv[2].split(",") if m}))
+    marks = {int(m) for m in sys.argv[2].split(",") if m}
+    allowed = sys.argv[3].split(",") if len(sys.argv) > 3 and sys.argv[3] else None
+    asyncio.run(main(sys.argv[1], marks, allowed, sys.argv[4] if len(sys.argv) > 4 else ""))

@@ -8,16 +8,21 @@ which runs in this process's event loop. References run the same way, in the sam
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import platform
+import pstats
+import shutil
 import signal
 import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 import telegram
@@ -104,11 +109,11 @@ def bot_env(fake: FakeBotApi, data_dir: Path, **extra: str) -> dict[str, str]:
 async def spawn_bot(
     fake: FakeBotApi, data_dir: Path, *, profile: Path | None = None, **extra: str
 ) -> asyncio.subprocess.Process:
-    """`python -m bot run` against the fake (optionally under cProfile)."""
+    """`python -m bot run` against the fake (optionally profiled: bench/profiled_bot.py)."""
     data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
     args = ["-m", "bot", "run"]
     if profile is not None:
-        args = ["-m", "cProfile", "-o", str(profile), *args]
+        args = ["-m", "bench.profiled_bot", str(profile), "run"]
     # stderr to a file: a pipe nobody reads would fill up and block the bot's logging.
     with (data_dir / "stderr.log").open("ab") as stderr:
         return await asyncio.create_subprocess_exec(
@@ -122,10 +127,15 @@ async def spawn_bot(
 
 
 async def spawn_bare(
-    fake: FakeBotApi, *, marks: Sequence[int] = (), profile: Path | None = None
+    fake: FakeBotApi,
+    *,
+    marks: Sequence[int] = (),
+    profile: Path | None = None,
+    allowed: str = "",
+    reply_to: str = "",
 ) -> asyncio.subprocess.Process:
     """The reference: a bare python-telegram-bot Application polling with the standard Updater."""
-    args = ["-m", "bench.bare_bot", fake.base_url, ",".join(map(str, marks))]
+    args = ["-m", "bench.bare_bot", fake.base_url, ",".join(map(str, marks)), allowed, reply_to]
     if profile is not None:
         args = ["-m", "cProfile", "-o", str(profile), *args]
     return await asyncio.create_subprocess_exec(
@@ -194,3 +204,44 @@ def sqlite_count(db_path: Path, sql: str) -> int:
 
 def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 2**20
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+HOT_PATH = ("process_batch", "_store_batch", "_fetch")
+
+
+def print_profile(path: Path, limit: int = 25) -> None:
+    """How the update loop's time splits (bench/profiled_bot.py profiles from the end of the
+    start-up): its parts in % of the time spent fetching, storing and processing updates, then
+    the functions costing most by their own time, in the same %. The raw profile is kept in the
+    system's temp dir for a closer look (pstats, snakeviz)."""
+    kept = Path(tempfile.gettempdir()) / f"yinling-{path.stem}.prof"
+    shutil.copyfile(path, kept)
+    stats = pstats.Stats(str(path), stream=io.StringIO())
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    roots = {k: v for k, v in raw.items() if k[2] in HOT_PATH and "bot/runtime" in k[0]}
+    total = sum(v[3] for v in roots.values()) or 1.0
+    print(f"profile kept in {kept}")
+    print(f"update loop: {total:.3f} s in all (cumulative), of which:")
+    for key, value in sorted(roots.items(), key=lambda kv: -kv[1][3]):
+        print(f"  {value[3]:8.3f} s {100 * value[3] / total:5.1f}%  {key[2]}")
+    ours = [
+        (k, v)
+        for k, v in raw.items()
+        if any(f"/{p}/" in k[0] for p in ("bot", "handlers", "storage", "schedules"))
+    ]
+    print("our functions by cumulative time (% of the update loop):")
+    for key, value in sorted(ours, key=lambda kv: -kv[1][3])[:limit]:
+        print(f"  {value[3]:8.3f} s {100 * value[3] / total:5.1f}%  {key[2]} ({_short(key[0])})")
+    print("all functions by own time (% of the update loop; the idle wait left out):")
+    busy = [(k, v) for k, v in raw.items() if "epoll" not in k[2] and "select" not in k[2]]
+    for key, value in sorted(busy, key=lambda kv: -kv[1][2])[:limit]:
+        print(f"  {value[2]:8.3f} s {100 * value[2] / total:5.1f}%  {key[2]} ({_short(key[0])})")
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "/wt/perf/", "python3.11/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename

@@ -3,9 +3,9 @@
 Each run injects two bursts into the fake at once, while the bot's long poll is waiting:
 
 * first sighting: every member posts once in the branch group (each post registers a person and
-  a member: inserts);
-* known members (the figure with the goal): every member posts again and edits the post, as
-  members do all month long; each update still runs the registration handler.
+  a member: inserts), goal ≥ 0.5× the bare bot;
+* known members: every member posts again and edits the post, as members do all month long,
+  goal ≥ 0.7× the bare bot (aim: 0.85×).
 
 The real bot (a `python -m bot run` process, database on disk) must store each update in the
 inbox, run it through the handlers and mark it done; the reference, a bare python-telegram-bot
@@ -17,7 +17,6 @@ alternating on the same fake server.
 from __future__ import annotations
 
 import asyncio
-import pstats
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 from bench.common import (
     Figure,
     median,
+    print_profile,
     spawn_bare,
     spawn_bot,
     sqlite_count,
@@ -37,6 +37,8 @@ GROUP = -1001000000001
 SECRETARY = 10
 FIRST_MEMBER = 100_000
 GOAL = 0.7
+AIM = 0.85  # the goal with margin (issue 18)
+FIRST_GOAL = 0.5
 
 
 def first_posts(fake: FakeBotApi, members: list[int]) -> int:
@@ -159,7 +161,7 @@ def new_members(fake: FakeBotApi, run: int, count: int) -> list[int]:
     return ids
 
 
-async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = False) -> Figure:
+async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = False) -> list[Figure]:
     count = 500 if quick else 2000
     fake = FakeBotApi(self_check=False, enforce_limits=False)
     await fake.start()
@@ -190,26 +192,32 @@ async def measure(workdir: Path, *, quick: bool, runs: int, profile: bool = Fals
         await fake.stop()
     ratio = median(ours_known) / median(bare_known)
     first_ratio = median(ours_new) / median(bare_new)
-    return Figure(
-        name="inbound",
-        title=f"Inbound throughput, known members ({2 * count} posts and edits)",
-        measured=f"{median(ours_known):.0f} updates/s",
-        reference=f"{median(bare_known):.0f} updates/s (bare PTB, in memory)",
-        ratio=f"{ratio:.2f}×",
-        goal=f"≥ {GOAL}× the bare bot, each update stored once",
-        passed=ratio >= GOAL and not problems,
-        details=[
-            "bot runs " + ", ".join(f"{r:.0f}" for r in ours_known),
-            "bare runs " + ", ".join(f"{r:.0f}" for r in bare_known),
-            f"first sighting ({count} newcomers' first posts, each inserting a person and a "
-            f"member): {median(ours_new):.0f}/s vs {median(bare_new):.0f}/s bare "
-            f"= {first_ratio:.2f}× (no goal)",
-            *problems,
-        ],
-    )
-
-
-def print_profile(path: Path, limit: int = 30) -> None:
-    stats = pstats.Stats(str(path))
-    stats.sort_stats("cumulative").print_stats(limit)
-    stats.sort_stats("tottime").print_stats(limit)
+    return [
+        Figure(
+            name="inbound",
+            title=f"Inbound throughput, known members ({2 * count} posts and edits)",
+            measured=f"{median(ours_known):.0f} updates/s",
+            reference=f"{median(bare_known):.0f} updates/s (bare PTB, in memory)",
+            ratio=f"{ratio:.2f}×",
+            goal=f"≥ {GOAL}× the bare bot (aim ≥ {AIM}×), each update stored once",
+            passed=ratio >= GOAL and not problems,
+            details=[
+                "bot runs " + ", ".join(f"{r:.0f}" for r in ours_known),
+                "bare runs " + ", ".join(f"{r:.0f}" for r in bare_known),
+                *problems,
+            ],
+        ),
+        Figure(
+            name="inbound-first",
+            title=f"Inbound throughput, first sighting ({count} newcomers' first posts)",
+            measured=f"{median(ours_new):.0f} updates/s",
+            reference=f"{median(bare_new):.0f} updates/s (bare PTB, in memory)",
+            ratio=f"{first_ratio:.2f}×",
+            goal=f"≥ {FIRST_GOAL}× the bare bot, each newcomer a person and a member once",
+            passed=first_ratio >= FIRST_GOAL and not problems,
+            details=[
+                "bot runs " + ", ".join(f"{r:.0f}" for r in ours_new),
+                "bare runs " + ", ".join(f"{r:.0f}" for r in bare_new),
+            ],
+        ),
+    ]

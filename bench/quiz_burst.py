@@ -58,31 +58,33 @@ def bank(questions: int) -> bytes:
     return template_xlsx(title="题库", header=header, rows=rows, widths=[40] * len(header))
 
 
-async def start_group_quiz(fake: FakeBotApi, bot_process: object, questions: int) -> list[str]:
+async def start_group_quiz(
+    fake: FakeBotApi, bot_process: object, questions: int, group: int = GROUP
+) -> list[str]:
     """The secretary starts a group quiz from a bank; returns the ids of the polls the bot sent.
 
     As the secretary does it: send the bank to the group with the caption "/quiz 名称", then
     "/quiz start <id> group"; the bot posts the questions as polls in the group.
     """
-    before = len(fake.sent(GROUP, method="sendPoll"))
-    imported = len(fake.sent(GROUP))
+    before = len(fake.sent(group, method="sendPoll"))
+    imported = len(fake.sent(group))
     document = fake.file(bank(questions), file_name="题库.xlsx")
-    fake.message(GROUP, SECRETARY, caption="/quiz 党史知识测试", document=document)
+    fake.message(group, SECRETARY, caption="/quiz 党史知识测试", document=document)
     await wait_for(
-        lambda: len(fake.sent(GROUP)) > imported,
+        lambda: len(fake.sent(group)) > imported,
         within=60,
         what="the bank to be imported",
         process=bot_process,  # type: ignore[arg-type]
     )
-    fake.message(GROUP, SECRETARY, "/quiz start 1 group")
+    fake.message(group, SECRETARY, "/quiz start 1 group")
     await wait_for(
-        lambda: len(fake.sent(GROUP, method="sendPoll")) >= before + questions,
+        lambda: len(fake.sent(group, method="sendPoll")) >= before + questions,
         within=120,
         what=f"{questions} quiz polls in the group (adapt start_group_quiz to the quiz feature)",
         process=bot_process,  # type: ignore[arg-type]
         every=0.2,
     )
-    return [m["poll"]["id"] for m in fake.sent(GROUP, method="sendPoll")][before:][:questions]
+    return [m["poll"]["id"] for m in fake.sent(group, method="sendPoll")][before:][:questions]
 
 
 def answer_all(fake: FakeBotApi, members: list[int], polls: list[str]) -> int:

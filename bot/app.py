@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import functools
+import gc
 import logging
 import os
 from datetime import datetime
@@ -34,6 +35,7 @@ from bot.runtime.archive import Archive, Downloader
 from bot.runtime.files import Files
 from bot.runtime.inbox import Poller, Processor, record_error
 from bot.runtime.jobs import Jobs
+from bot.runtime.loops import checkpoints
 from bot.runtime.outbox import Outbox
 from bot.runtime.roles import Roles
 from bot.runtime.sender import TELEGRAM_PACING, Pacing, Sender
@@ -71,7 +73,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-# Feature handler modules, in registration order (each has build_handlers() and COMMANDS).
+# Feature handler modules, in registration order (each has build_handlers() and COMMANDS, and
+# BULK if it takes floods of one kind of update at once: bot/runtime/inbox.py).
 FEATURES: list[ModuleType] = [
     # First: a group upgraded to a supergroup moves before anything else looks it up.
     group,
@@ -241,10 +244,13 @@ class BotRunner:
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.db = Database(settings.db_url)
+        self.db = Database(settings.db_url, background_checkpoints=True)
         self.application = build_application(settings, self.db, self.clock, pacing)
         self.services = services_of(self.application)
         self.processor = Processor(self.application, self.services)
+        for module in [members, *FEATURES]:
+            for kind, bulk in getattr(module, "BULK", {}).items():
+                self.processor.register_bulk(kind, functools.partial(bulk, self.services))
         self.poller = Poller(self.application, self.services, self.processor)
         self.downloader = Downloader(
             self.application.bot, self.db, self.services.archive, self.clock
@@ -285,8 +291,13 @@ class BotRunner:
             asyncio.create_task(self.poller.run(self.stopping), name="poller"),
             asyncio.create_task(self.downloader.run(self.stopping), name="downloader"),
             asyncio.create_task(self.services.jobs.run(self.services, self.stopping), name="jobs"),
+            asyncio.create_task(checkpoints(self.db, self.stopping), name="checkpoints"),
         ]
         self.planner.install(self.application)
+        # Everything built so far (modules, the ORM's mappers, PTB's objects) lives as long as
+        # the process: keep it out of the garbage collector's full passes, which would otherwise
+        # walk it again and again while updates are handled.
+        gc.freeze()
         log.info("银龄 is running as @%s", self.application.bot.username)
 
     async def wait(self) -> None:

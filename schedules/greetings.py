@@ -5,6 +5,12 @@ queue what is due *today* (bot/services/greetings.py). Every message carries a d
 the person (or branch), the kind and the day, so it goes out once however often the job runs; a
 bot that was down at greeting time catches up the same day, and a day that has passed is never
 looked at again.
+
+A tick does work in proportion to what is due, not to the number of members: the branch
+remembers the day it was greeted (`OPT_GREETED`, committed with the greetings), so the ticks
+after that, all day long, read the branch rows and nothing else. Timed work over members should
+follow the same pattern: a cheap per-branch (or per-item) "done for this day" mark read first,
+member rows loaded only when something is due.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from datetime import datetime
 
 from bot.context import Services
 from bot.core.care.options import (
+    OPT_GREETED,
     CareSettings,
 )
 from bot.services.greetings import digest_due, greet, medal_due, send_digest, send_medal_list
@@ -34,8 +41,10 @@ async def run_due(services: Services, now: datetime) -> None:
             settings = CareSettings.from_options(branches.options(branch))
             if local.time() < settings.greeting_time:
                 continue
-            care_db.link_known_usernames(session, branch.id)
-            greet(services, session, branch, settings, today)
+            if branches.option(branch, OPT_GREETED, "") != today.isoformat():
+                care_db.link_known_usernames(session, branch.id)
+                greet(services, session, branch, settings, today)
+                branches.set_option(branch, OPT_GREETED, today.isoformat())
             if digest_due(branch, settings, today):
                 notices.append(("digest", branch.id, branch.chat_id))
             if medal_due(branch, settings, today):

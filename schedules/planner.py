@@ -1,7 +1,7 @@
 """The planner: one repeating job that runs every feature's due work in turn.
 
 Each feature registers `async def run_due(services, now)`. It must be idempotent: the planner
-calls it on every tick (and once at start), and the outbox's dedupe keys make sure a message
+calls it on every tick (the first one shortly after start), and the outbox's dedupe keys make sure a message
 that is due is queued once however often it is asked.
 """
 
@@ -18,6 +18,10 @@ from telegram.ext import Application
 from bot.context import BotContext, Services
 
 log = logging.getLogger(__name__)
+
+# The first tick comes this long after start (or after one interval, if shorter): updates that
+# piled up while the bot was down (a quiz's votes, a command) go first; timed work can wait.
+FIRST_TICK = 2.0
 
 DueWork = Callable[[Services, datetime], Awaitable[None]]
 
@@ -51,6 +55,6 @@ class Planner:
         application.job_queue.run_repeating(
             self._job,
             interval=self.services.settings.tick_seconds,
-            first=0.0,
+            first=min(FIRST_TICK, self.services.settings.tick_seconds),
             name="planner",
         )

@@ -6,16 +6,30 @@ import json
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
 from storage.models import Branch, Member, Person
 
 T = TypeVar("T")
+Names = tuple[str, str | None, str | None]  # first name, last name, username
 
 
 def by_chat(session: Session, chat_id: int) -> Branch | None:
     return session.exec(select(Branch).where(Branch.chat_id == chat_id)).first()
+
+
+def active_id_of(session: Session, chat_id: int) -> int | None:
+    """The id of the active branch of this group, if it is one (without building the row)."""
+    row = session.connection().execute(_ACTIVE_ID, {"chat_id": chat_id}).first()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+_ACTIVE_ID = sa_select(col(Branch.id)).where(
+    col(Branch.chat_id) == bindparam("chat_id"), col(Branch.active)
+)
 
 
 def get(session: Session, branch_id: int) -> Branch | None:
@@ -119,12 +133,90 @@ def upsert_person(
         )
         session.add(found)
         return found
+    if (found.first_name, found.last_name) != (first_name, last_name):
+        rename_members(session, user_id, full_name(first_name, last_name, username, user_id))
     found.first_name, found.last_name, found.username = first_name, last_name, username
     if private:
         found.private_started = True
         found.unreachable_at = None
     found.updated_at = now
     return found
+
+
+def names_of(
+    session: Session, user_ids: list[int]
+) -> dict[int, tuple[str, str | None, str | None]]:
+    """(first name, last name, username) of these people, as last recorded."""
+    if not user_ids:
+        return {}
+    rows = session.connection().execute(_NAMES, {"user_ids": user_ids})
+    return {int(uid): (first, last, username) for uid, first, last, username in rows}
+
+
+# Statements built once: they run for every newcomer (building them cost more than running).
+_NAMES = sa_select(
+    col(Person.user_id), col(Person.first_name), col(Person.last_name), col(Person.username)
+).where(col(Person.user_id).in_(bindparam("user_ids", expanding=True)))
+_PEOPLE = insert(Person)
+_UPSERT_PEOPLE = _PEOPLE.on_conflict_do_update(
+    index_elements=["user_id"],
+    set_={
+        "first_name": _PEOPLE.excluded.first_name,
+        "last_name": _PEOPLE.excluded.last_name,
+        "username": _PEOPLE.excluded.username,
+        "updated_at": _PEOPLE.excluded.updated_at,
+    },
+)
+_REGISTER = insert(Member).on_conflict_do_update(
+    index_elements=["branch_id", "user_id"], set_={"active": True}
+)
+
+
+def upsert_people(
+    session: Session,
+    people: dict[int, tuple[str, str | None, str | None]],
+    *,
+    recorded: dict[int, tuple[str, str | None, str | None]],
+    now: datetime,
+) -> None:
+    """Record many people's names at once (`recorded`: what the database held before, from
+    `names_of`); a rename reaches their unlinked member rows as with `upsert_person`."""
+    if not people:
+        return
+    session.connection().execute(
+        _UPSERT_PEOPLE,
+        [
+            {
+                "user_id": user_id,
+                "first_name": first,
+                "last_name": last,
+                "username": username,
+                "private_started": False,
+                "updated_at": now,
+            }
+            for user_id, (first, last, username) in people.items()
+        ],
+    )
+    for user_id, (first, last, username) in people.items():
+        before = recorded.get(user_id)
+        if before is not None and before[:2] != (first, last):
+            rename_members(session, user_id, full_name(first, last, username, user_id))
+
+
+def full_name(first_name: str, last_name: str | None, username: str | None, user_id: int) -> str:
+    """How a member seen in Telegram is named (as `handlers.common.display_name`)."""
+    name = f"{first_name} {last_name}" if last_name else first_name
+    return name.strip() or (username or str(user_id))
+
+
+def rename_members(session: Session, user_id: int, name: str) -> None:
+    """A person renamed themselves in Telegram: their member rows take the new name from now
+    on, except rows linked to the roster, whose name stays the name of record."""
+    session.execute(
+        update(Member)
+        .where(col(Member.user_id) == user_id, ~col(Member.on_roster), col(Member.name) != name)
+        .values(name=name)
+    )
 
 
 def mark_unreachable(session: Session, user_id: int, *, when: datetime) -> None:
@@ -169,6 +261,29 @@ def ensure_member(
     elif not found.active:
         found.active = True
     return found
+
+
+def register_members(
+    session: Session, *, branch_id: int, names: dict[int, str], now: datetime
+) -> None:
+    """Many accounts as active members of the branch at once ({user id: name}): new rows for
+    newcomers, inactive ones active again (as `ensure_member` does one at a time)."""
+    if not names:
+        return
+    session.connection().execute(
+        _REGISTER,
+        [
+            {
+                "branch_id": branch_id,
+                "user_id": user_id,
+                "name": name,
+                "joined_at": now,
+                "party_member": False,
+                "active": True,
+            }
+            for user_id, name in names.items()
+        ],
+    )
 
 
 def set_active(session: Session, branch_id: int, user_id: int, active: bool) -> None:

@@ -8,17 +8,84 @@ are matched and updated in place, and rows left out of a new roster are only tak
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import event, func, inspect
 from sqlmodel import Session, col, select
 
 from storage.dates import BirthDate, DateError
-from storage.models import Member, OutboxMessage, Person
+from storage.models import Branch, Member, OutboxMessage, Person
 from storage.spreadsheets import Problem, RosterError, RosterRow
+
+# The branch option naming the branch-local day whose greetings were queued (the daily
+# greetings read it first, so their later ticks that day load no member). Whatever could change
+# what is due today (a member's birth or party date, a new roster row, a link to an account, the
+# care settings) clears it, here, whoever makes the change: the next tick looks again.
+GREETED = "care.greeted_on"
+# Options that are marks of work done, not settings: changing them changes nothing due.
+MARKS = frozenset({GREETED, "care.digest_sent", "care.medal_sent"})
+_GREETING_FIELDS = (
+    "birth",
+    "joined_party",
+    "public_birthday",
+    "on_roster",
+    "user_id",
+    "active",
+    "branch_id",
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _greetings_may_have_changed(session: Session, _context: Any, _instances: Any) -> None:
+    # Someone newly seen in the group has no dates: nothing of theirs can be due.
+    branch_ids = {
+        m.branch_id
+        for m in session.new
+        if isinstance(m, Member) and (m.birth or m.joined_party is not None)
+    }
+    for obj in session.dirty:
+        if isinstance(obj, Member) and _changed(obj, _GREETING_FIELDS):
+            branch_ids.add(obj.branch_id)
+        elif isinstance(obj, Branch) and _settings_changed(obj):
+            _forget_greeted(obj)
+    for branch_id in branch_ids:
+        branch = session.get(Branch, branch_id) if branch_id is not None else None
+        if branch is not None:
+            _forget_greeted(branch)
+
+
+def _changed(obj: object, fields: Sequence[str]) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[f].history.has_changes() for f in fields)
+
+
+def _settings_changed(branch: Branch) -> bool:
+    history = inspect(branch).attrs["options"].history
+    if not history.has_changes() or not history.deleted:
+        return False
+    before, after = _load(history.deleted[0]), _load(branch.options)
+    keys = (set(before) | set(after)) - MARKS
+    return any(before.get(k) != after.get(k) for k in keys if k.startswith("care."))
+
+
+def _forget_greeted(branch: Branch) -> None:
+    options = _load(branch.options)
+    if GREETED in options:
+        del options[GREETED]
+        branch.options = json.dumps(options, ensure_ascii=False, sort_keys=True)
+
+
+def _load(raw: object) -> dict[str, Any]:
+    try:
+        loaded = json.loads(raw) if isinstance(raw, str) else {}
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def name_key(name: str) -> str:

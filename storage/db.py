@@ -3,6 +3,11 @@
 SQLite runs in WAL mode with a busy timeout so that a reader (an export in a worker thread, a
 backup) never blocks the bot, and a writer from another process waits instead of failing.
 
+The bot's own connections do not checkpoint the WAL into the database file themselves (SQLite
+would do it inside whichever commit crosses 1,000 pages, fsync included, blocking the event
+loop for as long as the disk takes): `Database.checkpoint()` does it from a worker thread,
+called by the bot when the WAL has grown (bot/app.py).
+
 Inside the bot's event loop every piece of work that touches the database (the update
 processor, the sender, jobs) goes through `Database.write()`, which holds one asyncio lock for
 the transaction. Without it, a handler awaiting the network while its transaction holds
@@ -35,7 +40,7 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, autocheckpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
@@ -48,6 +53,8 @@ def _configure_sqlite(engine: Engine) -> None:
         # WAL with synchronous=NORMAL is durable against application crashes (SIGKILL);
         # only a power loss may lose the last commits.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -62,11 +69,11 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The engine plus the lock that keeps in-loop transactions from interleaving."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, background_checkpoints: bool = False) -> None:
         self.url = url
         self.engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, autocheckpoint=not background_checkpoints)
         self._writer = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         self._lock: asyncio.Lock | None = None
         self._after_commit: list[Callable[[Session], None]] = []
@@ -105,6 +112,23 @@ class Database:
         """A session for a worker thread or a command-line tool (not for the event loop)."""
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    def wal_bytes(self) -> int:
+        """How big the write-ahead log has grown (0 when there is none)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database:
+            return 0
+        try:
+            return Path(f"{database}-wal").stat().st_size
+        except OSError:
+            return 0
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file (PASSIVE: never waits for readers or writers).
+
+        Blocking (it may fsync): call it from a worker thread, on its own connection."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     # --- migrations ---------------------------------------------------------------------
 

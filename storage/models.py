@@ -181,8 +181,12 @@ class InboxUpdate(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     update_id: int = Field(sa_column=big_id(unique=True))
+    # "message", "poll_answer", ... (migration 0008): kept when the payload is blanked.
+    kind: str = Field(default="", sa_column=Column(String(), nullable=False, server_default=""))
     payload: str = Field(sa_column=Column(Text(), nullable=False))
-    status: str = Field(default="pending", index=True)  # pending | done | failed
+    # pending | done | failed | waiting (for `wait_for`, e.g. "poll:<id>", to be released)
+    status: str = Field(default="pending", index=True)
+    wait_for: str | None = Field(default=None, index=True)
     received_at: datetime = Field(sa_column=utc_column())
     processed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     error: str | None = None

@@ -104,6 +104,27 @@ def mark_sent(
     row.error = None
 
 
+def mark_unsure(session: Session, row_id: int, *, now: datetime, error: str) -> None:
+    """The call may or may not have taken effect (its answer never came): not sent again until
+    someone finds out (status "unsure"; `sent_at` is when it was tried)."""
+    row = session.get_one(OutboxMessage, row_id)
+    row.status = "unsure"
+    row.sent_at = now
+    row.attempts += 1
+    row.error = error[:500]
+
+
+def any_unsure(session: Session, method: str) -> bool:
+    return (
+        session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.status == "unsure", OutboxMessage.method == method
+            )
+        ).first()
+        is not None
+    )
+
+
 def mark_failed(session: Session, row_id: int, *, error: str) -> OutboxMessage:
     row = session.get_one(OutboxMessage, row_id)
     row.status = "failed"

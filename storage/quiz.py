@@ -367,8 +367,126 @@ def record_answer(
     return bool(session.connection().execute(_RECORD, values).rowcount)
 
 
+# --- group mode: many votes at once (a quiz's flood of poll answers) ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet1:
+    """A voter in a branch: their member row, whether active, and their answer sheet if any."""
+
+    member_id: int
+    active: bool
+    attempt_id: int | None
+
+
+def quiz_state(session: Session, quiz_id: int) -> tuple[str, datetime | None] | None:
+    """(status, closes_at) of a quiz, read without building the ORM object."""
+    row = session.connection().execute(_QUIZ_STATE, {"quiz_id": quiz_id}).first()
+    return None if row is None else (row[0], row[1])
+
+
+_QUIZ_STATE = sa_select(col(Quiz.status), col(Quiz.closes_at)).where(
+    col(Quiz.id) == bindparam("quiz_id")
+)
+
+
+def voters(
+    session: Session, *, quiz_id: int, branch_id: int, user_ids: Sequence[int]
+) -> dict[int, Sheet1]:
+    """The branch's member rows (and first answer sheets for the quiz) of these accounts."""
+    if not user_ids:
+        return {}
+    rows = session.connection().execute(
+        _VOTERS, {"quiz_id": quiz_id, "branch_id": branch_id, "user_ids": list(user_ids)}
+    )
+    return {
+        int(user_id): Sheet1(member_id, bool(active), attempt_id)
+        for user_id, member_id, active, attempt_id in rows
+        if user_id is not None and member_id is not None
+    }
+
+
+# Built once (a new statement per call cost more than running it).
+_FIRST_SHEET = aliased(QuizAttempt)
+_VOTERS = (
+    sa_select(col(Member.user_id), col(Member.id), col(Member.active), col(_FIRST_SHEET.id))
+    .select_from(Member)
+    .outerjoin(
+        _FIRST_SHEET,
+        and_(
+            col(_FIRST_SHEET.quiz_id) == bindparam("quiz_id"),
+            col(_FIRST_SHEET.member_id) == col(Member.id),
+            col(_FIRST_SHEET.number) == 1,
+        ),
+    )
+    .where(
+        col(Member.branch_id) == bindparam("branch_id"),
+        col(Member.user_id).in_(bindparam("user_ids", expanding=True)),
+    )
+)
+
+
+_NEW_SHEETS = insert(QuizAttempt).on_conflict_do_nothing(
+    index_elements=["quiz_id", "member_id", "number"]
+)
+
+
+def new_attempts(
+    session: Session, *, quiz_id: int, members: dict[int, int], now: datetime
+) -> dict[int, int]:
+    """First answer sheets for these members ({member id: user id}); returns member id ->
+    sheet id (sheets that existed already included)."""
+    if not members:
+        return {}
+    connection = session.connection()
+    connection.execute(
+        _NEW_SHEETS,
+        [
+            {
+                "quiz_id": quiz_id,
+                "member_id": member_id,
+                "user_id": user_id,
+                "number": 1,
+                "position": 0,
+                "pending": "",
+                "started_at": now,
+            }
+            for member_id, user_id in members.items()
+        ],
+    )
+    rows = connection.execute(
+        sa_select(col(QuizAttempt.member_id), col(QuizAttempt.id)).where(
+            col(QuizAttempt.quiz_id) == quiz_id,
+            col(QuizAttempt.number) == 1,
+            col(QuizAttempt.member_id).in_(list(members)),
+        )
+    )
+    return {member_id: sheet_id for member_id, sheet_id in rows if sheet_id is not None}
+
+
+def record_answers(
+    session: Session, answers: Sequence[tuple[int, int, Sequence[int]]], *, now: datetime
+) -> None:
+    """Keep each (sheet id, question id, options chosen) unless that question was answered on
+    that sheet before (the first answer counts; in the order given)."""
+    if answers:
+        session.connection().execute(
+            _RECORD,
+            [
+                {
+                    "attempt_id": attempt_id,
+                    "question_id": question_id,
+                    "chosen": encode_choice(chosen),
+                    "answered_at": now,
+                }
+                for attempt_id, question_id, chosen in answers
+            ],
+        )
+
+
 def cancel_unsent_polls(session: Session, question_ids: Sequence[int]) -> None:
-    """Polls still waiting in the outbox when the quiz closes are not sent at all."""
+    """Polls still waiting in the outbox when the quiz closes are not sent at all (nor are
+    unsure ones looked for any more)."""
     if not question_ids:
         return
     session.execute(
@@ -376,10 +494,55 @@ def cancel_unsent_polls(session: Session, question_ids: Sequence[int]) -> None:
         .where(
             col(OutboxMessage.kind) == POLL_KIND,
             col(OutboxMessage.ref).in_([str(q) for q in question_ids]),
-            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.status).in_(["pending", "unsure"]),
         )
         .values(status="failed", error="quiz closed before the poll was sent")
     )
+
+
+# --- polls whose send timed out (bot/runtime/sender.py: "unsure") ---------------------------
+
+
+def adopt_unsure_poll(
+    session: Session, *, poll_id: str, question: str, options: Sequence[str], now: datetime
+) -> OutboxMessage | None:
+    """A poll the bot does not know showed up (its `poll` update): if it is the copy of an
+    unsure quiz poll (same question and options), record its id there; returns that row."""
+    rows = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == POLL_KIND,
+            OutboxMessage.status == "unsure",
+            OutboxMessage.method == "sendPoll",
+        )
+    ).all()
+    for row in rows:
+        payload = json.loads(row.payload)
+        asked = [str(o.get("text", "")) for o in payload.get("options", [])]
+        if str(payload.get("question", "")).strip() == question.strip() and asked == list(options):
+            row.status = "sent"
+            row.poll_id = poll_id
+            row.sent_at = row.sent_at or now
+            row.error = "its answer was lost; recognised by its poll update"
+            return row
+    return None
+
+
+def unsure_polls_before(session: Session, before: datetime) -> list[OutboxMessage]:
+    """Unsure quiz polls tried before `before` that no vote has shown to have gone out."""
+    return list(
+        session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == POLL_KIND,
+                OutboxMessage.status == "unsure",
+                col(OutboxMessage.sent_at) <= before,
+            )
+        )
+    )
+
+
+def resend_key(row: OutboxMessage) -> str:
+    """The dedupe key of the one second copy an unsure poll may get."""
+    return f"{row.dedupe_key or f'quiz:poll:{row.ref}'}:again"
 
 
 def unstopped_polls(session: Session, question_ids: Sequence[int]) -> list[tuple[int, int, int]]:

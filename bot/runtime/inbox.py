@@ -4,8 +4,17 @@ python-telegram-bot's own Updater confirms a batch to Telegram before the handle
 so a crash loses what was in flight. Here every raw update is committed to the `inbox` table
 first; the next getUpdates call (whose offset is what confirms the previous batch) only happens
 after that commit. The processor then runs stored updates in arrival order. A batch is one
-transaction with a savepoint per update, so an update's effects, the replies it queued and its
-"done" mark commit together: after a crash it is either fully done or runs again from scratch.
+transaction, so an update's effects, the replies it queued and its "done" mark commit together:
+after a crash it is either fully done or runs again from scratch. An update that fails is rolled
+back alone (the batch runs again with a savepoint per update: `Processor.process_batch`).
+
+Floods of one kind (a group quiz: every member's every vote is an update) may skip
+python-telegram-bot's per-update machinery: a feature registers a `BulkHandler` for the kind,
+and a run of consecutive updates of that kind goes to it at once, as parsed JSON, in one
+savepoint (set-based SQL instead of a few statements per update). It handles what it can and
+hands back the rest, which then runs one by one through the Application as usual; if it
+raises, the whole run does. Either way each update's effects and its "done" mark still commit
+together.
 """
 
 from __future__ import annotations
@@ -14,6 +23,8 @@ import asyncio
 import json
 import logging
 import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +34,15 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.logs import describe_raw
+from bot.logs import describe_raw, describe_update
 from bot.runtime.current import CURRENT, UpdateState
 from bot.runtime.loops import wait_any
 from bot.texts import common as T
 from storage import inbox
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from bot.context import BotContext, Services
 
 log = logging.getLogger(__name__)
@@ -49,6 +62,19 @@ BATCH = 100
 # it, not PTB's re-serialisation of it. (The sender does the same for stored payloads.)
 warnings.filterwarnings("ignore", message="Please use 'Bot\\.", category=PTBUserWarning)
 KEEP_DONE = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class RawUpdate:
+    """An update as Telegram sent it (parsed JSON), for a bulk handler."""
+
+    update_id: int
+    body: dict[str, Any]  # the update's one field, e.g. the PollAnswer object
+
+
+# Handles a run of updates of one kind in the batch's transaction; returns the indexes of the
+# updates it left for the ordinary path (in the order given).
+BulkHandler = Callable[["Session", Sequence[RawUpdate]], Awaitable[Sequence[int]]]
 
 
 class FatalPollingError(Exception):
@@ -104,8 +130,7 @@ class Poller:
             if not updates:
                 continue
             try:
-                async with self.services.db.write() as session:
-                    new = inbox.store(session, updates, now=self.services.now())
+                new = await self._store_batch(updates)
             except Exception:
                 # Not stored, so not confirmed either: ask again for the same batch.
                 log.exception("polling: could not store updates; asking again shortly")
@@ -115,9 +140,18 @@ class Poller:
             offset = max(int(u["update_id"]) for u in updates) + 1
             self.processor.wake()
 
+    async def _store_batch(self, updates: list[dict[str, Any]]) -> int:
+        async with self.services.db.write() as session:
+            return inbox.store(session, updates, now=self.services.now())
+
     async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
         timeout = self.services.settings.poll_timeout
-        kwargs: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+        allowed = ALLOWED_UPDATES
+        if self.services.sender.unsure_polls:
+            # A poll's send timed out: its `poll` updates (sent as members vote) tell whether
+            # it went out, and its id (bot/runtime/sender.py).
+            allowed = [*ALLOWED_UPDATES, "poll"]
+        kwargs: dict[str, Any] = {"timeout": timeout, "allowed_updates": allowed}
         if offset is not None:
             kwargs["offset"] = offset
         result = await self.application.bot.do_api_request(
@@ -146,6 +180,18 @@ class Processor:
         self._wake = asyncio.Event()
         self.processed = 0
         self._pruned_at: datetime | None = None
+        self.bulk: dict[str, BulkHandler] = {}
+        services.db.after_commit(self._on_commit)
+
+    def register_bulk(self, kind: str, handler: BulkHandler) -> None:
+        """Let `handler` take runs of updates of `kind` (see the module docstring)."""
+        if kind in self.bulk:
+            raise ValueError(f"two bulk handlers for {kind!r} updates")
+        self.bulk[kind] = handler
+
+    def _on_commit(self, session: Session) -> None:
+        if session.info.get("inbox_released"):
+            self.wake()  # updates that waited for this commit can run now
 
     def wake(self) -> None:
         self._wake.set()
@@ -173,51 +219,148 @@ class Processor:
             if storage_wait is not None:
                 log.warning("processor: the database takes writes again; processing resumes")
                 storage_wait = None
-            if handled:
-                continue
+            if handled >= BATCH:
+                continue  # there may be more
+            # Drained (a store or a release during the batch has set the event again).
             await wait_any(self._wake, stop, within=5.0)
 
     async def process_batch(self, stop: asyncio.Event | None = None) -> int:
-        """Process up to one batch of pending updates; returns how many were handled."""
-        handled = 0
-        async with self.services.db.write() as session:
-            rows = inbox.pending(session, limit=BATCH)
-            done: list[int] = []
-            for row in rows:
-                if stop is not None and stop.is_set():
-                    break  # finish the update in hand, commit what is done, leave the rest
-                state = UpdateState(session=session, now=self.services.now())
-                token = CURRENT.set(state)
-                savepoint = session.begin_nested()
-                try:
-                    update = Update.de_json(json.loads(row.payload), self.application.bot)
-                    await self.application.process_update(update)
-                except Exception as exc:  # malformed payloads
-                    state.error = exc
-                finally:
-                    CURRENT.reset(token)
-                if state.error is None:
-                    savepoint.commit()
-                    done.append(row.id)
-                    if log.isEnabledFor(logging.INFO):  # describing costs a JSON parse
-                        log.info("update %s %s: done", row.update_id, describe_raw(row.payload))
-                else:
-                    savepoint.rollback()
-                    log.error(
-                        "update %s %s failed: %s",
-                        row.update_id,
-                        describe_raw(row.payload),
-                        state.error,
-                        exc_info=state.error,
-                    )
-                    inbox.mark_failed(
-                        session, row.id, now=self.services.now(), error=repr(state.error)
-                    )
-                    self._apologise(session, row.payload)
-                handled += 1
-            inbox.mark_done(session, done, now=self.services.now())
+        """Process up to one batch of pending updates; returns how many were handled.
+
+        Updates run without a savepoint each at first (one costs about as much as a plain
+        update's handlers): if one fails or must wait, which is rare, its effects cannot be
+        undone alone, so the whole batch rolls back and runs again, carefully, each update in a
+        savepoint of its own. Handlers are idempotent and their effects are in the database
+        (replies, jobs and caches' lessons included), so running a batch twice is safe.
+        """
+        # Let the poller's next getUpdates go out first (it was started just after the store
+        # that woke us): Telegram then prepares the next batch while this one is processed.
+        await asyncio.sleep(0)
+        try:
+            async with self.services.db.write() as session:
+                handled = await self._batch(session, stop, careful=False)
+        except _Careful:
+            async with self.services.db.write() as session:
+                handled = await self._batch(session, stop, careful=True)
         self.processed += handled
         return handled
+
+    async def _batch(self, session: Session, stop: asyncio.Event | None, *, careful: bool) -> int:
+        handled = 0
+        rows = inbox.pending(session, limit=BATCH)
+        done: list[int] = []
+        start = 0
+        while start < len(rows):
+            if stop is not None and stop.is_set():
+                break  # finish the update in hand, commit what is done, leave the rest
+            bulk = self.bulk.get(rows[start].kind)
+            end = start + 1
+            if bulk is not None:
+                while end < len(rows) and rows[end].kind == rows[start].kind:
+                    end += 1
+                single = await self._run_bulk(session, bulk, rows[start:end], done, careful)
+            else:
+                single = rows[start:end]
+            for row in single:
+                if stop is not None and stop.is_set():
+                    break
+                await self._run_one(session, row, done, careful)
+                handled += 1
+            handled += end - start - len(single)
+            start = end
+        inbox.mark_done(session, done, now=self.services.now())
+        return handled
+
+    async def _run_bulk(
+        self,
+        session: Session,
+        bulk: BulkHandler,
+        rows: list[inbox.Pending],
+        done: list[int],
+        careful: bool,
+    ) -> list[inbox.Pending]:
+        """Hand a run of one kind to its bulk handler; returns the rows left to run one by one."""
+        state = UpdateState(session=session, now=self.services.now())
+        token = CURRENT.set(state)
+        savepoint = session.begin_nested() if careful else None
+        try:
+            updates = []
+            for row in rows:
+                data = json.loads(row.payload)
+                updates.append(RawUpdate(row.update_id, data[row.kind]))
+            left = set(await bulk(session, updates))
+        except Exception as exc:
+            state.error = exc
+            if savepoint is None:
+                raise _Careful from exc
+            # One of them is broken: run each on its own, so that only that one fails.
+            log.warning(
+                "bulk handling of %d %s updates failed (%r); one by one instead",
+                len(rows),
+                rows[0].kind,
+                exc,
+            )
+            savepoint.rollback()
+            return rows
+        finally:
+            CURRENT.reset(token)
+        if savepoint is not None:
+            savepoint.commit()
+        done.extend(row.id for i, row in enumerate(rows) if i not in left)
+        if log.isEnabledFor(logging.INFO):  # one line per update, as for the others
+            for i, update in enumerate(updates):
+                if i not in left:
+                    described = describe_update({rows[i].kind: update.body})
+                    log.info("update %s %s: done", update.update_id, described)
+        return [row for i, row in enumerate(rows) if i in left]
+
+    async def _run_one(
+        self, session: Session, row: inbox.Pending, done: list[int], careful: bool
+    ) -> None:
+        state = UpdateState(session=session, now=self.services.now())
+        token = CURRENT.set(state)
+        savepoint = session.begin_nested() if careful else None
+        try:
+            update = Update.de_json(json.loads(row.payload), self.application.bot)
+            await self.application.process_update(update)
+        except Exception as exc:  # malformed payloads
+            state.error = exc
+        finally:
+            CURRENT.reset(token)
+        if state.error is None and state.waiting_for is None:
+            if savepoint is not None:
+                savepoint.commit()
+            done.append(row.id)
+            if log.isEnabledFor(logging.INFO):  # describing costs a JSON parse
+                log.info("update %s %s: done", row.update_id, describe_raw(row.payload))
+            return
+        if savepoint is None:
+            raise _Careful  # undo the batch, then run it again carefully
+        savepoint.rollback()
+        if state.error is None:
+            assert state.waiting_for is not None
+            # What it did is undone (it runs again from the start once released).
+            state.error = _Waiting(state.waiting_for)
+            inbox.wait(session, row.id, key=state.waiting_for)
+            log.info(
+                "update %s %s: waits for %s",
+                row.update_id,
+                describe_raw(row.payload),
+                state.waiting_for,
+            )
+            return
+        described = describe_raw(row.payload)
+        log.error(
+            "update %s %s failed: %s",
+            row.update_id,
+            described,
+            state.error,
+            exc_info=state.error,
+        )
+        inbox.mark_failed(
+            session, row.id, now=self.services.now(), error=f"{described}: {state.error!r}"
+        )
+        self._apologise(session, row.payload)
 
     def _apologise(self, session: Any, payload: str) -> None:
         """Tell the person whose message broke something that we noticed (no details).
@@ -252,6 +395,14 @@ class Processor:
         """Planner work: prune once a day in a long-running bot."""
         if self._pruned_at is None or now - self._pruned_at >= timedelta(days=1):
             await self.prune()
+
+
+class _Careful(Exception):
+    """An update failed or must wait in a batch run without savepoints: run it again with."""
+
+
+class _Waiting(Exception):
+    """Marks an update that was rolled back to wait (so caches learn nothing from it)."""
 
 
 async def record_error(update: object, context: BotContext) -> None:

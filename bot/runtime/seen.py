@@ -36,12 +36,12 @@ class SeenCache:
     members: dict[tuple[int, int], float] = field(default_factory=dict)
 
     def knows_person(self, user: User) -> bool:
-        entry = self.people.get(user.id)
-        return (
-            entry is not None
-            and entry[1] > time.monotonic()
-            and entry[0] == (user.first_name, user.last_name, user.username)
-        )
+        return self.knows_names(user.id, (user.first_name, user.last_name, user.username))
+
+    def knows_names(self, user_id: int, names: Names) -> bool:
+        """The database holds this person with these names (a rename is news)."""
+        entry = self.people.get(user_id)
+        return entry is not None and entry[1] > time.monotonic() and entry[0] == names
 
     def knows_member(self, chat_id: int, user_id: int) -> bool:
         expiry = self.members.get((chat_id, user_id))

@@ -12,6 +12,13 @@ When the database cannot be written (a full disk, a lock held past the busy time
 Telegram has accepted is kept in memory with its result and recorded as soon as writing works
 again; until then nothing more is sent, so that no row is ever sent twice because its "sent"
 mark could not be written. The sender says so once in the log and tries again with back-off.
+
+A call that times out, or whose connection drops before the answer, may have taken effect on
+Telegram all the same. What happens next depends on the method (`AFTER_TIMEOUT`): a call that
+changes nothing when repeated is retried; a message is retried too (twice is the lesser evil
+than never); a poll is not sent again blindly, since votes on a copy the bot does not know of
+would be lost: the row is "unsure" until the copy is recognised by its `poll` update
+(handlers/quiz/polls.py) or, if none shows, sent again after a while (schedules/quiz.py).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -48,6 +56,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
@@ -57,7 +66,7 @@ from bot.runtime.loops import wait_any
 from bot.runtime.outbox import Outbox
 from bot.texts import common as T
 from bot.texts import fmt
-from storage import branches, outbox
+from storage import branches, inbox, outbox
 from storage.db import Database
 from storage.models import OutboxMessage
 
@@ -88,6 +97,21 @@ MEDIA_TYPES: dict[str, Any] = {
     "video": InputMediaVideo,
 }
 MAX_ATTEMPTS = 40
+# After a call that may have taken effect although no answer came (a timeout, a dropped
+# connection): "retry" (repeating it changes nothing: an edit, a stop, an answer to a button),
+# "duplicate" (retried, accepting that it may show twice: better than never), or "check" (not
+# repeated until the bot knows the first went out or not: a poll, whose votes would be lost).
+AFTER_TIMEOUT: dict[str, str] = {
+    "editMessageText": "retry",
+    "editMessageReplyMarkup": "retry",
+    "editMessageCaption": "retry",
+    "stopPoll": "retry",
+    "answerCallbackQuery": "retry",
+    "deleteMessage": "retry",
+    "sendPoll": "check",
+}
+# Failures that prove the request never reached Telegram: safe to send again.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A little over a second between messages to one private chat (Telegram: "about one per
 # second"), so that timer jitter never lands two in the same second.
 PRIVATE_INTERVAL = 1.05
@@ -181,6 +205,8 @@ class Sender:
         max_chats: int = 64,
         poll: float = 1.0,
     ) -> None:
+        # Some poll's send is unsure: the poller asks for `poll` updates meanwhile.
+        self.unsure_polls = False
         self.bot = bot
         self.db = db
         self.clock = clock
@@ -238,6 +264,7 @@ class Sender:
         busy = set(self._active) | {a.row.chat_id for a in self._unrecorded.values()}
         async with self.db.write() as session:
             rows = outbox.due(session, now=real_now(), busy_chats=busy)
+            self.unsure_polls = outbox.any_unsure(session, "sendPoll")
         queues: dict[int, list[OutboxMessage]] = {}
         for row in rows:
             queues.setdefault(row.chat_id, []).append(row)
@@ -305,7 +332,7 @@ class Sender:
             await self._unreachable(row, str(exc))
             return Outcome(keep_going=False)
         except BadRequest as exc:
-            if "message is not modified" in str(exc).lower():
+            if "message is not modified" in str(exc).lower() or _already_done(row, exc):
                 await self._done(row, True)
                 return Outcome(keep_going=True)
             await self._failed(row, str(exc))
@@ -314,6 +341,8 @@ class Sender:
             log.error("sender: the bot token was refused (%s); stopping delivery", type(exc))
             return await self._later(row, "token refused", delay=MAX_BACKOFF)
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
+            if maybe_delivered(exc):
+                return await self._after_timeout(row, exc)
             return await self._later(row, f"{type(exc).__name__}: {exc}")
         try:
             await self._done(row, result)
@@ -324,6 +353,35 @@ class Sender:
             self._unrecorded[row.id] = Accepted(row, result)
             raise
         return Outcome(keep_going=True)
+
+    async def _after_timeout(self, row: OutboxMessage, exc: Exception) -> Outcome:
+        """The call may have taken effect: retry, or hold it as unsure (`AFTER_TIMEOUT`)."""
+        what = f"{type(exc).__name__}: {exc}"
+        policy = AFTER_TIMEOUT.get(row.method, "duplicate")
+        if policy == "check":
+            assert row.id is not None
+            log.warning(
+                "sender: %s to chat %s (row %s) may have gone out (%s); not sending it again "
+                "until that is known",
+                row.method,
+                row.chat_id,
+                row.id,
+                what,
+            )
+            async with self.db.write() as session:
+                outbox.mark_unsure(session, row.id, now=self.clock.now(), error=what)
+            self.unsure_polls = True
+            return Outcome(keep_going=True)
+        if policy == "duplicate":
+            log.warning(
+                "sender: %s to chat %s (row %s) may have gone out (%s); sending it again, "
+                "so it may show twice",
+                row.method,
+                row.chat_id,
+                row.id,
+                what,
+            )
+        return await self._later(row, f"may have gone out: {what}")
 
     async def _done(self, row: OutboxMessage, result: Any) -> None:
         assert row.id is not None
@@ -338,6 +396,10 @@ class Sender:
                 poll_id=poll_id,
                 result=json.dumps(result, ensure_ascii=False, default=str),
             )
+            if poll_id is not None:
+                # Votes that came in before this answer did waited for it (their poll was
+                # unknown until now): they run again.
+                inbox.release(session, poll_key(poll_id))
 
     # --- when the database takes no writes (a full disk, a lock held too long) ---------------
 
@@ -453,6 +515,23 @@ def move_chat(session: Session, old_chat_id: int, new_chat_id: int) -> None:
     """The branch and the pending calls of a group that became a supergroup move to its new id."""
     branches.migrate_chat(session, old_chat_id, new_chat_id)
     outbox.move_chat(session, old_chat_id, new_chat_id)
+
+
+def _already_done(row: OutboxMessage, exc: BadRequest) -> bool:
+    """A retried call whose first try took effect after all (its answer was lost)."""
+    return row.method == "stopPoll" and row.attempts > 0 and "already been closed" in str(exc)
+
+
+def poll_key(poll_id: str) -> str:
+    """What a vote for a poll not recorded yet waits for (`bot.runtime.current.wait_for`)."""
+    return f"poll:{poll_id}"
+
+
+def maybe_delivered(exc: Exception) -> bool:
+    """Whether a failed call may still have reached Telegram and taken effect."""
+    if isinstance(exc.__cause__, NOT_SENT):
+        return False
+    return isinstance(exc, TimedOut) or isinstance(exc.__cause__, httpx.TransportError)
 
 
 def _retry_after(exc: RetryAfter) -> float:

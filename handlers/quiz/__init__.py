@@ -22,6 +22,7 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     PollAnswerHandler,
+    PollHandler,
     filters,
 )
 
@@ -29,12 +30,12 @@ from bot.context import BotContext, Command
 from bot.texts import quiz as T
 from handlers.callbacks import QuizConfirm, QuizStart, QuizTap, on
 from handlers.quiz.bank import JOBS, quiz_caption
-from handlers.quiz.polls import poll_answer
+from handlers.quiz.polls import BULK, poll_answer, poll_seen
 from handlers.quiz.private import confirm_pressed, option_pressed, start_private
 from handlers.quiz.results import show_results
 from handlers.quiz.run import quiz_command, start_button
 
-__all__ = ["COMMANDS", "JOBS", "build_handlers"]
+__all__ = ["BULK", "COMMANDS", "JOBS", "build_handlers"]
 
 COMMANDS = [
     Command("quiz", T.CMD_QUIZ, "admin"),
@@ -55,6 +56,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
             filters=filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+quiz_\d+\s*$"),
         ),
         PollAnswerHandler(poll_answer),
+        PollHandler(poll_seen),
         on(QuizStart, start_button),
         on(QuizTap, option_pressed),
         on(QuizConfirm, confirm_pressed),

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import AlreadyRunning, BotRunner
 from bot.texts import common as T
@@ -127,6 +127,33 @@ async def test_members_are_registered_as_they_appear(harness: Harness) -> None:
         assert branch.id is not None
         names = {m.user_id: m.name for m in branches.members(s, branch.id)}
     assert names == {SECRETARY: "赵 书记", WANG: "王建国", CHEN: "陈桂兰", LI: "李秀英"}
+
+
+async def test_plain_chatter_registers_newcomers_and_renames_and_leaves_out_other_groups(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    f = harness.fake
+    f.add_group(-1002222222222, "别的群", creator_id=OUTSIDER, members=[ZHANG])
+    f.message(GROUP_ID, WANG, "大家好")
+    f.message(GROUP_ID, LI, "大家好")
+    f.message(-1002222222222, ZHANG, "这里不是支部群")
+    await harness.settle()
+    f.rename(WANG, "王老师")
+    posted = f.message(GROUP_ID, WANG, "我改名字了")
+    f.edit(GROUP_ID, posted["message_id"], "我改名字了！")
+    await harness.settle()
+
+    with harness.session() as s:
+        branch = s.exec(select(Branch)).one()
+        assert branch.id is not None
+        names = {m.user_id: m.name for m in branches.members(s, branch.id)}
+        people = {p.user_id: p.first_name for p in s.exec(select(Person)).all()}
+        statuses = {r.status for r in s.exec(select(InboxUpdate)).all()}
+    assert names == {SECRETARY: "赵 书记", WANG: "王老师", LI: "李秀英"}
+    assert people[ZHANG] == "张<伟>" and people[WANG] == "王老师"
+    assert statuses == {"done"}
 
 
 async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
@@ -299,6 +326,64 @@ async def test_processed_updates_keep_only_their_id(harness: Harness) -> None:
         rows = s.exec(select(InboxUpdate)).all()
         assert [r.status for r in rows] == ["done"]
         assert all("医院" not in r.payload for r in rows)
+
+
+async def test_a_broken_update_in_a_batch_is_rolled_back_alone(harness: Harness) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    runner = harness.runner
+    assert runner is not None
+
+    async def explode(update: object, context: object) -> None:
+        raise RuntimeError("boom")
+
+    from telegram.ext import CommandHandler
+
+    runner.application.add_handler(CommandHandler("boom", explode), group=-5)
+    # One batch: a newcomer before, the breaking update (its sender new too), one after.
+    harness.fake.message(GROUP_ID, WANG, "大家好")
+    harness.fake.message(GROUP_ID, OUTSIDER, "/boom")
+    harness.fake.message(GROUP_ID, LI, "大家好")
+    await harness.settle()
+
+    with harness.session() as s:
+        members = {m.user_id for m in s.exec(select(Member)).all()}
+        statuses = [
+            r.status for r in s.exec(select(InboxUpdate).order_by(col(InboxUpdate.id))).all()
+        ]
+    assert WANG in members and LI in members and OUTSIDER not in members
+    assert statuses[-3:] == ["done", "failed", "done"]
+    assert [t for t in harness.texts(GROUP_ID) if "出了点问题" in t] == [
+        harness.texts(GROUP_ID)[-1]
+    ]
+
+
+async def test_a_failed_update_keeps_its_id_kind_and_error_but_not_the_members_words(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    runner = harness.runner
+    assert runner is not None
+
+    async def explode(update: object, context: object) -> None:
+        raise RuntimeError("boom")
+
+    from telegram.ext import CommandHandler
+
+    runner.application.add_handler(CommandHandler("diary", explode), group=-5)
+    sent = harness.fake.message(GROUP_ID, WANG, "/diary 明天去医院复查，血压有点高")
+    await harness.settle()
+
+    with harness.session() as s:
+        failed = s.exec(select(InboxUpdate).where(InboxUpdate.status == "failed")).one()
+    assert "医院" not in failed.payload and "血压" not in failed.payload
+    assert failed.update_id > 0 and failed.kind == "message"
+    assert failed.error is not None and "RuntimeError('boom')" in failed.error
+    # Enough to find it: what kind, the command word, where and from whom (never the words).
+    assert f"command /diary chat={GROUP_ID} user={WANG}" in failed.error
+    assert "医院" not in failed.error
+    assert sent["message_id"] > 0
 
 
 async def test_setup_sent_privately_explains_where_to_send_it(harness: Harness) -> None:

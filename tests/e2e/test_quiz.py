@@ -12,8 +12,17 @@ from bot.texts import fmt
 from bot.texts import quiz as QT
 from handlers.callbacks import QuizStart
 from storage import quiz as quizzes
-from storage.models import Member, Quiz, QuizAnswer, QuizAttempt
-from tests.e2e.harness import COMMITTEE, GROUP_ID, OUTSIDER, RETIREES, SECRETARY, Harness, ident
+from storage.models import InboxUpdate, Member, Quiz, QuizAnswer, QuizAttempt
+from tests.e2e.harness import (
+    COMMITTEE,
+    GROUP_ID,
+    OUTSIDER,
+    RETIREES,
+    SECRETARY,
+    STAFF,
+    Harness,
+    ident,
+)
 from tests.e2e.quiz_helpers import (
     BANK,
     HEADER,
@@ -330,3 +339,47 @@ async def test_the_secretary_hears_when_a_poll_cannot_be_sent(harness: Harness) 
     notice = harness.texts(SECRETARY)[-1]
     assert "没能发出" in notice and "党史知识测试”第1题的投票" in notice
     assert len(harness.fake.sent(GROUP_ID, method="sendPoll")) == 2
+
+
+async def test_a_flood_of_votes_is_stored_once_each_and_newcomers_are_registered(
+    harness: Harness,
+) -> None:
+    quiz, polls = await start_group_quiz(harness)
+    f = harness.fake
+    for member in (WANG, LI, ZHANG, CHEN):
+        f.message(GROUP_ID, member, "我来答题了")
+    await harness.settle()
+    await harness.restart()  # nothing cached: the bot knows them from the database alone
+    f.rename(CHEN, "陈桂兰（退休）")
+    # All at once, as a quiz's votes arrive: one batch of updates.
+    for member in (WANG, LI, ZHANG, CHEN):
+        f.poll_answer(member, polls[0], [1])
+    first = f.poll_answer(WANG, polls[1], [0, 1, 2])
+    f.raw_update({"poll_answer": {**first, "option_ids": [3], "option_persistent_ids": ["3"]}})
+    f.poll_answer(LI, polls[2], [0])
+    f.poll_answer(STAFF, polls[0], [1])  # in the group, never seen by the bot
+    f.poll_answer(OUTSIDER, polls[1], [0])  # not in the group
+    await harness.settle()
+
+    with harness.session() as s:
+        rows = s.exec(
+            select(QuizAttempt.user_id, QuizAnswer.question_id, QuizAnswer.chosen).join(
+                QuizAnswer, col(QuizAnswer.attempt_id) == col(QuizAttempt.id)
+            )
+        ).all()
+        names = {m.user_id: m.name for m in s.exec(select(Member)).all()}
+        statuses = {r.status for r in s.exec(select(InboxUpdate)).all()}
+    by_user: dict[int, list[str]] = {}
+    for user_id, _, chosen in sorted(rows, key=lambda r: (r[0], r[1])):
+        by_user.setdefault(user_id, []).append(chosen)
+    assert by_user == {
+        WANG: ["1", "0,1,2"],
+        LI: ["1", "0"],
+        ZHANG: ["1"],
+        CHEN: ["1"],
+        STAFF: ["1"],
+    }
+    assert statuses == {"done"}
+    assert OUTSIDER not in names
+    assert names[CHEN] == "陈桂兰（退休）"  # the rename reached the member row
+    assert quiz.id is not None

@@ -17,7 +17,7 @@ from bot.__main__ import main
 from bot.texts import common as T
 from bot.texts import reflections as RT
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
-from storage.models import ArchiveFile, Reflection, ReflectionFile, ReflectionWait
+from storage.models import ArchiveFile, Member, Reflection, ReflectionFile, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
 from tests.e2e.sessions import push_session
@@ -509,3 +509,35 @@ async def test_a_reply_to_the_reminder_counts_as_a_reflection(harness: Harness) 
     assert [(r.kind, r.text) for r in stored(harness)] == [
         ("text", "收到提醒，补交心得：坚定理想信念。")
     ]
+
+
+async def test_a_member_renamed_in_telegram_is_thanked_by_the_new_name_unless_on_the_roster(
+    harness: Harness,
+) -> None:
+    await harness.start()
+    await harness.setup_branch()
+    _, invitation = await push_session(harness)
+    f = harness.fake
+    f.message(GROUP_ID, WANG, "学习了全会精神。", reply_to=invitation)
+    f.message(GROUP_ID, LI, "我也学习了。", reply_to=invitation)
+    await harness.settle()
+    await thank(harness)
+    with harness.session() as s:
+        li = s.exec(select(Member).where(Member.user_id == LI)).one()
+        li.on_roster = True  # 李秀英 is linked to the roster: that name is the name of record
+        s.add(li)
+        s.commit()
+
+    # Both change their names in Telegram; the bot has seen them a moment ago (cached).
+    f.rename(WANG, "王老师")
+    f.rename(LI, "Li", "Xiuying")
+    f.message(GROUP_ID, WANG, "补充一点体会。", reply_to=invitation)
+    f.message(GROUP_ID, LI, "补充。", reply_to=invitation)
+    await harness.settle()
+    await thank(harness)
+    last = acks(harness)[-1]
+    assert "王老师同志" in last and "王建国" not in last
+    assert "李秀英同志" in last and "Xiuying" not in last
+    with harness.session() as s:
+        names = {m.user_id: m.name for m in s.exec(select(Member)).all()}
+    assert names[WANG] == "王老师" and names[LI] == "李秀英"

@@ -420,6 +420,8 @@ class FakeBotApi:
         self._closing = False
         self._faults: dict[str, deque[_Fault]] = {}
         self._hangs: dict[str, deque[float]] = {}
+        self._lost_replies: dict[str, deque[bool]] = {}  # method -> took effect?
+        self._held_replies: dict[str, deque[asyncio.Event]] = {}
         self._group_windows: dict[int, _Window] = {}
         self._private_windows: dict[int, _Window] = {}
         self._global_window = _rate_window(global_per_second)
@@ -520,6 +522,15 @@ class FakeBotApi:
         self._users[user_id] = user
         self._chats.setdefault(user_id, _Chat(id=user_id, type="private", bot_status="member"))
         return copy.deepcopy(user)
+
+    def rename(self, user_id: int, first_name: str, last_name: str | None = None) -> None:
+        """The user changes their name in Telegram: no update says so; their next ones show it."""
+        user = self._users[user_id]
+        user["first_name"] = first_name
+        if last_name is None:
+            user.pop("last_name", None)
+        else:
+            user["last_name"] = last_name
 
     def add_group(
         self,
@@ -1142,6 +1153,21 @@ class FakeBotApi:
         """
         self._hangs.setdefault(self._canonical(method), deque()).extend([seconds] * times)
 
+    def lose_reply(self, method: str, *, times: int = 1, took_effect: bool = True) -> None:
+        """The next ``times`` calls of ``method`` get no answer: the connection drops after
+        Telegram received the request. With ``took_effect`` (as usually on Telegram: the reply
+        was lost on the way back) the call still happens, e.g. the message is posted; without,
+        it was lost before Telegram acted on it. Either way the client cannot tell which."""
+        queue = self._lost_replies.setdefault(self._canonical(method), deque())
+        queue.extend([took_effect] * times)
+
+    def hold_reply(self, method: str) -> asyncio.Event:
+        """The next call of ``method`` takes effect at once (a poll exists and can be voted on,
+        its updates flow), but its answer is held back until the returned event is set."""
+        release = asyncio.Event()
+        self._held_replies.setdefault(self._canonical(method), deque()).append(release)
+        return release
+
     # ------------------------------------------------------------------ HTTP layer
 
     async def _handle_api(self, request: web.Request) -> web.Response:
@@ -1176,12 +1202,25 @@ class FakeBotApi:
                 call.status, call.error = 499, "client closed the connection"
                 raise
             return self._respond(call, outcome)
+        lost = self._lost_replies.get(spec.name)
+        if lost:
+            took_effect = lost.popleft()
+            if took_effect:
+                await self._process(call, spec, raw, files)
+            call.error = f"reply lost (took effect: {took_effect})"
+            if request.transport is not None:
+                request.transport.abort()  # the client sees the connection drop, no answer
+            raise asyncio.CancelledError
         # Anything else takes effect even if the client stops waiting (a timeout on a hung
         # sendMessage does not unsend it on Telegram either), so run it shielded.
         work = asyncio.ensure_future(self._process(call, spec, raw, files))
         self._background.add(work)
         work.add_done_callback(self._background.discard)
-        return self._respond(call, await asyncio.shield(work))
+        outcome = await asyncio.shield(work)
+        held = self._held_replies.get(spec.name)
+        if held:
+            await held.popleft().wait()
+        return self._respond(call, outcome)
 
     async def _process(
         self, call: Call, spec: MethodSpec, raw: JSON, files: dict[str, UploadedFile]

@@ -19,6 +19,7 @@ from bot.core.calendar import (
 from bot.core.care.templates import default_template, festival_of
 from bot.core.cn_parse import ParseError, parse_time
 from bot.texts import care as T
+from storage.care import GREETED
 
 OPT_TIME = "care.greeting_time"
 
@@ -39,6 +40,11 @@ OPT_DIGEST_SENT = "care.digest_sent"
 
 
 OPT_MEDAL_SENT = "care.medal_sent"
+
+
+# The branch-local day whose greetings were queued: later ticks that day load no members
+# (cleared by storage/care.py whenever something that could be due today changes).
+OPT_GREETED = GREETED
 
 
 DEFAULT_TIME = time(8, 30)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from handlers.callbacks import QuizStart
 from storage.models import InboxUpdate, OutboxMessage, QuizAnswer, QuizAttempt
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import BANK, last_with_button, poll_ids, press, send_bank, xlsx_bytes
@@ -22,13 +23,15 @@ async def bank_ready(harness: Harness) -> int:
         harness.fake.message(GROUP_ID, member, "大家好")
     send_bank(harness, xlsx_bytes(BANK), "党史题库.xlsx")
     await harness.settle()
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
-    return int(str(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"]).split(":")[2])
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
+    started = QuizStart.parse(card["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    assert started is not None
+    return started.quiz
 
 
 def start_in_group(harness: Harness, quiz_id: int) -> None:
-    card = last_with_button(harness, GROUP_ID, "quiz:go:")
-    press(harness, SECRETARY, GROUP_ID, card, f"quiz:go:{quiz_id}:g")
+    card = last_with_button(harness, GROUP_ID, QuizStart.prefix)
+    press(harness, SECRETARY, GROUP_ID, card, QuizStart(quiz_id, "g").build())
 
 
 def answers(harness: Harness) -> dict[int, list[str]]:

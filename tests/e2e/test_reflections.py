@@ -529,15 +529,15 @@ async def test_a_member_renamed_in_telegram_is_thanked_by_the_new_name_unless_on
         s.commit()
 
     # Both change their names in Telegram; the bot has seen them a moment ago (cached).
-    f.rename(WANG, "王老师")
+    f.rename(WANG, "王建华")
     f.rename(LI, "Li", "Xiuying")
-    f.message(GROUP_ID, WANG, "补充一点体会。", reply_to=invitation)
-    f.message(GROUP_ID, LI, "补充。", reply_to=invitation)
+    f.message(GROUP_ID, WANG, "补充一点体会：学习要落到实处。", reply_to=invitation)
+    f.message(GROUP_ID, LI, "补充一点：要把学习和生活结合起来。", reply_to=invitation)
     await harness.settle()
     await thank(harness)
     last = acks(harness)[-1]
-    assert "王老师同志" in last and "王建国" not in last
+    assert "王建华同志" in last and "王建国" not in last
     assert "李秀英同志" in last and "Xiuying" not in last
     with harness.session() as s:
         names = {m.user_id: m.name for m in s.exec(select(Member)).all()}
-    assert names[WANG] == "王老师" and names[LI] == "李秀英"
+    assert names[WANG] == "王建华" and names[LI] == "李秀英"

@@ -17,7 +17,7 @@ import time
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from tests.fakes.botapi import TOKEN
+from bot.demo.fake.botapi import TOKEN
 
 
 async def main(base_url: str, marks: set[int]) -> None:

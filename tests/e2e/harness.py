@@ -18,10 +18,10 @@ from sqlmodel import Session, func, select
 from bot.app import BotRunner
 from bot.clock import FakeClock
 from bot.context import Services
+from bot.demo.fake.botapi import TOKEN, FakeBotApi
 from bot.runtime.sender import NO_PACING, Pacing
 from bot.settings import Settings
 from storage.models import InboxUpdate, Job, OutboxMessage
-from tests.fakes.botapi import TOKEN, FakeBotApi
 
 GROUP_ID = -1001234567890
 SECRETARY = 1001  # group creator, the branch secretary

@@ -1,4 +1,4 @@
-"""Tests of the fake Telegram Bot API server (tests/fakes/botapi.py) itself.
+"""Tests of the fake Telegram Bot API server (bot/demo/fake/botapi.py) itself.
 
 The end-to-end tests trust the fake to say no wherever Telegram says no, and to answer with
 objects python-telegram-bot reads without complaint. These tests hold it to that by driving it
@@ -53,9 +53,9 @@ from telegram.ext import (
     ExtBot,
 )
 
-from tests.fakes.botapi import BOT_ID, TOKEN, FakeBotApi
-from tests.fakes.html import EntityParseError, parse_html
-from tests.fakes.spec import load_spec
+from bot.demo.fake.botapi import BOT_ID, TOKEN, FakeBotApi
+from bot.demo.fake.html import EntityParseError, parse_html
+from bot.demo.fake.spec import load_spec
 
 # Any PTB warning while reading the fake's answers (a deprecated field, an unknown shape) is a
 # bug in the fake: make it fail the test.

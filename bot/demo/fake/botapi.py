@@ -10,10 +10,10 @@ assert on what the bot sent (:meth:`FakeBotApi.sent`) and on every call it made
 It behaves like Telegram where bots usually slip, and is stricter on purpose:
 
 * methods, parameters and required parameters are checked against the Bot API reference
-  (``telegram-bot-api-spec/api.json``, via :mod:`tests.fakes.spec`); an unknown parameter is a
+  (``telegram-bot-api-spec/api.json``, via :mod:`bot.demo.fake.spec`); an unknown parameter is a
   400 (Telegram would ignore it silently, hiding a typo), a spec method the fake does not
   implement is a 501 so a test notices instead of passing by accident;
-* HTML is parsed like Telegram does (:mod:`tests.fakes.html`): an unescaped ``张<伟>`` is a 400;
+* HTML is parsed like Telegram does (:mod:`bot.demo.fake.html`): an unescaped ``张<伟>`` is a 400;
 * private chats need the user to have started the bot, blocked users give 403, replies to
   missing messages, long texts, bad buttons, unknown file ids and not-modified edits are 400s;
 * per-chat and global flood limits answer 429 with ``retry_after`` (sliding windows,
@@ -51,8 +51,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import BodyPartReader, web
 
-from tests.fakes.html import EntityParseError, parse_html, utf16_len
-from tests.fakes.spec import (
+from bot.demo.fake.html import EntityParseError, parse_html, utf16_len
+from bot.demo.fake.spec import (
     MethodSpec,
     ParamError,
     Spec,

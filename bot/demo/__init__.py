@@ -1,0 +1,1 @@
+"""`yinling demo`: the bot's month played against the Bot API double, without Telegram."""

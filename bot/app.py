@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
+from sqlmodel import Session, select
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -63,6 +64,7 @@ from schedules import scope as scope_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
+from storage.models import InboxUpdate, Job, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +277,23 @@ class BotRunner:
         ]
         self.planner.install(self.application)
         log.info("银龄 is running as @%s", self.application.bot.username)
+
+    def idle(self) -> bool:
+        """Nothing left to do for now: no update waiting in the inbox, no message pending in
+        the outbox, no job pending or running, no send in flight. Raises the error of a loop
+        that died, so that whoever waits for the bot to go quiet does not wait for ever."""
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise RuntimeError(f"{task.get_name()} died") from task.exception()
+        if self.services.sender.busy or self.services.jobs.busy:
+            return False
+        with Session(self.db.engine) as session:
+            pending = [
+                session.exec(select(InboxUpdate.id).where(InboxUpdate.status == "pending")),
+                session.exec(select(OutboxMessage.id).where(OutboxMessage.status == "pending")),
+                session.exec(select(Job.id).where(Job.status == "pending")),
+            ]
+            return all(rows.first() is None for rows in pending)
 
     async def wait(self) -> None:
         """Until stopped, or until a loop dies (then re-raise its error)."""

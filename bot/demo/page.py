@@ -221,7 +221,10 @@ def _message_html(recorder: Recorder, chat: Chat, entry: Entry, files: Files) ->
             f'<div class="name" style="color:{colour}">{_e(recorder.name(entry.user_id))}</div>'
         )
     reply = message.get("reply_to_message")
-    if reply is not None:
+    if entry.kind == "edit":
+        note = T.PAGE_EDIT_OF.format(time=entry.label)
+        inner.append(f'<div class="edit-of">{_e(note)}</div>')
+    elif reply is not None:
         who = recorder.name(reply.get("from", {}).get("id", 0))
         inner.append(f'<div class="quote"><b>{_e(who)}</b>{_e(snippet(reply, 30))}</div>')
     inner.extend(_media_html(recorder, message, files))
@@ -229,7 +232,7 @@ def _message_html(recorder: Recorder, chat: Chat, entry: Entry, files: Files) ->
     if text:
         entities = message.get("entities") or message.get("caption_entities") or []
         inner.append(f'<div class="text">{entities_html(text, entities)}</div>')
-    edited = f"{_e(T.PAGE_EDITED)} " if message.get("edit_date") else ""
+    edited = f"{_e(T.PAGE_EDITED)} " if entry.kind == "edit" else ""
     inner.append(f'<div class="meta">{edited}{_e(clock(entry.at))}</div>')
     avatar = "" if chat.private else _avatar(recorder, entry.user_id)
     keyboard = _keyboard_html(message)
@@ -445,6 +448,7 @@ display:inline-flex;align-items:center;justify-content:center;font-size:15px}
 box-shadow:0 1px 1px rgba(0,0,0,.12);overflow-wrap:anywhere}
 .msg.out .bubble{background:#e2f7cb;border-radius:14px 14px 4px 14px}
 .name{font-weight:600;font-size:14px;margin-bottom:1px}
+.edit-of{color:#8c979f;font-size:12px;margin-bottom:2px}
 .text{white-space:pre-wrap}
 .text blockquote{margin:4px 0;border-left:3px solid #3a8ee6;padding-left:8px}
 .spoiler{background:#ccc}

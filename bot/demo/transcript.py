@@ -44,16 +44,17 @@ class Scene:
 
 @dataclass
 class Entry:
-    """One line of the story: a message in a chat, or a tap on a button."""
+    """One line of the story: a message in a chat (as it was sent), a later edit of one (as it
+    was then: the text changed), or a tap on a button."""
 
     seq: int
-    kind: Literal["message", "tap"]
+    kind: Literal["message", "edit", "tap"]
     chat_id: int
     at: datetime  # local time
     user_id: int  # who sent or tapped (the bot's id for its messages)
     scene: int
-    message: JSON = field(default_factory=dict)  # its latest state
-    label: str = ""  # the button tapped
+    message: JSON = field(default_factory=dict)  # as sent, or as edited; a poll as it ends
+    label: str = ""  # the button tapped; for an edit, the time of the message it changed
 
 
 def size_text(size: int) -> str:
@@ -176,13 +177,18 @@ class Recorder:
             if now is None or _signature(now) == self._signatures[key]:
                 continue
             self._signatures[key] = _signature(now)
-            was_closed = bool(entry.message.get("poll", {}).get("is_closed"))
-            closed = bool(now.get("poll", {}).get("is_closed")) and not was_closed
             text = now.get("text") or now.get("caption")
-            only_buttons = text == self._texts[key] and not closed
-            self._texts[key] = text
-            entry.message = now
-            self._print_change(entry, closed=closed, only_buttons=only_buttons)
+            if "poll" in now:
+                # A poll stays where it was sent, with its votes; its closing is news.
+                closed = now["poll"].get("is_closed") and not entry.message["poll"].get("is_closed")
+                entry.message = now
+                if closed:
+                    self._print_closed(entry)
+            elif text != self._texts[key]:
+                self._texts[key] = text
+                self._add_edit(entry, now)
+            else:
+                self._print_buttons(entry, now)
         for message in self.fake.history(self._seen):
             self._seen = message["_seq"] + 1
             self._add_message(message)
@@ -204,10 +210,10 @@ class Recorder:
         self._print_entry(entry)
 
     def finish(self) -> None:
-        """Catch up, and give every message its final state (edits, votes, closing)."""
+        """Catch up, and give every poll its final votes."""
         self.catch_up()
         for entry in self.entries:
-            if entry.kind == "message":
+            if entry.kind == "message" and "poll" in entry.message:
                 final = self.fake.message_by_id(entry.chat_id, entry.message["message_id"])
                 if final is not None:
                     entry.message = final
@@ -279,6 +285,10 @@ class Recorder:
             )
             return
         message = entry.message
+        if entry.kind == "edit":
+            lines = [T.EDITED.format(time=entry.label), *body_lines(message)]
+            self._print_lines(time, self.name(entry.user_id), lines)
+            return
         if "new_chat_members" in message:
             joined = "、".join(self.name(u["id"]) for u in message["new_chat_members"])
             self._print(f"  {time} " + T.JOINED.format(who=joined))
@@ -290,23 +300,33 @@ class Recorder:
             lines.insert(0, T.REPLYING_TO.format(who=who, quote=snippet(reply)))
         self._print_lines(time, self.name(entry.user_id), lines)
 
-    def _print_change(self, entry: Entry, *, closed: bool, only_buttons: bool) -> None:
-        now = datetime.fromtimestamp(
-            entry.message.get("edit_date") or entry.message["date"], self.tz
+    def _add_edit(self, original: Entry, now: JSON) -> None:
+        edit = Entry(
+            seq=len(self.entries),
+            kind="edit",
+            chat_id=original.chat_id,
+            at=datetime.fromtimestamp(now.get("edit_date") or now["date"], self.tz),
+            user_id=original.user_id,
+            scene=len(self.scenes),
+            message=now,
+            label=clock(original.at),
         )
-        if closed:  # Telegram stamps no time on closing a poll: it is now
-            now = datetime.fromtimestamp(self.fake.wall_clock(), self.tz)
+        self.entries.append(edit)
+        self._print_entry(edit)
+
+    def _print_closed(self, entry: Entry) -> None:
+        # Telegram stamps no time on closing a poll: it is now.
+        now = datetime.fromtimestamp(self.fake.wall_clock(), self.tz)
         self._chat_header(entry.chat_id, now)
-        if closed:
-            lines = [T.POLL_CLOSED, *body_lines(entry.message, results=True)]
-        elif only_buttons:
-            keyboard = [
-                " ".join(f"[{b['text']}]" for b in row) for row in buttons_of(entry.message)
-            ]
-            lines = [T.EDITED_BUTTONS.format(time=clock(entry.at)), *keyboard]
-        else:
-            lines = [T.EDITED.format(time=clock(entry.at)), *body_lines(entry.message)]
+        lines = [T.POLL_CLOSED, *body_lines(entry.message, results=True)]
         self._print_lines(clock(now), self.name(entry.user_id), lines)
+
+    def _print_buttons(self, entry: Entry, now: JSON) -> None:
+        when = datetime.fromtimestamp(now.get("edit_date") or now["date"], self.tz)
+        self._chat_header(entry.chat_id, when)
+        keyboard = [" ".join(f"[{b['text']}]" for b in row) for row in buttons_of(now)]
+        lines = [T.EDITED_BUTTONS.format(time=clock(entry.at)), *keyboard]
+        self._print_lines(clock(when), self.name(entry.user_id), lines)
 
     def _print_lines(self, time: str, who: str, lines: list[str]) -> None:
         first, *rest = lines

@@ -428,8 +428,11 @@ def test_the_chat_page_renders_chats_buttons_and_poll_results(
     dom = browser.dump_dom(path, page)
     recorder = played.demo.recorder
     assert dom.count('<section class="chat') == len(recorder.chats)
-    messages = [e for e in recorder.entries if e.kind == "message"]
-    assert dom.count('<div class="msg ') == len(messages)
+    bubbles = [e for e in recorder.entries if e.kind in ("message", "edit")]
+    assert dom.count('<div class="msg ') == len(bubbles)
+    # A private quiz's question as it came, with its big buttons, then as the answer left it.
+    assert '<span class="button">A. 实现共产主义</span>' in dom
+    assert dom.count("✏️ 修改了 14:11 的消息") >= 4
     assert '<span class="button">📝 提交心得 ↗</span>' in dom
     assert dom.count('<div class="option right">') == 7  # the right answers of the five polls
     assert "已结束 · 共10人参与" in dom

@@ -41,7 +41,7 @@ _TAGS = {
     "expandable_blockquote": ("<blockquote>", "</blockquote>"),
 }
 _PALETTE = ["#e17076", "#faa774", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd", "#ee7aae"]
-# Solid colours of what the page draws, also how a test recognises them in a screenshot.
+# The solid colours of what the page draws (CSS variables of page.css).
 COLOURS = {
     "bot": "#3a8ee6",  # the bot's avatar and name
     "button": "#6d8c5a",  # inline buttons
@@ -49,6 +49,7 @@ COLOURS = {
     "bar": "#8fb8e6",  # a poll's other bars
 }
 _BOT_COLOUR = COLOURS["bot"]
+CSS = Path(__file__).with_name("page.css")
 
 
 @dataclass
@@ -111,7 +112,7 @@ def render(recorder: Recorder, files: Files) -> str:
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(T.PAGE_TITLE)}</title>",
-        f"<style>{_root()}{CSS}</style></head><body>",
+        f"<style>{_root()}{CSS.read_text(encoding='utf-8')}</style></head><body>",
         f'<header class="banner"><b>{_e(T.PAGE_BANNER)}</b>'
         f'<span class="en">{_e(T.PAGE_BANNER_EN)}</span></header>',
         '<div class="layout"><nav class="side" id="chats">',
@@ -398,98 +399,3 @@ def entities_html(text: str, entities: list[JSON]) -> str:
         out.extend(closes.get(boundary, []))
         out.extend(opens.get(boundary, []))
     return "".join(out)
-
-
-CSS = """
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 -apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",
-"Source Han Sans SC",sans-serif;color:#1b1f23;background:#dfe7d9}
-.banner{background:#fff4d6;border-bottom:1px solid #e8cf8a;padding:10px 18px;font-size:14px}
-.banner b{display:block;font-weight:600}.banner .en{color:#6b5a2a;font-size:12px}
-.banner .en{display:block}
-.layout{display:flex;max-width:1180px;margin:0 auto;align-items:flex-start}
-.side{width:300px;flex:none;position:sticky;top:0;max-height:100vh;overflow:auto;
-background:#fff;border-right:1px solid #d6dbd2;padding:8px 0}
-.side h2{font-size:13px;color:#6d7883;margin:14px 16px 6px;font-weight:600}
-.chats{list-style:none;margin:0;padding:0}
-.chats a{display:flex;gap:10px;align-items:center;padding:7px 16px;color:inherit;
-text-decoration:none}.chats a:hover{background:#f0f3f6}
-.who{display:flex;flex-direction:column;min-width:0}.who b{font-weight:600;font-size:14px;
-white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.who small{color:#7c8792}
-.scenes{margin:0;padding:0 16px 16px 34px;font-size:13px}.scenes li{margin:0 0 8px}
-.scenes a{color:#2a6fb0;text-decoration:none}.scenes p{margin:2px 0 0;color:#5f6b76;
-white-space:pre-line}
-main{flex:1;min-width:0}
-.chat{display:none;background:#c9d8b4 linear-gradient(160deg,#d5e3bd,#b9cfa6)}
-.chat:target,.chat:has(:target){display:block}
-main:not(:has(:target)) #chat-group{display:block}
-.chat-head{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #d6dbd2;
-padding:10px 16px;display:flex;gap:10px;align-items:baseline}
-.chat-head b{font-size:16px}.chat-head small{color:#7c8792}
-.chat-head .back{display:none;text-decoration:none;font-size:22px;color:#3a8ee6;line-height:1}
-.badge{margin-left:auto;background:#fff4d6;color:#8a6d1d;border:1px solid #e8cf8a;
-border-radius:10px;padding:0 8px;font-size:12px;align-self:center}
-.log{padding:8px 14px 40px}
-.day{text-align:center;margin:14px 0 8px}.day span{background:rgba(60,80,50,.45);color:#fff;
-border-radius:12px;padding:2px 10px;font-size:13px}
-.service{text-align:center;color:#fff;background:rgba(60,80,50,.40);border-radius:12px;
-padding:2px 10px;font-size:13px;margin:6px auto;width:fit-content;max-width:90%}
-.msg{display:flex;gap:8px;align-items:flex-end;margin:6px 0}
-/* Opened at a day or a message (#d-…, #m-…): the chat starts there, no scrolling needed. */
-.log:has(> :target) > :not(.earlier):has(~ :target){display:none}
-.log > :target{scroll-margin-top:100vh}
-.earlier{display:none;text-align:center;font-size:13px;color:#2a6fb0;margin:4px 0}
-.log:has(> :target) > .earlier{display:block}
-.msg.out{flex-direction:row-reverse}
-.avatar{width:34px;height:34px;border-radius:50%;flex:none;color:#fff;font-weight:600;
-display:inline-flex;align-items:center;justify-content:center;font-size:15px}
-.stack{max-width:min(520px,78%);display:flex;flex-direction:column;gap:4px}
-.bubble{background:#fff;border-radius:14px 14px 14px 4px;padding:6px 10px 4px;
-box-shadow:0 1px 1px rgba(0,0,0,.12);overflow-wrap:anywhere}
-.msg.out .bubble{background:#e2f7cb;border-radius:14px 14px 4px 14px}
-.name{font-weight:600;font-size:14px;margin-bottom:1px}
-.edit-of{color:#8c979f;font-size:12px;margin-bottom:2px}
-.text{white-space:pre-wrap}
-.text blockquote{margin:4px 0;border-left:3px solid #3a8ee6;padding-left:8px}
-.spoiler{background:#ccc}
-.meta{text-align:right;color:#8c979f;font-size:12px;margin-top:-2px}
-.quote{border-left:3px solid #3a8ee6;background:#eef5fc;border-radius:4px;padding:2px 8px;
-margin:2px 0 4px;font-size:13px}.quote b{display:block;color:#3a8ee6;font-weight:600}
-.photo{display:block;max-width:260px;width:100%;border-radius:10px;margin:2px 0 4px}
-.photo.missing{height:120px;background:#eee;display:flex;align-items:center;justify-content:center}
-.doc{display:flex;gap:10px;align-items:center;color:inherit;text-decoration:none;margin:4px 0}
-.doc-icon{width:42px;height:42px;border-radius:50%;background:var(--bot);color:#fff;flex:none;
-display:inline-flex;align-items:center;justify-content:center;font-size:20px}
-.doc-name{display:flex;flex-direction:column;font-weight:600}.doc-name small{color:#7c8792;
-font-weight:400}
-a.doc .doc-name{color:#2a6fb0}
-.voice{display:flex;gap:8px;align-items:center;margin:4px 0}
-.play{width:38px;height:38px;border-radius:50%;background:var(--bot);color:#fff;display:inline-flex;
-align-items:center;justify-content:center;flex:none}
-.wave{display:flex;gap:2px;align-items:flex-end;height:22px}
-.wave i{display:block;width:3px;background:#8fb8e6;border-radius:2px}
-.voice small{color:#7c8792}
-.poll{min-width:240px;margin:2px 0}.poll-kind{color:#7c8792;font-size:12px}
-.question{font-weight:600;margin-bottom:6px}
-.option{position:relative;display:flex;gap:8px;align-items:center;padding:3px 0 7px}
-.option .bar{position:absolute;left:0;bottom:2px;height:5px;border-radius:2px;
-background:var(--bar)}
-.option.right .bar{background:var(--right)}
-.pct{font-weight:600;width:40px;flex:none;font-size:13px}.opt{flex:1}
-.votes{color:#7c8792;font-size:12px;flex:none}
-.poll-foot{color:#7c8792;font-size:12px;text-align:center;margin-top:2px}
-.keyboard{display:flex;flex-direction:column;gap:4px}
-.keyboard .row{display:flex;gap:4px}
-.button{flex:1;text-align:center;background:var(--button);color:#fff;border-radius:10px;
-padding:7px 8px;font-size:14px;font-weight:600}
-@media (max-width:700px){
-.layout{display:block}.side{display:none;width:auto;position:static;max-height:none}
-.side:target{display:block}
-main:has(.side:target){display:none}
-.layout:has(.side:target) main{display:none}
-.chat-head .back{display:inline}
-.banner{font-size:13px;padding:8px 12px}.banner .en{display:none}
-.log{padding:6px 8px 30px}
-.stack{max-width:84%}
-}
-"""

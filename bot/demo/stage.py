@@ -101,7 +101,7 @@ class Stage:
                 quiet = 0
                 if loop.time() > deadline:
                     raise RuntimeError("the bot did not answer in time\n" + self._recent())
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.005)
         if self.fake.errors:
             raise RuntimeError("the Bot API double failed: " + self.fake.errors[-1])
         self.recorder.catch_up()

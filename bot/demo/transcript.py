@@ -1,8 +1,8 @@
 """The demo's record of every chat, as each person sees it, and its printing in the terminal.
 
 `Recorder` follows the Bot API double: after each step of the script it takes the messages that
-appeared in any chat since the last step (the people's and the bot's, in order) and what
-changed in earlier ones (an edited question, a closed poll), and adds the taps on buttons the
+appeared in any chat since the last step (the people's and the bot's, in order) and what the
+bot changed in earlier ones (an edited question, a closed poll), and adds the taps on buttons the
 script reports (Telegram shows those to nobody, but without them a private quiz would read as
 the bot talking to itself). It prints each as it comes: the chat's name when the chat changes,
 then the local time, the sender, the text, buttons as [按钮], files as 📎 name. At the end
@@ -23,6 +23,16 @@ from bot.texts import demo as T
 
 JSON = dict[str, Any]
 LETTERS = "ABCDEFGHIJ"
+# The Bot API methods that change a message already in a chat.
+EDITS = frozenset(
+    {
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "editMessageMedia",
+        "stopPoll",
+    }
+)
 
 
 @dataclass
@@ -148,6 +158,7 @@ class Recorder:
         self.scenes: list[Scene] = []
         self.total_scenes = 0
         self._seen = 0  # how much of the double's history has been taken
+        self._calls_seen = 0  # and of the bot's calls to it
         self._by_message: dict[tuple[int, int], Entry] = {}
         self._signatures: dict[tuple[int, int], str] = {}
         self._texts: dict[tuple[int, int], str | None] = {}  # as last printed
@@ -172,9 +183,10 @@ class Recorder:
 
     def catch_up(self) -> None:
         """Take in what changed in the chats since the last call, and print it."""
-        for key, entry in self._by_message.items():
+        for key in self._edited_since():
+            entry = self._by_message.get(key)
             now = self.fake.message_by_id(*key)
-            if now is None or _signature(now) == self._signatures[key]:
+            if entry is None or now is None or _signature(now) == self._signatures[key]:
                 continue
             self._signatures[key] = _signature(now)
             text = now.get("text") or now.get("caption")
@@ -192,6 +204,19 @@ class Recorder:
         for message in self.fake.history(self._seen):
             self._seen = message["_seq"] + 1
             self._add_message(message)
+
+    def _edited_since(self) -> list[tuple[int, int]]:
+        """The messages the bot edited (or whose poll it stopped) since the last look."""
+        calls = self.fake.calls
+        keys: list[tuple[int, int]] = []
+        while self._calls_seen < len(calls) and calls[self._calls_seen].status != 0:
+            call = calls[self._calls_seen]
+            self._calls_seen += 1
+            if call.status == 200 and call.method in EDITS:
+                key = (int(call.params["chat_id"]), int(call.params["message_id"]))
+                if key not in keys:
+                    keys.append(key)
+        return keys
 
     def tap(self, user_id: int, chat_id: int, label: str, when: datetime) -> None:
         """Someone taps a button (reported by the script before the bot answers)."""
@@ -325,7 +350,10 @@ class Recorder:
         when = datetime.fromtimestamp(now.get("edit_date") or now["date"], self.tz)
         self._chat_header(entry.chat_id, when)
         keyboard = [" ".join(f"[{b['text']}]" for b in row) for row in buttons_of(now)]
-        lines = [T.EDITED_BUTTONS.format(time=clock(entry.at)), *keyboard]
+        if keyboard:
+            lines = [T.EDITED_BUTTONS.format(time=clock(entry.at)), *keyboard]
+        else:
+            lines = [T.BUTTONS_GONE.format(time=clock(entry.at))]
         self._print_lines(clock(when), self.name(entry.user_id), lines)
 
     def _print_lines(self, time: str, who: str, lines: list[str]) -> None:

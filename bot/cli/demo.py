@@ -34,7 +34,7 @@ from bot.cli.run import serve
 from bot.clock import FakeClock
 from bot.demo import page
 from bot.demo.fake.botapi import TOKEN, FakeBotApi
-from bot.demo.scenes import SCENES, YEAR, Scene, play
+from bot.demo.scenes import SCENES, YEAR, play
 from bot.demo.stage import Stage
 from bot.demo.transcript import Recorder
 from bot.demo.world import (
@@ -100,13 +100,11 @@ def command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def show(
-    folder: Path, *, speed: float, out: TextIO, scenes: list[Scene] | None = None
-) -> Demo | None:
+def show(folder: Path, *, speed: float, out: TextIO) -> Demo | None:
     """Say it is a simulation, play it, say so again and where everything is."""
     out.write(T.SIMULATION + "\n" + T.FOLDER.format(path=folder) + "\n")
     try:
-        demo = asyncio.run(run(folder, speed=speed, scenes=scenes, out=out))
+        demo = asyncio.run(run(folder, speed=speed, out=out))
     except KeyboardInterrupt:  # before the bot's own Ctrl-C handling was in place
         out.write(T.STOPPED + "\n")
         return None
@@ -190,14 +188,12 @@ async def run(
     folder: Path,
     *,
     speed: float = 1.0,
-    scenes: list[Scene] | None = None,
     out: TextIO | None = None,
 ) -> Demo:
-    """Play `scenes` (the whole month by default) in `folder`; write the page and the files."""
-    scenes = SCENES if scenes is None else scenes
+    """Play the month in `folder`; write the page and the files beside it."""
     tz = ZoneInfo(TIMEZONE)
     bypass_proxies()
-    month, day, hour, minute = scenes[0].starts if scenes else (6, 1, 9, 0)
+    month, day, hour, minute = SCENES[0].starts
     clock = FakeClock(datetime(YEAR, month, day, hour, minute, tzinfo=tz) - timedelta(minutes=1))
     fake = FakeBotApi(enforce_limits=False, bot_name=BOT_NAME, bot_username=BOT_USERNAME)
     fake.wall_clock = lambda: clock.now().timestamp()
@@ -208,7 +204,7 @@ async def run(
     async def story(runner: BotRunner) -> None:
         nonlocal finished
         stage = Stage(runner, fake, clock, recorder, tz=tz, speed=speed, year=YEAR)
-        await play(stage, scenes)
+        await play(stage, SCENES)
         finished = True
 
     await fake.start()

@@ -71,6 +71,8 @@ class Scene:
 def scene(
     title: str, narration: str, *, starts: tuple[int, int, int, int]
 ) -> Callable[[Callable[[Stage], Awaitable[None]]], Scene]:
+    """Make the decorated function a scene with this title, narration and start."""
+
     def make(act: Callable[[Stage], Awaitable[None]]) -> Scene:
         return Scene(act.__name__, title, narration, starts, act)
 

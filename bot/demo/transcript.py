@@ -209,8 +209,10 @@ class Recorder:
         """The messages the bot edited (or whose poll it stopped) since the last look."""
         calls = self.fake.calls
         keys: list[tuple[int, int]] = []
-        while self._calls_seen < len(calls) and calls[self._calls_seen].status != 0:
+        while self._calls_seen < len(calls):
             call = calls[self._calls_seen]
+            if call.status == 0 and call.method in EDITS:
+                break  # still being answered: look again next time
             self._calls_seen += 1
             if call.status == 200 and call.method in EDITS:
                 key = (int(call.params["chat_id"]), int(call.params["message_id"]))

@@ -5,6 +5,7 @@ page with the exports beside it.
 The whole month is played once (fast: the pauses a person needs are all but gone) and each test
 checks one step of it from the bot's own records and from the transcript: it happened, once.
 The page is then opened in a real browser, and the sockets the demo opened are accounted for.
+One module (a little over 500 lines) because they all share that one playing of the month.
 """
 
 from __future__ import annotations
@@ -187,6 +188,12 @@ def test_it_says_first_and_last_that_it_is_a_simulation_and_takes_seconds(
     assert "  09:00 银龄学习助手 🤖：📎 党章第一章（学习辅导）.pdf（1 KB）" in lines
     assert "  10:05 👆 郑家和 点了 [📝 提交心得]" in lines
     assert "  — 6月28日（周日） —" in lines
+    # What changed later is shown when it changes: each edit, each poll's closing with results.
+    edits = [e for e in demo.recorder.entries if e.kind == "edit"]
+    assert len(edits) >= 12  # three members' four answered questions at least
+    assert sum("：✏️ （修改了" in line for line in lines) == len(edits)
+    assert sum(T.POLL_CLOSED in line for line in lines) == 5
+    assert "        ✅ B. 1921年 — 9票" in lines
     assert [s.title for s in played.demo.recorder.scenes] == [s.title for s in scenes.SCENES]
 
 

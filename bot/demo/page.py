@@ -71,7 +71,7 @@ def write_files(recorder: Recorder, folder: Path) -> Files:
             continue
         from_bot = entry.user_id == recorder.fake.bot_id
         if from_bot and not recorder.chats[entry.chat_id].private:
-            continue  # a material pushed to the group is the secretary's file, already kept
+            continue  # the bot's downloads only ever go to private chats
         try:
             content = recorder.fake.upload(doc["file_id"])
         except (KeyError, ValueError):
@@ -82,8 +82,8 @@ def write_files(recorder: Recorder, folder: Path) -> Files:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         (out.exports if from_bot else out.sent).append(path)
+        # A file sent again (a material pushed to the group) keeps its unique id: one copy.
         out.links[doc["file_unique_id"]] = f"{sub}/{name}"
-    # The pushed material links to the secretary's copy (same file, another unique id).
     return out
 
 
@@ -265,7 +265,7 @@ def _media_html(recorder: Recorder, message: JSON, files: Files) -> list[str]:
     if "document" in message:
         doc = message["document"]
         name = doc.get("file_name") or "文件"
-        link = files.links.get(doc["file_unique_id"]) or _link_by_name(files, name)
+        link = files.links.get(doc["file_unique_id"])
         size = size_text(doc.get("file_size", 0))
         icon = '<span class="doc-icon">📎</span>'
         label = f'<span class="doc-name">{_e(name)}<small>{_e(size)}</small></span>'
@@ -276,13 +276,6 @@ def _media_html(recorder: Recorder, message: JSON, files: Files) -> list[str]:
     if "poll" in message:
         out.append(_poll_html(message["poll"]))
     return out
-
-
-def _link_by_name(files: Files, name: str) -> str | None:
-    for link in files.links.values():
-        if link.endswith("/" + name):
-            return link
-    return None
 
 
 def _image_type(content: bytes) -> str | None:

@@ -363,6 +363,10 @@ def test_the_exports_open_in_openpyxl(played: Played) -> None:
         book.close()
         assert len(scores) == taking_part, title
     assert {p.name for p in played.demo.files} >= {"示例名单.xlsx", "党史题库.xlsx"}
+    # The page links every document to its copy beside it (the pushed PDF to the one sent).
+    links = re.findall(r'<a class="doc" href="([^"]+)"', played.demo.page.read_text("utf-8"))
+    assert len(links) == 11 and links.count("files/党章第一章（学习辅导）.pdf") == 2
+    assert all((played.demo.folder / html.unescape(link)).is_file() for link in links)
     # Only ever sent privately, and only to staff or admins.
     recorder = played.demo.recorder
     for entry in recorder.entries:

@@ -118,9 +118,9 @@ def show(folder: Path, *, speed: float, out: TextIO) -> Demo | None:
 
 def prepare(given: Path | None) -> Path:
     """The demo folder: new and empty, or an earlier demo's (emptied); anything else refused."""
-    if given is None:
-        return Path(tempfile.mkdtemp(prefix="yinling-demo-")).resolve()
-    folder = given.expanduser().resolve()
+    folder = (
+        Path(tempfile.mkdtemp(prefix="yinling-demo-")) if given is None else given.expanduser()
+    ).resolve()
     try:
         if folder.exists() and any(folder.iterdir()):
             if not (folder / MARKER).exists():

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -33,7 +34,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.__main__ import main
-from bot.cli.demo import Demo, show
+from bot.cli.demo import MARKER, Demo, prepare, show
 from bot.demo import browser, scenes
 from bot.demo.page import day_anchor
 from bot.demo.transcript import Entry
@@ -204,6 +205,23 @@ def test_a_folder_with_other_things_in_it_is_refused(
     assert main(["demo", "--dir", str(tmp_path)]) == 2
     assert "不是空文件夹" in capsys.readouterr().err
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_an_earlier_demo_folder_is_emptied_and_a_new_one_made(tmp_path: Path) -> None:
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / MARKER).write_text("yinling demo\n")
+    (earlier / "demo.html").write_text("old")
+    (earlier / "data").mkdir()
+    assert prepare(earlier) == earlier.resolve()
+    assert sorted(p.name for p in earlier.iterdir()) == [MARKER]
+    fresh = prepare(tmp_path / "new" / "demo")
+    assert fresh.is_dir() and (fresh / MARKER).is_file()
+    made = prepare(None)
+    try:
+        assert made.name.startswith("yinling-demo-") and (made / MARKER).is_file()
+    finally:
+        shutil.rmtree(made)
 
 
 # --- the month, step by step -----------------------------------------------------------------

@@ -18,7 +18,7 @@ import time
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from tests.fakes.botapi import TOKEN
+from bot.demo.fake.botapi import TOKEN
 
 
 async def main(

@@ -1,7 +1,7 @@
 """What every benchmark shares: the result record, medians, the machine, and running the bot.
 
 The bot under test runs as it does in production: a separate process (`python -m bot run`)
-with its database on disk, talking HTTP to the fake Bot API server (tests/fakes/botapi.py),
+with its database on disk, talking HTTP to the fake Bot API server (bot/demo/fake/botapi.py),
 which runs in this process's event loop. References run the same way, in the same run.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 import psutil
 import telegram
 
-from tests.fakes.botapi import TOKEN, FakeBotApi
+from bot.demo.fake.botapi import TOKEN, FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 

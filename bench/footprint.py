@@ -33,8 +33,8 @@ from bench.common import (
     stop_process,
     wait_for,
 )
+from bot.demo.fake.botapi import FakeBotApi
 from storage.db import Database, sqlite_url
-from tests.fakes.botapi import FakeBotApi
 
 GOAL_MB = 150.0
 GOAL_SECONDS = 2.0

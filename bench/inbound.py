@@ -31,7 +31,7 @@ from bench.common import (
     stop_process,
     wait_for,
 )
-from tests.fakes.botapi import FakeBotApi
+from bot.demo.fake.botapi import FakeBotApi
 
 GROUP = -1001000000001
 SECRETARY = 10

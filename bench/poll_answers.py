@@ -33,7 +33,7 @@ from bench.common import (
     wait_for,
 )
 from bench.quiz_burst import start_group_quiz
-from tests.fakes.botapi import FakeBotApi
+from bot.demo.fake.botapi import FakeBotApi
 
 GROUP = -1005000000000
 SECRETARY = 10

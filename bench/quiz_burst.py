@@ -27,8 +27,8 @@ from bench.common import (
     stop_process,
     wait_for,
 )
+from bot.demo.fake.botapi import FakeBotApi
 from storage.spreadsheets.writers import template_xlsx
-from tests.fakes.botapi import FakeBotApi
 
 GROUP = -1004000000000
 SECRETARY = 10

@@ -19,10 +19,10 @@ from sqlmodel import Session
 
 from bench.common import Figure, spawn_bot, stop_process, wait_for
 from bot.clock import SystemClock
+from bot.demo.fake.botapi import FakeBotApi
 from bot.runtime.outbox import Outbox
 from bot.runtime.sender import POSTING
 from storage.db import Database, sqlite_url
-from tests.fakes.botapi import FakeBotApi
 
 SECRETARY = 10
 FIRST_GROUP = -1002000000000

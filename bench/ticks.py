@@ -24,10 +24,10 @@ from sqlalchemy import event, insert
 from bench.common import Figure
 from bot.app import BotRunner
 from bot.clock import FakeClock
+from bot.demo.fake.botapi import TOKEN, FakeBotApi
 from bot.settings import Settings
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member
-from tests.fakes.botapi import TOKEN, FakeBotApi
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 26)  # a Thursday with no festival

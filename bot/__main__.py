@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import backup, doctor, export, run
+from bot.cli import backup, demo, doctor, export, run
 from bot.cli.common import CliError
 from bot.texts import cli as T
 
@@ -22,6 +22,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help=T.HELP_RUN).set_defaults(func=run.run)
     sub.add_parser("migrate", help=T.HELP_MIGRATE).set_defaults(func=run.migrate)
     sub.add_parser("doctor", help=T.HELP_DOCTOR).set_defaults(func=doctor.command)
+    demo.add_parser(sub)
 
     backup_parser = sub.add_parser("backup", help=T.HELP_BACKUP)
     backup_parser.add_argument("file", nargs="?", type=Path, help=T.HELP_BACKUP_FILE)

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
+from sqlmodel import Session, select
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -70,6 +71,7 @@ from schedules import scope as scope_schedule
 from schedules import themeday as themeday_schedule
 from schedules.planner import Planner
 from storage.db import Database
+from storage.models import ArchiveFile, InboxUpdate, Job, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +301,28 @@ class BotRunner:
         # walk it again and again while updates are handled.
         gc.freeze()
         log.info("银龄 is running as @%s", self.application.bot.username)
+
+    def idle(self, *, downloads: bool = False) -> bool:
+        """Nothing left to do for now: no update waiting in the inbox, no message pending in
+        the outbox, no job pending or running, no send in flight (and with `downloads`, no
+        file waiting to be archived). Raises the error of a loop that died, so that whoever
+        waits for the bot to go quiet does not wait for ever."""
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise RuntimeError(f"{task.get_name()} died") from task.exception()
+        if self.services.sender.busy or self.services.jobs.busy:
+            return False
+        with Session(self.db.engine) as session:
+            pending = [
+                session.exec(select(InboxUpdate.id).where(InboxUpdate.status == "pending")),
+                session.exec(select(OutboxMessage.id).where(OutboxMessage.status == "pending")),
+                session.exec(select(Job.id).where(Job.status == "pending")),
+            ]
+            if downloads:
+                pending.append(
+                    session.exec(select(ArchiveFile.id).where(ArchiveFile.status == "pending"))
+                )
+            return all(rows.first() is None for rows in pending)
 
     async def wait(self) -> None:
         """Until stopped, or until a loop dies (then re-raise its error)."""

@@ -5,4 +5,5 @@ run.py     yinling run, yinling migrate
 backup.py  yinling backup, yinling restore
 doctor.py  yinling doctor
 export.py  yinling export ledger | quiz (one `Kind` per export)
+demo.py    yinling demo (a month of a branch against the Bot API double, no Telegram)
 """

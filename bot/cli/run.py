@@ -11,6 +11,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
@@ -26,7 +27,9 @@ from bot.cli.common import (
     scrub,
     sqlite_file,
 )
+from bot.clock import Clock
 from bot.runtime.inbox import FatalPollingError
+from bot.runtime.sender import TELEGRAM_PACING, Pacing
 from bot.settings import Settings
 from bot.texts import cli as T
 from storage.db import Database
@@ -67,9 +70,24 @@ def written_by_the_bot(settings: Settings) -> list[Path]:
     return folders
 
 
-async def serve(settings: Settings) -> None:
-    """Start the bot, and stop it on SIGINT/SIGTERM after the update in hand."""
-    runner = BotRunner(settings)
+# Something that plays while the bot runs and is given the running bot: `yinling demo`'s month.
+Story = Callable[[BotRunner], Awaitable[None]]
+
+
+async def serve(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    pacing: Pacing = TELEGRAM_PACING,
+    story: Story | None = None,
+) -> None:
+    """Start the bot, and stop it on SIGINT/SIGTERM after the update in hand.
+
+    `yinling run` gives only the settings. `yinling demo` comes through here too, so that the
+    bot it shows is the one `run` starts: with its fake clock, unpaced sends (the Bot API double
+    has no flood limits), and its `story`, after which the bot stops as on SIGTERM.
+    """
+    runner = BotRunner(settings, clock=clock, pacing=pacing)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -77,12 +95,19 @@ async def serve(settings: Settings) -> None:
     await runner.start()
     waiter = asyncio.ensure_future(runner.wait())
     stopper = asyncio.ensure_future(stop.wait())
+    player = asyncio.ensure_future(story(runner)) if story is not None else None
     try:
-        await asyncio.wait({waiter, stopper}, return_when="FIRST_COMPLETED")
+        watched = {waiter, stopper} | ({player} if player is not None else set())
+        await asyncio.wait(watched, return_when="FIRST_COMPLETED")
         if waiter.done():
             waiter.result()
+        if player is not None and player.done():
+            player.result()
     finally:
         stopper.cancel()
+        if player is not None and not player.done():
+            player.cancel()
+            await asyncio.gather(player, return_exceptions=True)
         log.info("stopping: finishing the update in hand")
         await runner.stop()
 

@@ -233,6 +233,11 @@ class Sender:
         if session.info.get("outbox_added"):
             self.wake()
 
+    @property
+    def busy(self) -> bool:
+        """A send is in flight."""
+        return bool(self._active)
+
     def wake(self) -> None:
         self._wake.set()
 

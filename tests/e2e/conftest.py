@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.fake.botapi import FakeBotApi
 from bot.runtime.sender import NO_PACING, TELEGRAM_PACING
 from tests.e2e.harness import Harness
-from tests.fakes.botapi import FakeBotApi
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

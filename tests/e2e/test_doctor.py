@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import doctor
+from bot.demo.fake.botapi import BOT_ID, TOKEN
 from bot.settings import Settings
 from storage.db import Database
 from tests.e2e.harness import GROUP_ID, SECRETARY, Harness
-from tests.fakes.botapi import BOT_ID, TOKEN
 
 OTHER_GROUP = -1009876543210
 WRONG_TOKEN = "123456789:AAHthisTokenWasRevokedByBotFather_xyz"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, func, select
 
+from bot.demo.fake.botapi import TOKEN, FakeBotApi
 from storage.db import Database, sqlite_url
 from storage.models import InboxUpdate, Member, OutboxMessage
-from tests.fakes.botapi import TOKEN, FakeBotApi
 
 GROUP_ID = -1009876543210
 SECRETARY = 5000

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, func, select
 
+from bot.demo.fake.botapi import FakeBotApi
 from storage.db import Database, sqlite_url
 from storage.models import InboxUpdate, Member, OutboxMessage
 from tests.e2e.test_durability import spawn
-from tests.fakes.botapi import FakeBotApi
 
 GROUP_ID = -1009876500000
 SECRETARY = 5000

@@ -14,10 +14,10 @@ from typing import Unpack
 import pytest
 from sqlmodel import col, func, select
 
+from bot.demo.fake.botapi import FakeBotApi
 from bot.runtime.outbox import InputMedia, QueueMeta
 from storage.models import InboxUpdate, OutboxMessage, Person
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
-from tests.fakes.botapi import FakeBotApi
 
 WANG, LI, ZHANG, CHEN = RETIREES
 

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.app import AlreadyRunning, BotRunner
+from bot.demo.fake.botapi import FakeBotApi
 from bot.texts import common as T
 from handlers.callbacks import ExportMenu, HelpTopic, LedgerPeriod, QuizExport
 from storage import branches, inbox
@@ -27,7 +28,6 @@ from tests.e2e.harness import (
     STAFF,
     Harness,
 )
-from tests.fakes.botapi import FakeBotApi
 
 WANG, LI, ZHANG, CHEN = RETIREES
 

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from bot import logs
+from bot.demo.fake.botapi import TOKEN
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, Harness
-from tests.fakes.botapi import TOKEN
 
 WANG = next(iter(RETIREES))
 WORDS = "学习心得：要把身体养好，电话13800000000"

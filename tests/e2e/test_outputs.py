@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot.__main__ import main
+from bot.demo.fake.botapi import TOKEN
 from bot.services.exports import RETENTION
 from handlers.callbacks import BranchPick, ExportMenu, LedgerPeriod
 from storage.models import Reflection
@@ -21,7 +22,6 @@ from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
 from tests.e2e.quiz_helpers import buttons, last_with_button, press
 from tests.e2e.sessions import push_session
 from tests.e2e.test_quiz_results import answered_group_quiz, download
-from tests.fakes.botapi import TOKEN
 from tests.workbooks import check_workbook
 
 WANG, LI, ZHANG, CHEN = RETIREES

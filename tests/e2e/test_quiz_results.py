@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.__main__ import main
+from bot.demo.fake.botapi import TOKEN
 from bot.texts import common as C
 from bot.texts import common as T
 from bot.texts import quiz as QT
@@ -30,7 +31,6 @@ from tests.e2e.quiz_helpers import (
     the_quiz,
     xlsx_bytes,
 )
-from tests.fakes.botapi import TOKEN
 
 WANG, LI, ZHANG, CHEN = RETIREES
 GROUP_2 = -1009876543210

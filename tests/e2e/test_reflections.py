@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.__main__ import main
+from bot.demo.fake.botapi import TOKEN
 from bot.texts import common as T
 from bot.texts import reflections as RT
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
@@ -21,7 +22,6 @@ from storage.models import ArchiveFile, Member, Reflection, ReflectionFile, Refl
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
 from tests.e2e.sessions import push_session
-from tests.fakes.botapi import TOKEN
 
 WANG, LI, ZHANG, CHEN = RETIREES
 VOICE = b"OggS\x00\x02" + "李秀英的发言录音".encode() * 200

@@ -28,8 +28,8 @@ from bot.core.care.templates import (
     sample_values,
 )
 from bot.core.cn_format import date_label
+from bot.demo.fake.html import parse_html
 from storage.dates import BirthDate, Calendar
-from tests.fakes.html import parse_html
 
 
 def person(

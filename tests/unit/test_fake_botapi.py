@@ -1,4 +1,4 @@
-"""Tests of the fake Telegram Bot API server (tests/fakes/botapi.py) itself.
+"""Tests of the fake Telegram Bot API server (bot/demo/fake/botapi.py) itself.
 
 The end-to-end tests trust the fake to say no wherever Telegram says no, and to answer with
 objects python-telegram-bot reads without complaint. These tests hold it to that by driving it
@@ -53,9 +53,9 @@ from telegram.ext import (
     ExtBot,
 )
 
-from tests.fakes.botapi import BOT_ID, TOKEN, FakeBotApi
-from tests.fakes.html import EntityParseError, parse_html
-from tests.fakes.spec import load_spec
+from bot.demo.fake.botapi import BOT_ID, TOKEN, FakeBotApi
+from bot.demo.fake.html import EntityParseError, parse_html
+from bot.demo.fake.spec import load_spec
 
 # Any PTB warning while reading the fake's answers (a deprecated field, an unknown shape) is a
 # bug in the fake: make it fail the test.
@@ -807,6 +807,43 @@ async def test_wait_until_reports_recent_calls(fake: FakeBotApi, bot: Bot) -> No
     await bot.send_message(GROUP, "一条")
     with pytest.raises(AssertionError, match="sendMessage"):
         await fake.wait_until(lambda: False, timeout=0.05)
+
+
+async def test_history_is_every_chat_in_order_as_it_is_now(fake: FakeBotApi, bot: Bot) -> None:
+    """What the demo shows: users' and the bot's messages of all chats in order, with dates
+    from the wall clock it is given, edits and votes applied."""
+    fake.wall_clock = lambda: 1_800_000_000.0
+    asked = fake.message(GROUP, MEMBER, "请问今天学什么？")
+    fake.start_private(MEMBER)
+    await bot.send_message(GROUP, "学党章")
+    note = await bot.send_message(MEMBER, "您好")
+    poll = await bot.send_poll(GROUP, "对吗？", ["对", "不对"], is_anonymous=False)
+    fake.wall_clock = lambda: 1_800_000_060.0
+    await bot.edit_message_text("您好！", chat_id=MEMBER, message_id=note.message_id)
+    assert poll.poll is not None
+    fake.poll_answer(MEMBER, poll.poll.id, [0])
+
+    history = fake.history()
+    assert [(m["chat"]["id"], m.get("text")) for m in history] == [
+        (GROUP, "请问今天学什么？"),
+        (GROUP, "学党章"),
+        (MEMBER, "您好！"),
+        (GROUP, None),
+    ]
+    assert [m["_seq"] for m in history] == [0, 1, 2, 3]
+    assert history[0]["message_id"] == asked["message_id"]
+    assert {m["date"] for m in history} == {1_800_000_000}
+    assert history[2]["edit_date"] == 1_800_000_060
+    assert history[3]["poll"]["total_voter_count"] == 1
+    assert fake.history(2) == history[2:]
+    assert fake.user(MEMBER)["first_name"] == "张"
+
+
+async def test_the_bot_is_called_as_it_is_told() -> None:
+    api = FakeBotApi(bot_name="银龄助手", bot_username="yinling_demo_bot")
+    async with api, Bot(TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as client:
+        me = await client.get_me()
+    assert (me.first_name, me.username) == ("银龄助手", "yinling_demo_bot")
 
 
 # ---------------------------------------------------------------------- the pieces

@@ -15,11 +15,11 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.clock import SystemClock
+from bot.demo.fake.botapi import TOKEN
 from bot.runtime.current import CURRENT, UpdateState
 from bot.settings import Settings
 from handlers import members
 from storage.db import Database
-from tests.fakes.botapi import TOKEN
 
 GROUP = -1001234567890
 POST: dict[str, Any] = {

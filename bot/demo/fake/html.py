@@ -1,6 +1,6 @@
 """Telegram's ``parse_mode="HTML"`` parser, as strict as the real one and a little stricter.
 
-The fake Bot API server (:mod:`tests.fakes.botapi`) runs every HTML text and caption through
+The fake Bot API server (:mod:`bot.demo.fake.botapi`) runs every HTML text and caption through
 :func:`parse_html`, so a bot that forgets to escape a member's name (``张<伟>``) gets the same
 ``400 Bad Request: can't parse entities: ...`` in tests that it would get from Telegram.
 

@@ -92,3 +92,8 @@ PAGE_EDIT_OF = "✏️ 修改了 {time} 的消息，改后是："
 PAGE_VOTES = "{count}票"
 PAGE_POLL_CLOSED = "已结束 · 共{count}人参与"
 PAGE_POLL_OPEN = "共{count}人参与"
+
+# --- who reads these ------------------------------------------------------------------------
+# The person running `yinling demo` (see docs/architecture.md, "Texts").
+MEMBER_TEXTS: tuple[str, ...] = ()
+MEMBER_HELP: tuple[str, ...] = ()

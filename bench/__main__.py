@@ -16,7 +16,16 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import exports, footprint, inbound, poll_answers, quiz_burst, sending, ticks
+from bench import (
+    exports,
+    footprint,
+    hostile,
+    inbound,
+    poll_answers,
+    quiz_burst,
+    sending,
+    ticks,
+)
 from bench.common import Figure, NeedsFeature, machine
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -29,6 +38,7 @@ BENCHMARKS: dict[str, tuple[str, Measure]] = {
     "sending": ("Sending at Telegram's limit", sending.measure),
     "exports": ("Exports", exports.measure_all),
     "ticks": ("Daily ticks", ticks.measure),
+    "hostile": ("Hostile spreadsheets", hostile.measure),
     "footprint": ("Footprint", footprint.measure),
 }
 

@@ -43,6 +43,7 @@ from bot.runtime.sender import TELEGRAM_PACING, Pacing, Sender
 from bot.services import group as group_service
 from bot.settings import Settings
 from handlers import (
+    activities,
     birthday,
     export,
     flows,
@@ -61,7 +62,9 @@ from handlers import (
     start,
     summary,
     themeday,
+    visits,
 )
+from schedules import activities as activities_schedule
 from schedules import backup, reminders, thanks
 from schedules import exports as old_exports
 from schedules import flows as flows_schedule
@@ -94,6 +97,8 @@ FEATURES: list[ModuleType] = [
     roster,
     birthday,
     greetings,
+    activities,
+    visits,
     quiz,
     report,
     # After the commands: it takes replies to the theme-day posts, whatever they hold, and
@@ -114,6 +119,7 @@ SCHEDULES: list[ModuleType] = [
     reminders,
     quiz_schedule,
     daily_greetings,
+    activities_schedule,
     backup,
     scope_schedule,
     flows_schedule,

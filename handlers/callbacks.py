@@ -38,6 +38,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import BotContext
 from bot.core.care.options import SWITCHES
 from storage.spreadsheets.quizbank import LETTERS, MAX_QUESTIONS
+from storage.visits import KINDS as VISIT_KINDS
 
 # Telegram's limit on callback_data, in bytes.
 MAX_BYTES = 64
@@ -423,3 +424,81 @@ HelpTopicName = Literal["reflect", "quiz", "remind", "commands"]
 
 class HelpTopic(CallbackData, prefix="help"):
     topic: HelpTopicName
+
+
+# handlers/activities.py: the card's buttons (also on the private note to those who have not
+# answered), the admins' list, and attendance.
+
+Page = Annotated[int, Bounded(0, 99)]
+
+
+class ActivityAnswer(CallbackData, prefix="aa"):
+    """我参加 (y), 带家属参加 (f), 不参加 (n)."""
+
+    activity: Id
+    choice: Literal["y", "f", "n"]
+
+
+class ActivityArrived(CallbackData, prefix="aar"):
+    """我到了, on the card during the check-in window."""
+
+    activity: Id
+
+
+class ActivityNew(CallbackData, prefix="anew"):
+    branch: Id
+
+
+class ActivityList(CallbackData, prefix="alist"):
+    branch: Id
+
+
+class ActivityOpen(CallbackData, prefix="aopen"):
+    """An activity's full list, with what the admin may do."""
+
+    activity: Id
+
+
+class ActivityAction(CallbackData, prefix="aact"):
+    activity: Id
+    action: Literal["sheet", "attend", "time", "place", "cancel"]
+
+
+class AttendanceTap(CallbackData, prefix="atap"):
+    """A name on the secretary's attendance list: there, or not after all."""
+
+    activity: Id
+    member: Id
+    others: bool  # the list of those who had not signed up
+    page: Page
+
+
+class AttendancePage(CallbackData, prefix="apage"):
+    """Show a page of the attendance list (or the others'), or finish ("done")."""
+
+    activity: Id
+    others: bool
+    page: Page
+    done: bool
+
+
+# handlers/visits.py
+
+
+class VisitFromDigest(CallbackData, prefix="vdig"):
+    """已走访, under a suggestion of the Monday digest: the visit form, filled in."""
+
+    member: Id
+    kind: Annotated[str, OneOf(*VISIT_KINDS)]
+
+
+class VisitNew(CallbackData, prefix="vnew"):
+    branch: Id
+
+
+class VisitExport(CallbackData, prefix="vx"):
+    """A download: the ledger of a period (this month, three months, this year, last year,
+    everything) or the per-person summary (pp)."""
+
+    branch: Id
+    what: Literal["m1", "m3", "y", "ly", "a", "pp"]

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import event, func, inspect
 from sqlmodel import Session, col, select
 
+from storage import activities, visits
 from storage.dates import BirthDate, DateError
 from storage.models import Branch, Member, OutboxMessage, Person
 from storage.spreadsheets import Problem, RosterError, RosterRow
@@ -251,6 +252,8 @@ def _apply(member: Member, row: RosterRow) -> None:
         member.joined_party = row.joined_party
     if row.note:
         member.note = row.note
+    if row.phone is not None:
+        member.phone = row.phone
 
 
 def link(session: Session, roster_row: Member, user_id: int) -> Member:
@@ -272,7 +275,7 @@ def link(session: Session, roster_row: Member, user_id: int) -> Member:
     existing.on_roster = True
     existing.active = True
     existing.party_member = roster_row.party_member or existing.party_member
-    for attr in ("username", "gender", "birth", "joined_party"):
+    for attr in ("username", "gender", "birth", "joined_party", "phone"):
         value = getattr(roster_row, attr)
         if value is not None:
             setattr(existing, attr, value)
@@ -280,6 +283,10 @@ def link(session: Session, roster_row: Member, user_id: int) -> Member:
         existing.note = roster_row.note
     if not roster_row.public_birthday:
         existing.public_birthday = False
+    # Visits and attendance recorded for the roster row follow the person.
+    assert roster_row.id is not None and existing.id is not None
+    visits.move_member(session, roster_row.id, existing.id)
+    activities.move_member(session, roster_row.id, existing.id)
     session.delete(roster_row)
     session.flush()
     return existing

@@ -118,6 +118,9 @@ class Member(SQLModel, table=True):
     )
     # The account that tapped "这是我" on this unlinked roster row, until an admin confirms.
     claimed_by: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    # --- activities and visits (migration 0014_activities) ---
+    # The roster's 电话 column, as written (for staff's sign-up sheets and phone calls).
+    phone: str | None = None
 
 
 class BranchChoice(SQLModel, table=True):
@@ -555,3 +558,96 @@ class QuizAnswer(SQLModel, table=True):
     question_id: int = Field(foreign_key="quiz_question.id", index=True)
     chosen: str
     answered_at: datetime = Field(sa_column=utc_column())
+
+
+# --- activities with sign-up (活动报名) and the record of visits (走访慰问台账) ----------------
+
+
+class Activity(SQLModel, table=True):
+    """A gathering the branch organises with a sign-up: an outing, a forum, the health check.
+
+    Its card in the group is the outbox row keyed "activity.card:<id>"; the card is edited in
+    place as answers come in (`card_dirty`, at most once per quiet period: bot/core/activities.py)
+    and as the activity moves from sign-up to check-in to over (`card_phase`). `next_due_at` is
+    the next moment timed work is due for it (a reminder, the deadline, the check-in window, a
+    deferred card edit), so the schedule looks only at activities that have something due.
+    """
+
+    __tablename__ = "activity"
+    # Ids never come back: buttons and send-once keys name the activity by id.
+    __table_args__ = (
+        Index("ix_activity_branch_starts", "branch_id", "starts_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    title: str
+    starts_at: datetime = Field(sa_column=utc_column())
+    place: str
+    # What to bring and anything else members should know ("" when nothing).
+    notes: str = Field(default="", sa_column=Column(Text(), nullable=False, server_default=""))
+    deadline: datetime = Field(sa_column=utc_column())
+    # How many people may come, family members included; None: no limit.
+    capacity: int | None = None
+    plus_one: bool = False  # a member may bring one family member
+    public_list: bool = False  # the card names who comes (公开名单), not only how many
+    meet_place: str | None = None
+    meet_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    status: str = "open"  # open | cancelled
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
+    created_by: int = Field(sa_column=big_id())
+    created_at: datetime = Field(sa_column=utc_column())
+    changed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    next_due_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True, index=True)
+    )
+    card_dirty: bool = False
+    card_phase: str = ""
+    card_edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class ActivitySignup(SQLModel, table=True):
+    """A member's answer to an activity, and whether they came.
+
+    One row per member and activity: the latest answer stands. `status` is "going" (a seat is
+    theirs), "waiting" (候补, in `queue_no` order), "declined", or "none" (never answered, but
+    checked in on the day). `queue_no` orders the asks to come, in tap order, for the seats and
+    the waiting list.
+    """
+
+    __tablename__ = "activity_signup"
+    __table_args__ = (
+        Index("ux_activity_signup_member", "activity_id", "member_id", unique=True),
+        Index("ix_activity_signup_queue", "activity_id", "status", "queue_no"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id")
+    member_id: int = Field(foreign_key="member.id")
+    status: str
+    family: bool = False  # brings a family member (takes two seats)
+    queue_no: int = Field(default=0, sa_column=Column(Integer(), nullable=False))
+    answered_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    checked_in_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    checked_in_by: int | None = Field(default=None, sa_column=big_id(nullable=True))
+
+
+class Visit(SQLModel, table=True):
+    """One visit to a member by the bureau or the branch (走访慰问): who, why, when, who went,
+    what was brought. The ledger staff keep; `kind` is one of storage.visits.KINDS."""
+
+    __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_branch_day", "branch_id", "visited_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    member_id: int = Field(foreign_key="member.id", index=True)
+    kind: str
+    visited_on: date
+    visitors: str = ""
+    gifts: str = ""  # 慰问品 / 慰问金 / what exactly
+    amount: int | None = None  # 慰问金, in yuan
+    notes: str = Field(default="", sa_column=Column(Text(), nullable=False, server_default=""))
+    recorded_by: int = Field(sa_column=big_id())
+    recorded_at: datetime = Field(sa_column=utc_column())

@@ -274,11 +274,21 @@ class Outbox:
         return self.call(session, chat_id, "editMessageReplyMarkup", payload, **meta)
 
     def answer_callback(
-        self, session: Session, chat_id: int, callback_id: str, text: str | None = None
+        self,
+        session: Session,
+        chat_id: int,
+        callback_id: str,
+        text: str | None = None,
+        *,
+        alert: bool = False,
     ) -> int | None:
+        """Answer a button press; with `alert`, the text stays on screen until dismissed
+        (a notice only the presser sees, at most 200 characters)."""
         payload: AnswerCallbackQuery = {"callback_query_id": callback_id}
         if text:
             payload["text"] = text
+            if alert:
+                payload["show_alert"] = True
         return self.call(session, chat_id, "answerCallbackQuery", payload)
 
     def poll(self, session: Session, payload: SendPoll, **meta: Unpack[QueueMeta]) -> int | None:

@@ -21,6 +21,7 @@ from bot.core.care.occasions import (
     medal_list,
     occasions_on,
     person_of,
+    upcoming,
 )
 from bot.core.care.options import (
     DIGEST_DAYS,
@@ -32,6 +33,7 @@ from bot.core.care.options import (
 )
 from bot.core.care.templates import render
 from bot.core.cn_format import date_label, full_date
+from bot.services import visits
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from storage import branches
@@ -157,18 +159,23 @@ def send_digest(
     settings = CareSettings.from_options(branches.options(branch))
     if not digest_due(branch, settings, today):
         return
+    people = people_of(session, branch_id)
     text = digest(
-        people_of(session, branch_id),
+        people,
         today,
         DIGEST_DAYS,
         leap_rule=settings.leap_rule,
         weekly=True,
     ) + fmt(T.DIGEST_BRANCH, branch=branch.title)
+    # [已走访] under each suggestion opens the visit record, filled in (bot/services/visits.py).
+    found = upcoming(people, today, DIGEST_DAYS, leap_rule=settings.leap_rule)
+    keyboard = visits.digest_keyboard(visits.suggestions_of(found))
     for user_id in sorted(branches.reachable_privately(session, recipients)):
         services.outbox.message(
             session,
             user_id,
             text,
+            keyboard=keyboard,
             dedupe_key=f"digest:{branch_id}:{today.isoformat()}:{user_id}",
             kind="care.digest",
             ref=branch_id,

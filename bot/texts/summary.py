@@ -16,6 +16,8 @@ SUMMARY_LINES = {
     "reflections": "📝 收到心得体会 {total} 份（{by_kind}），全年参与率 {rate}。",
     "members": "👥 {once} 位同志至少参加过一次，平均每次 {average} 人交流发言。",
     "quiz": "✅ 知识测试 {held} 次，共收到答卷 {sheets} 份，平均 {average} 分。",
+    "activities": "📣 组织活动 {held} 次，报名 {signups} 人次，到场 {attended} 人次。",
+    "visits": "🤝 走访慰问 {total} 次（{by_kind}），看望 {people} 位同志，慰问金 {amount} 元。",
     "greetings": (
         "🎂 生日祝福 {birthday} 人次，政治生日祝贺 {anniversary} 人次，节日问候 {festival} 次。"
     ),
@@ -26,6 +28,8 @@ SUMMARY_EMPTY_LINES: dict[str, str | None] = {
     "reflections": "📝 还没有收到心得体会。",
     "members": None,
     "quiz": "✅ 还没有举办知识测试。",
+    "activities": None,  # not every branch records its activities here: say nothing
+    "visits": None,
     "greetings": "🎂 还没有发出生日和节日问候。",
 }
 SUMMARY_KIND = "{name} {count}"

@@ -8,13 +8,16 @@ Every figure is counted from the records when asked, never from a stored total:
   `ledger.participation` exactly as the study ledger counts them, so the two always agree;
 * quizzes: those started in the year, and their answer sheets as the results export counts
   them (`storage.quiz.sheets`: one per member who answered, the best if they answered twice);
+* activities: those held in the year (cancelled ones listed apart), sign-ups and attendance
+  (`storage.activities.year_figures`);
+* visits: by kind, the members visited, the 慰问金 (`storage.visits.year_figures`);
 * greetings: the occasions that went out (the outbox), a birthday greeted in the group and
   privately counting once.
 
 Members are those the ledger asks (`ledger.asked_members`: `Member.active`, staff left out);
 member statuses (在册/住院/调离/已故) belong in that one rule, and every figure here follows it.
 
-Adding an area (activities, visits …) is one function in `AREAS`: it counts its records for the
+Adding an area is one function in `AREAS`: it counts its records for the
 `Year` and returns an `Area` (its figures by name, its lines on the overview sheet, its sheet);
 the chat text takes the line of the same key from `bot/texts/summary.py`.
 
@@ -27,13 +30,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from storage import branches, care, materials
+from storage import activities, branches, care, materials, visits
 from storage import quiz as quizzes
 from storage.exports import ledger, page_header
 from storage.models import Member
@@ -378,14 +381,81 @@ def greetings(session: Session, year: Year, records: Records) -> Area:
     )
 
 
-# Each area of the year's work, in the order of the chat text and the workbook. Activities
-# (outings, forums with their sign-up lists) and visits (birthday, hospital, festival) go here
-# once they are recorded: a function like `greetings` above, and a line in bot/texts/summary.py.
+def activities_held(session: Session, year: Year, records: Records) -> Area:
+    """活动: outings and forums held (not cancelled), sign-ups and attendance in 人次."""
+    found = activities.year_figures(
+        session,
+        year.branch_id,
+        year.year,
+        tz=year.tz,
+        until=year.end.astimezone(UTC),
+    )
+    return Area(
+        "activities",
+        {
+            "held": found.held,
+            "signups": found.signups,
+            "family": found.family,
+            "attended": found.attended,
+        },
+        [
+            ("举办活动（次）", found.held),
+            ("活动报名（人次，不含家属）", found.signups),
+            ("活动到场（人次）", found.attended),
+        ],
+        SheetSpec(
+            "活动",
+            ["日期", "活动", "报名（人）", "家属（人）", "到场（人）", "状态"],
+            [
+                [
+                    a.starts_at.astimezone(year.tz).replace(tzinfo=None),
+                    a.title,
+                    a.going,
+                    a.family,
+                    a.arrived,
+                    "已取消" if a.cancelled else "已举办",
+                ]
+                for a in found.activities
+            ],
+        ),
+        empty=not found.activities,
+    )
+
+
+def visits_made(session: Session, year: Year, records: Records) -> Area:
+    """走访慰问: visits by kind, the members visited, the 慰问金 handed over."""
+    found = visits.year_figures(session, year.branch_id, year.year)
+    return Area(
+        "visits",
+        {
+            "total": found.total,
+            "people": found.people,
+            "amount": found.amount,
+            "by_kind": {k: n for k, n in found.by_kind.items() if n},
+        },
+        [
+            ("走访慰问（次）", found.total),
+            ("走访的同志（人）", found.people),
+            ("慰问金（元）", found.amount),
+        ],
+        SheetSpec(
+            "走访慰问",
+            ["类别", "次数"],
+            [[kind, count] for kind, count in found.by_kind.items()] + [[TOTAL, found.total]],
+        ),
+        empty=found.total == 0,
+    )
+
+
+# Each area of the year's work, in the order of the chat text and the workbook: a function like
+# those above, and a line of the same key in bot/texts/summary.py.
 AREAS: list[Callable[[Session, Year, Records], Area]] = [
     theme_days,
     reflections,
     members,
     quiz_results,
+    activities_held,
+    visits_made,
     greetings,
 ]
 

@@ -12,7 +12,7 @@ refused whole, with `SheetTooBig`:
   members, none over `MAX_PART_BYTES`, together at most `MAX_UNPACKED_BYTES`, and no part over
   1 MB that packs more than `MAX_RATIO` to one;
 * the shared strings (counted in the unpacked part, before openpyxl reads them): at most
-  `MAX_SHARED_STRINGS`;
+  `MAX_SHARED_STRINGS`; and no row numbered beyond `MAX_SCANNED_ROWS` in a worksheet part;
 * while reading: at most `MAX_SCANNED_ROWS` rows (empty ones included), `MAX_CELL_CHARS`
   characters in a cell (Excel's own limit), and for a CSV at most `MAX_CSV_BYTES`.
 
@@ -45,6 +45,7 @@ __all__ = [
     "check_csv",
     "check_rows",
     "check_shared_strings",
+    "check_sheet_rows",
     "check_upload",
 ]
 
@@ -69,6 +70,9 @@ _EOCD = b"PK\x05\x06"
 _EOCD_SEARCH = 22 + 65535  # the record, plus the longest archive comment
 _SHARED_STRINGS = re.compile(r"(?:^|/)sharedStrings\d*\.xml$", re.IGNORECASE)
 _STRING_ITEM = re.compile(rb"<(?:\w+:)?si[\s>/]")
+_WORKSHEET = re.compile(r"(?:^|/)worksheets/[^/]+\.xml$", re.IGNORECASE)
+# A row's number, as every writer puts it on the row element: <row r="1048576" ...>.
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
 
 
 class SheetTooBig(SheetError):
@@ -123,6 +127,18 @@ def check_shared_strings(archive: zipfile.ZipFile) -> None:
             count = len(_STRING_ITEM.findall(archive.read(info)))
             if count > MAX_SHARED_STRINGS:
                 raise SheetTooBig(f"{count} shared strings (limit {MAX_SHARED_STRINGS})")
+
+
+def check_sheet_rows(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook with a row beyond `MAX_SCANNED_ROWS` before the reader walks to it:
+    openpyxl hands over every empty row on the way, so a lone cell at row 1,048,576 would cost
+    20,000 empty rows of reading. Run after `check_archive` (each part is small enough)."""
+    for info in archive.infolist():
+        if _WORKSHEET.search(info.filename):
+            numbers = _ROW_NUMBER.findall(archive.read(info))
+            highest = max((int(n) for n in numbers), default=0)
+            if highest > MAX_SCANNED_ROWS:
+                raise SheetTooBig(f"a row numbered {highest} in {info.filename}")
 
 
 def check_cell(text: str, row: int) -> None:

@@ -2,7 +2,7 @@
 
 One sheet, a header row in Chinese, one member per row:
 
-    姓名 | Telegram用户名 | Telegram ID | 性别 | 出生日期 | 历法 | 入党日期 | 党员 | 备注
+    姓名 | Telegram用户名 | Telegram ID | 性别 | 出生日期 | 历法 | 入党日期 | 党员 | 备注 | 电话
 
 Only 姓名 is required. Dates are read and checked by ``storage.dates`` (solar or lunar birth
 dates, no future dates); this module adds the checks that need the whole row or the whole list
@@ -41,10 +41,11 @@ MAX_MEMBERS = 1000
 MIN_JOIN_AGE = 14
 MAX_NAME = 30
 MAX_NOTE = 500
+MAX_PHONES = 40
 # Telegram user ids are positive and, by Telegram's own guarantee, fit in 52 bits.
 _MAX_TELEGRAM_ID = 2**52
 
-_HEADER_HELP = "姓名、Telegram用户名、Telegram ID、性别、出生日期、历法、入党日期、党员、备注"
+_HEADER_HELP = "姓名、Telegram用户名、Telegram ID、性别、出生日期、历法、入党日期、党员、备注、电话"
 _USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _LINK_RE = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me)/@?([^/?#\s]+)", re.IGNORECASE)
 _EXCEL_SERIAL_RE = re.compile(r"\d{5}")
@@ -82,6 +83,7 @@ class RosterRow:
     joined_party: date | None
     party_member: bool
     note: str
+    phone: str | None = None  # as written: "13812345678", "0571-8765 4321", two numbers…
 
 
 def _classify(key: str) -> str | None:
@@ -106,6 +108,7 @@ def _classify(key: str) -> str | None:
         "党员": ("党员", "是否党员", "是否为党员"),
         "政治面貌": ("政治面貌",),
         "备注": ("备注",),
+        "电话": ("电话", "联系电话", "电话号码", "手机", "手机号", "手机号码", "联系方式"),
     }
     for column, keys in columns.items():
         if key in keys:
@@ -188,6 +191,7 @@ def _check(table: Table, *, today: date) -> tuple[list[RosterRow], list[Problem]
         note = cell_text(cell("备注"))
         if len(note) > MAX_NOTE:
             say(f"备注太长了（{len(note)}个字），最多{MAX_NOTE}个字。")
+        phone = _phone(cell_text(cell("电话")), say)
 
         if len(problems) == before and member is not None:
             result.append(
@@ -201,6 +205,7 @@ def _check(table: Table, *, today: date) -> tuple[list[RosterRow], list[Problem]
                     joined_party=joined,
                     party_member=member,
                     note=note,
+                    phone=phone,
                 )
             )
     problems.extend(_duplicates(table, columns))
@@ -392,6 +397,22 @@ def _party_member(raw: str, affiliation: str, joined: date | None, say: _Say) ->
     return joined is not None
 
 
+_PHONE_RE = re.compile(r"[+]?[\d\s()\-—－/、,，;；转]+")
+
+
+def _phone(raw: str, say: _Say) -> str | None:
+    """A phone number (or two) as written; digits, spaces, dashes, brackets and separators only,
+    so that a name or a date put in the wrong column is caught."""
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    if not text:
+        return None
+    digits = sum(c.isdigit() for c in text)
+    if len(text) > MAX_PHONES or not _PHONE_RE.fullmatch(text) or digits < 5:
+        say(f"电话{quote(raw)}看不懂，请只写号码，例如 13812345678 或 0571-87654321（可以不填）。")
+        return None
+    return text
+
+
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -415,6 +436,7 @@ _TEMPLATE_HEADER = (
     "入党日期",
     "党员",
     "备注",
+    "电话",
 )
 # Example people have no Telegram username or ID: a made-up one could belong to a stranger.
 _TEMPLATE_ROWS = (
@@ -428,6 +450,7 @@ _TEMPLATE_ROWS = (
         "1970-07-01",
         "是",
         "示例，请改成本支部同志的信息",
+        "",
     ),
     (
         "李秀英",
@@ -439,6 +462,7 @@ _TEMPLATE_ROWS = (
         "",
         "否",
         "示例，请改成本支部同志的信息",
+        "",
     ),
 )
 _TEMPLATE_NOTES = (
@@ -452,6 +476,7 @@ _TEMPLATE_NOTES = (
     "5. “历法”填“公历”或“农历”，不填按公历。",
     "6. “入党日期”按公历填写，非党员不填；“党员”填“是”或“否”，不填时有入党日期就算党员。",
     "7. 上面两行是示例，请改成本支部同志的信息，或者删除。",
+    "8. “电话”可以不填；填了的，会印在活动报名表上，方便联系。",
 )
 
 
@@ -461,6 +486,6 @@ def roster_template() -> bytes:
         title="名单",
         header=_TEMPLATE_HEADER,
         rows=_TEMPLATE_ROWS,
-        widths=(12, 18, 16, 6, 22, 8, 14, 6, 30),
+        widths=(12, 18, 16, 6, 22, 8, 14, 6, 30, 16),
         notes=_TEMPLATE_NOTES,
     )

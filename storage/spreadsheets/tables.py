@@ -194,6 +194,7 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Cell]], None, None]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             limits.check_shared_strings(archive)
+            limits.check_sheet_rows(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise SheetError(f"文件打不开，可能已经损坏或不是 Excel 文件。{_HOW_TO_SAVE}") from exc
 

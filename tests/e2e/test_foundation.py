@@ -172,7 +172,17 @@ async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
         return {c["command"] for c in scopes[scope]["commands"]}
 
     member = {"start", "help", "reflect", "birthday"}
-    staff = member | {"export", "report", "results", "upcoming", "branch", "menu", "summary"}
+    staff = member | {
+        "export",
+        "report",
+        "results",
+        "upcoming",
+        "branch",
+        "menu",
+        "summary",
+        "activity",
+        "visits",
+    }
     admin = staff | {
         "setup",
         "material",

@@ -85,3 +85,58 @@ def test_a_roster_username_links_once_the_account_is_seen(session: Session) -> N
     )
     [linked] = care_db.link_known_usernames(session, 1)
     assert linked.user_id == 11
+
+
+def test_the_roster_phone_is_kept_and_an_empty_cell_keeps_it(session: Session) -> None:
+    care_db.import_roster(session, 1, [row(2, "王建国", phone="13812345678")], now=NOW)
+    care_db.import_roster(session, 1, [row(2, "王建国")], now=NOW)
+    [member] = care_db.roster(session, 1)
+    assert member.phone == "13812345678"
+
+
+def test_visits_and_attendance_of_a_roster_row_follow_it_when_it_is_linked(
+    session: Session,
+) -> None:
+    from storage import activities, visits
+
+    seen = branches.ensure_member(session, branch_id=1, user_id=9, name="小陈", now=NOW)
+    care_db.import_roster(session, 1, [row(2, "陈桂兰", phone="0571-1234567")], now=NOW)
+    [listed] = care_db.unlinked(session, 1)
+    assert listed.id is not None and seen.id is not None
+    visits.record(
+        session,
+        branch_id=1,
+        member_id=listed.id,
+        kind="hospital",
+        visited_on=date(2026, 11, 20),
+        visitors="孙干事",
+        gifts="慰问品",
+        amount=None,
+        notes="",
+        recorded_by=1003,
+        now=NOW,
+    )
+    outing = activities.create(
+        session,
+        branch_id=1,
+        title="秋游",
+        starts_at=NOW,
+        place="红旗村",
+        notes="",
+        deadline=NOW,
+        capacity=None,
+        plus_one=False,
+        public_list=False,
+        meet_place=None,
+        meet_at=None,
+        created_by=1001,
+        now=NOW,
+    )
+    assert outing.id is not None
+    activities.check_in(session, outing.id, listed.id, by=1001, now=NOW)
+    kept = care_db.link(session, listed, 9)
+    assert kept.id == seen.id and kept.phone == "0571-1234567"
+    [(_, member)] = visits.ledger(session, 1)
+    assert member.id == seen.id
+    assert activities.tally(session, outing.id).arrived == 1
+    assert activities.signup(session, outing.id, seen.id) is not None

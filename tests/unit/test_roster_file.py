@@ -34,6 +34,7 @@ HEADER = [
     "入党日期",
     "党员",
     "备注",
+    "电话",
 ]
 
 
@@ -254,7 +255,7 @@ def test_missing_name_column() -> None:
     assert p == Problem(
         None,
         "表头缺少“姓名”这一列。第一行应写：姓名、Telegram用户名、Telegram ID、性别、出生日期、"
-        "历法、入党日期、党员、备注（只有姓名必填）。",
+        "历法、入党日期、党员、备注、电话（只有姓名必填）。",
     )
 
 
@@ -450,6 +451,31 @@ def test_describe_heading() -> None:
         "名单里有1处需要修改，改好后请再发一次：",
         "第2行：性别“?”看不懂，请填“男”或“女”（可以不填）。",
     ]
+
+
+# --- phone ----------------------------------------------------------------------------------
+
+
+def test_phone_numbers_are_kept_as_written() -> None:
+    rows = parse(
+        person(姓名="王建国", 电话="138 1234 5678"),
+        person(姓名="李秀英", 电话="0571-87654321，13900001111"),
+        person(姓名="陈桂兰"),
+    )
+    assert [r.phone for r in rows] == ["138 1234 5678", "0571-87654321,13900001111", None]
+
+
+def test_a_phone_column_may_be_called_手机号() -> None:
+    [row] = parse(["王建国", "13812345678"], header=["姓名", "手机号"])
+    assert row.phone == "13812345678"
+
+
+@pytest.mark.parametrize("bad", ["李秀英", "1948-03-12x", "123", "1" * 41])
+def test_a_phone_that_is_not_a_number_is_reported(bad: str) -> None:
+    problem = only(person(电话=bad))
+    assert (
+        problem.row == 2 and problem.message.startswith("电话") and "13812345678" in problem.message
+    )
 
 
 # --- template -------------------------------------------------------------------------------

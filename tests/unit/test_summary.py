@@ -21,6 +21,8 @@ from storage.db import Database, sqlite_url
 from storage.exports import summary as S
 from storage.exports.ledger import build_ledger
 from storage.models import (
+    Activity,
+    ActivitySignup,
     Branch,
     Material,
     Member,
@@ -32,6 +34,7 @@ from storage.models import (
     Reflection,
     ThemeSession,
     ThemeSessionMaterial,
+    Visit,
 )
 from storage.reflections import KIND_NAMES
 from storage.spreadsheets import DECIMAL, PERCENT, Formatted
@@ -487,6 +490,8 @@ def test_the_workbook_reads_and_prints_well(db: Database, tmp_path: Path) -> Non
         "每月参与",
         "每人参与",
         "知识测试",
+        "活动",
+        "走访慰问",
         "关怀问候",
     ]
     sheet = book["全年概况"]
@@ -532,3 +537,71 @@ def test_every_area_has_its_line_in_the_chat_text(db: Database) -> None:
 def test_a_branch_that_does_not_exist(db: Database) -> None:
     with db.session() as s, pytest.raises(S.BranchNotFound):
         S.year_summary(s, branch_id=9, year=2026, tz=TZ, today=TODAY)
+
+
+def test_activities_and_visits_are_counted_from_their_records(db: Database, tmp_path: Path) -> None:
+    """Held (cancelled apart, not yet started left out), sign-ups without family, family apart,
+    check-ins; visits by kind, the members visited and the 慰问金."""
+
+    def activity(title: str, day: date, *, status: str = "open") -> Activity:
+        return Activity(
+            branch_id=1, title=title, starts_at=local(day), place="公园", deadline=local(day),
+            status=status, created_by=STAFF, created_at=T0,
+        )  # fmt: skip
+
+    with Session(db.engine) as s:
+        walk, talk, rain, later = (
+            activity("春游", date(2026, 4, 10)),
+            activity("座谈会", date(2026, 7, 1)),
+            activity("赏花", date(2026, 5, 1), status="cancelled"),
+            activity("新年联欢", date(2026, 12, 28)),  # after TODAY: not held yet
+        )
+        s.add_all([walk, talk, rain, later])
+        s.flush()
+        assert walk.id and talk.id and rain.id and later.id
+        s.add_all(
+            [
+                ActivitySignup(activity_id=walk.id, member_id=1, status="going", family=True,
+                               checked_in_at=local(date(2026, 4, 10))),
+                ActivitySignup(activity_id=walk.id, member_id=2, status="going"),
+                ActivitySignup(activity_id=walk.id, member_id=3, status="declined"),
+                ActivitySignup(activity_id=walk.id, member_id=6, status="waiting", queue_no=4),
+                ActivitySignup(activity_id=talk.id, member_id=3, status="going",
+                               checked_in_at=local(date(2026, 7, 1))),
+                ActivitySignup(activity_id=rain.id, member_id=2, status="going"),
+                ActivitySignup(activity_id=later.id, member_id=2, status="going"),
+            ]
+        )  # fmt: skip
+        for member, kind, day, amount in [
+            (1, "birthday", date(2026, 3, 2), 500),
+            (1, "festival", date(2026, 9, 20), None),
+            (7, "hospital", date(2026, 6, 5), 300),
+            (7, "hospital", date(2025, 12, 30), 999),  # last year
+            (8, "hospital", date(2026, 6, 5), 888),  # the other branch
+        ]:
+            s.add(Visit(branch_id=1 if member != 8 else 2, member_id=member, kind=kind,
+                        visited_on=day, amount=amount, recorded_by=STAFF, recorded_at=T0))  # fmt: skip
+        s.commit()
+    with db.session() as s:
+        summary = S.year_summary(s, branch_id=1, year=2026, tz=TZ, today=TODAY, staff_ids=[STAFF])
+    held = summary.area("activities").figures
+    assert held == {"held": 2, "signups": 3, "family": 1, "attended": 2}
+    made = summary.area("visits").figures
+    assert made == {
+        "total": 3, "people": 2, "amount": 800, "by_kind": {"生日祝寿": 1, "住院探视": 1, "节日走访": 1},
+    }  # fmt: skip
+    lines = said.text(summary).splitlines()
+    assert "📣 组织活动 2 次，报名 3 人次，到场 2 人次。" in lines
+    assert any(line.startswith("🤝 走访慰问 3 次") and "慰问金 800 元" in line for line in lines)
+    path = tmp_path / "s.xlsx"
+    S.write_summary(summary, path)
+    book = openpyxl.load_workbook(path)
+    listed = [r[1:] for r in book["活动"].iter_rows(min_row=2, values_only=True)]
+    assert listed == [
+        ("春游", 2, 1, 1, "已举办"),
+        ("赏花", 1, 0, 0, "已取消"),
+        ("座谈会", 1, 0, 1, "已举办"),
+    ]
+    overview = dict(book["全年概况"].iter_rows(min_row=2, values_only=True))
+    assert overview["举办活动（次）"] == 2
+    assert overview["慰问金（元）"] == 800

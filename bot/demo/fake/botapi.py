@@ -252,6 +252,7 @@ class _Chat:
     messages: dict[int, JSON] = field(default_factory=dict)  # current state, by message_id
     # A basic group upgraded to a supergroup: the new chat's id (the old one is dead).
     migrated_to: int | None = None
+    edits: int = 0  # successful edits of the bot's messages here
 
 
 @dataclass
@@ -1740,6 +1741,13 @@ class FakeBotApi:
         window.add(now, n)
         self._global_window.add(now, n)
 
+    def _take_edit_slot(self, chat: _Chat) -> None:
+        """An edit in a group counts against the group's limit like a message: a bot that
+        edits a busy message (a sign-up count) on every tap meets 429 there as well."""
+        if chat.type != "private":
+            self._take_rate_slots(chat, 1)
+        chat.edits += 1
+
     # ------------------------------------------------------------------ methods: media
 
     def _input_file(
@@ -2025,7 +2033,7 @@ class FakeBotApi:
         return chat, msg
 
     def _edit_message_text(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
-        _, msg = self._editable(params)
+        chat, msg = self._editable(params)
         if "text" not in msg:
             raise _bad("there is no text in the message to edit")
         if "text" not in params:
@@ -2046,6 +2054,7 @@ class FakeBotApi:
                 "message is not modified: specified new message content and reply markup are "
                 "exactly the same as a current content and reply markup of the message"
             )
+        self._take_edit_slot(chat)
         msg["text"] = text
         msg.pop("entities", None)
         if entities:
@@ -2060,7 +2069,7 @@ class FakeBotApi:
         return copy.deepcopy(msg)
 
     def _edit_message_reply_markup(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
-        _, msg = self._editable(params)
+        chat, msg = self._editable(params)
         markup = params.get("reply_markup")
         inline = self._check_markup(markup, inline_only=True) if markup is not None else None
         # Leaving reply_markup out removes the keyboard; removing none is "not modified".
@@ -2069,6 +2078,7 @@ class FakeBotApi:
                 "message is not modified: specified new message content and reply markup are "
                 "exactly the same as a current content and reply markup of the message"
             )
+        self._take_edit_slot(chat)
         msg.pop("reply_markup", None)
         if inline is not None:
             msg["reply_markup"] = inline

@@ -25,7 +25,7 @@ from bot.runtime.seen import SeenCache
 from bot.runtime.sender import Sender
 from bot.settings import Settings
 from storage.db import Database
-from storage.quiz import PollTarget
+from storage.quiz_polls import PollTarget
 
 
 @dataclass(frozen=True)

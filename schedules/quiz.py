@@ -10,6 +10,7 @@ from bot.context import Services
 from bot.runtime.outbox import SendPoll
 from bot.services.quiz import close_quiz, stop_polls
 from storage import quiz as quizzes
+from storage import quiz_polls
 
 # How long a poll whose send timed out may take to show that it went out (a vote on it brings
 # its `poll` update) before it is sent again. The unsure copy is still recognised later.
@@ -24,12 +25,12 @@ async def run_due(services: Services, now: datetime) -> None:
         # A poll that was being sent at the moment of closing got no stopPoll then.
         for quiz in quizzes.recently_closed(session, now):
             stop_polls(session, services.outbox, quiz)
-        for row in quizzes.unsure_polls_before(session, now - UNSURE_GRACE):
+        for row in quiz_polls.unsure_polls_before(session, now - UNSURE_GRACE):
             payload: SendPoll = json.loads(row.payload)
             services.outbox.poll(
                 session,
                 payload,
-                dedupe_key=quizzes.resend_key(row),
+                dedupe_key=quiz_polls.resend_key(row),
                 kind=row.kind,
                 ref=row.ref,
                 describe=row.describe,

@@ -22,7 +22,7 @@ from bot.runtime.outbox import Outbox, SendPoll
 from bot.texts import SafeHtml, fmt
 from bot.texts import common as TC
 from bot.texts import quiz as T
-from storage import branches
+from storage import branches, quiz_polls
 from storage import quiz as quizzes
 from storage.models import Quiz, QuizQuestion
 from storage.quiz_scoring import Tally, average, decode_choice, format_number, tally
@@ -146,8 +146,8 @@ def stop_polls(session: Session, outbox: Outbox, quiz: Quiz) -> None:
     """Stop every poll of a closed group quiz that is still open (idempotent)."""
     assert quiz.id is not None
     question_ids = [q.id for q in quizzes.questions(session, quiz.id) if q.id is not None]
-    quizzes.cancel_unsent_polls(session, question_ids)
-    for question_id, chat_id, message_id in quizzes.unstopped_polls(session, question_ids):
+    quiz_polls.cancel_unsent_polls(session, question_ids)
+    for question_id, chat_id, message_id in quiz_polls.unstopped_polls(session, question_ids):
         outbox.stop_poll(
             session,
             chat_id,

@@ -28,20 +28,20 @@ from bot.texts import fmt
 from bot.texts import quiz as T
 from handlers.common import IN_GROUP, member_in_branch
 from handlers.members import remember_people
-from storage import branches, inbox
+from storage import branches, inbox, quiz_polls
 from storage import quiz as quizzes
 
 
-def poll_cache(services: Services) -> dict[str, quizzes.PollTarget]:
+def poll_cache(services: Services) -> dict[str, quiz_polls.PollTarget]:
     return services.state.quiz_polls
 
 
-def target_of(services: Services, session: Session, poll_id: str) -> quizzes.PollTarget | None:
+def target_of(services: Services, session: Session, poll_id: str) -> quiz_polls.PollTarget | None:
     """The quiz question a poll asks (cached: a recorded poll never changes)."""
     cache = poll_cache(services)
     target = cache.get(poll_id)
     if target is None:
-        target = quizzes.poll_target(session, poll_id)
+        target = quiz_polls.poll_target(session, poll_id)
         if target is None:
             return None
         if len(cache) > 50_000:
@@ -53,7 +53,7 @@ def target_of(services: Services, session: Session, poll_id: str) -> quizzes.Pol
 # Role checks in flight at once for a crowd of newcomers: enough to overlap the round trips,
 # few enough to reuse kept-alive connections rather than open a hundred.
 ASK_AT_ONCE = 8
-Vote = tuple[int, int, list[int], quizzes.PollTarget]  # index, user id, options, question
+Vote = tuple[int, int, list[int], quiz_polls.PollTarget]  # index, user id, options, question
 
 
 async def record_answers(
@@ -81,12 +81,12 @@ async def record_answers(
     remember_people(services, session, names, now=now)
     answers: list[tuple[int, int, list[int]]] = []
     for (quiz_id, branch_id), votes in by_quiz.items():
-        state = quizzes.quiz_state(session, quiz_id)
+        state = quiz_polls.quiz_state(session, quiz_id)
         if state is None or state[0] != "open" or state[1] is None or now >= state[1]:
             left.extend(vote[0] for vote in votes)  # late: the voter is told kindly
             continue
         users = list({v[1] for v in votes})
-        sheets = quizzes.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=users)
+        sheets = quiz_polls.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=users)
         newcomers = [u for u in users if u not in sheets or not sheets[u].active]
         if newcomers:
             chat_id = votes[0][3].chat_id
@@ -98,13 +98,13 @@ async def record_answers(
                 now=now,
             )
             sheets.update(
-                quizzes.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=joined)
+                quiz_polls.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=joined)
             )
             for user_id in joined:
                 seen.learn_later(session, ("member", (chat_id, user_id), None))
         # Votes of people outside the group are not counted (and need nothing else).
         kept = [(v, sheets[v[1]]) for v in votes if v[1] in sheets and sheets[v[1]].active]
-        created = quizzes.new_attempts(
+        created = quiz_polls.new_attempts(
             session,
             quiz_id=quiz_id,
             members={s.member_id: v[1] for v, s in kept if s.attempt_id is None},
@@ -113,7 +113,7 @@ async def record_answers(
         for (_index, _user_id, options, target), sheet in kept:
             attempt_id = sheet.attempt_id or created[sheet.member_id]
             answers.append((attempt_id, target.question_id, options))
-    quizzes.record_answers(session, answers, now=now)
+    quiz_polls.record_answers(session, answers, now=now)
     return sorted(left)
 
 
@@ -147,7 +147,7 @@ async def poll_answer(update: Update, context: BotContext) -> None:
         return
     user = answer.user
     now = context.now()
-    voter = quizzes.voter(
+    voter = quiz_polls.voter(
         context.db, quiz_id=target.quiz_id, branch_id=target.branch_id, user_id=user.id
     )
     if voter is None:
@@ -188,7 +188,7 @@ async def poll_seen(update: Update, context: BotContext) -> None:
     poll = update.poll
     if poll is None or target_of(context.services, context.db, poll.id) is not None:
         return
-    row = quizzes.adopt_unsure_poll(
+    row = quiz_polls.adopt_unsure_poll(
         context.db,
         poll_id=poll.id,
         question=poll.question,

@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from storage import quiz as quizzes
+from storage import quiz_polls
 from storage.db import Database, sqlite_url
 from storage.exports.quiz import QuizNotFound, build_quiz_export
 from storage.models import Branch, Member, QuizAnswer, QuizAttempt
@@ -213,8 +214,8 @@ def test_polls_to_stop_are_the_sent_ones_without_a_stop_and_unsent_ones_are_canc
         row(3, "pending", None)  # not sent yet when the quiz closed
         row(4, "sent", 14)  # another quiz's poll
         s.flush()
-        assert quizzes.unstopped_polls(s, [1, 2, 3]) == [(1, -100, 11)]
-        quizzes.cancel_unsent_polls(s, [1, 2, 3])
+        assert quiz_polls.unstopped_polls(s, [1, 2, 3]) == [(1, -100, 11)]
+        quiz_polls.cancel_unsent_polls(s, [1, 2, 3])
         statuses = {(r.ref, r.kind): r.status for r in s.exec(select(OutboxMessage)).all()}
     assert statuses[("3", quizzes.POLL_KIND)] == "failed"
     assert statuses[("1", quizzes.POLL_KIND)] == "sent"

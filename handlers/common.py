@@ -47,6 +47,14 @@ def reply(update: Update, context: BotContext, html_text: str, **kwargs: Any) ->
     )
 
 
+def answer_tap(update: Update, context: BotContext, text: str | None = None) -> None:
+    """Answer the button press in hand (Telegram shows `text`, if any, to the presser only)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is not None and chat is not None:
+        context.outbox.answer_callback(context.db, chat.id, query.id, text)
+
+
 def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 

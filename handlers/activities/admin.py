@@ -17,7 +17,7 @@ from bot.texts import fmt
 from handlers import flows
 from handlers.activities.attendance import attendance_view
 from handlers.activities.change import CANCEL, CHANGE
-from handlers.activities.common import answer_tap, attendance_open, branch_of, branch_tz
+from handlers.activities.common import attendance_open, branch_of, branch_tz
 from handlers.activities.create import NEW
 from handlers.activities.sheet import SHEET_JOB
 from handlers.callbacks import (
@@ -27,6 +27,7 @@ from handlers.callbacks import (
     ActivityOpen,
 )
 from handlers.common import (
+    answer_tap,
     chunks,
     download_button,
     is_group,

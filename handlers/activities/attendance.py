@@ -10,12 +10,13 @@ from bot.services import activities as service
 from bot.texts import activities as T
 from bot.texts import common as C
 from bot.texts import fmt
-from handlers.activities.common import answer_tap, attendance_open, branch_of, branch_tz
+from handlers.activities.common import attendance_open, branch_of, branch_tz
 from handlers.callbacks import (
     AttendancePage,
     AttendanceTap,
 )
 from handlers.common import (
+    answer_tap,
     is_private,
     may_administer,
 )

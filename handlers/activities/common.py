@@ -1,12 +1,10 @@
-"""What the parts of the activities feature share: the branch and its time zone, answering a tap,
-when attendance may be taken."""
+"""What the parts of the activities feature share: the branch and its time zone, when attendance
+may be taken."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-
-from telegram import Update
 
 from bot.context import BotContext
 from bot.core import activities as rules
@@ -28,13 +26,6 @@ def branch_of(context: BotContext, activity: Activity) -> Branch:
     branch = branches.get(context.db, activity.branch_id)
     assert branch is not None
     return branch
-
-
-def answer_tap(update: Update, context: BotContext, text: str | None = None) -> None:
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is not None and chat is not None:
-        context.outbox.answer_callback(context.db, chat.id, query.id, text)
 
 
 def attendance_open(activity: Activity, phase: Phase, now: datetime) -> bool:

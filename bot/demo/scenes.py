@@ -1,4 +1,5 @@
-"""The month `yinling demo` plays: June 2026 in the branch "老干之家", as a list of scenes.
+"""The month `yinling demo` plays: June and early July 2026 in the branch "老干之家", as a list of
+scenes.
 
 Each scene is one step of the branch's month: a small async function that makes the people of
 bot/demo/world.py act through the `Stage` (bot/demo/stage.py): write, reply, send files, tap
@@ -6,8 +7,7 @@ buttons, vote, and move the clock so that the bot's own schedule (the theme-day 
 reminder, quiz closing, greetings) comes due. The bot under it is the real one; nothing here
 tells it what to answer.
 
-To add a scene (for a feature that merges later: the guided /menu, activities and sign-up,
-visits, the yearly /summary):
+To add a scene for a feature:
 1. write one function here, decorated with `@scene(title, narration, starts=(month, day,
    hour, minute))`, that acts through the stage — `await stage.say(SECRETARY, "/menu",
    private=True)`, `await stage.tap(SECRETARY, "按钮上的字", private=True)`,
@@ -343,6 +343,66 @@ async def greetings(stage: Stage) -> None:
     await stage.say(LI, "谢谢组织，谢谢大家！五十年了，初心不改。")
 
 
+@scene(
+    "活动报名：秋游",
+    "书记在私聊里发 /activity，点“新建活动”，一步一步写好秋游的时间、地点、集合点和名额；\n"
+    "群里出现报名卡片，老同志点一下就报上名，带老伴的点“带家属参加”，书记随时看名单。",
+    starts=(7, 2, 9, 0),
+)
+async def activity(stage: Stage) -> None:
+    await stage.say(ZHOU, "/activity", private=True)
+    await stage.tap(ZHOU, "新建活动", private=True)
+    await stage.say(ZHOU, "秋游：参观红旗村史馆", private=True)
+    await stage.say(ZHOU, "7月16日上午8点半", private=True)
+    await stage.say(ZHOU, "红旗村村史馆", private=True)
+    await stage.say(ZHOU, "局机关大院门口", private=True)
+    await stage.tap(ZHOU, "提前1小时", private=True)
+    await stage.say(ZHOU, "穿舒服的鞋，带水杯和常用药", private=True)
+    await stage.tap(ZHOU, "2天前", private=True)
+    await stage.say(ZHOU, "30", private=True)
+    await stage.tap(ZHOU, "可以带一位家属", private=True)
+    await stage.tap(ZHOU, "只显示人数", private=True)
+    await stage.tap(ZHOU, "确认", private=True)
+    await stage.tap(WANG, "我参加")
+    await stage.tap(LI, "带家属参加")
+    await stage.tap(ZHANG, "我参加")
+    await stage.tap(HUANG, "不参加")
+    await stage.say(WU, "秋高气爽，正好出去走走！")
+    await stage.later(minutes=10)
+    await stage.say(ZHOU, "/activity", private=True)
+    await stage.tap(ZHOU, "秋游", private=True)
+
+
+@scene(
+    "走访慰问",
+    "周一早上，书记和工作人员收到近两周的生日和纪念日提示，孙桂芝7月20日生日，还在住院。\n"
+    "许晓燕下午去医院看望后点“已走访”，表格已填好是谁、什么事，点几下就记进走访台账。",
+    starts=(7, 13, 8, 0),
+)
+async def visits(stage: Stage) -> None:
+    await stage.at(7, 13, 8, 30)
+    await stage.pause(2)
+    await stage.at(7, 13, 16, 0)
+    await stage.tap(XU, "已走访：孙桂芝", private=True)
+    await stage.tap(XU, "今天", private=True)
+    await stage.tap(XU, "许晓燕", private=True)
+    await stage.tap(XU, "慰问品和慰问金", private=True)
+    await stage.say(XU, "五百元", private=True)
+    await stage.say(XU, "精神不错，下周出院", private=True)
+    await stage.tap(XU, "确认", private=True)
+    await stage.say(XU, "/visits", private=True)
+
+
+@scene(
+    "全年工作数据",
+    "许晓燕准备年中汇报，发 /summary：一段话说清今年办了几次主题党日、收了多少心得、\n"
+    "答了几次题、走访了几位同志（活动办完后也会算进去），另附一份可以打印的表格。",
+    starts=(7, 13, 17, 0),
+)
+async def summary(stage: Stage) -> None:
+    await stage.say(XU, "/summary", private=True)
+
+
 SCENES: list[Scene] = [
     setup,
     roster,
@@ -353,4 +413,7 @@ SCENES: list[Scene] = [
     private_quiz,
     exports,
     greetings,
+    activity,
+    visits,
+    summary,
 ]

@@ -41,7 +41,16 @@ from bot.demo.transcript import Entry
 from bot.demo.world import GROUP_ID, PEOPLE, STAFF, person
 from bot.texts import demo as T
 from storage.db import Database
-from storage.models import Member, Quiz, QuizAttempt, Reflection, ThemeSession
+from storage.models import (
+    Activity,
+    ActivitySignup,
+    Member,
+    Quiz,
+    QuizAttempt,
+    Reflection,
+    ThemeSession,
+    Visit,
+)
 from storage.quiz import score_of
 
 SPEED = 500.0  # every pause a person needs is all but gone
@@ -383,7 +392,8 @@ def test_the_exports_open_in_openpyxl(played: Played) -> None:
     assert {p.name for p in played.demo.files} >= {"示例名单.xlsx", "党史题库.xlsx"}
     # The page links every document to its copy beside it (the pushed PDF to the one sent).
     links = re.findall(r'<a class="doc" href="([^"]+)"', played.demo.page.read_text("utf-8"))
-    assert len(links) == 11 and links.count("files/党章第一章（学习辅导）.pdf") == 2
+    assert len(links) == 12 and links.count("files/党章第一章（学习辅导）.pdf") == 2
+    assert any(link.startswith("exports/老干之家_2026年工作数据") for link in links)
     assert all((played.demo.folder / html.unescape(link)).is_file() for link in links)
     # Only ever sent privately, and only to staff or admins.
     recorder = played.demo.recorder
@@ -416,6 +426,36 @@ def test_greetings_come_on_their_days(played: Played) -> None:
         if e.user_id == recorder.fake.bot_id and re.search(r"寿辰|生日快乐|入党\d+周年", text_of(e))
     ]
     assert len(greetings) == 4
+
+
+def test_the_outing_is_signed_up_for_and_the_visit_recorded(played: Played, db: Session) -> None:
+    [outing] = db.exec(select(Activity)).all()
+    assert outing.title == "秋游：参观红旗村史馆" and outing.capacity == 30
+    answers = {
+        member_id_name: (row.status, row.family)
+        for row in db.exec(select(ActivitySignup).where(ActivitySignup.activity_id == outing.id))
+        for member_id_name in [db.get(Member, row.member_id).name]  # type: ignore[union-attr]
+    }
+    assert answers == {
+        "王建国": ("going", False),
+        "李秀英": ("going", True),
+        "张德明": ("going", False),
+        "黄国庆": ("declined", False),
+    }
+    # The card in the group was edited to the counts, never naming anyone.
+    recorder = played.demo.recorder
+    cards = [
+        re.sub(r"<[^>]+>", "", text_of(e))
+        for e in recorder.entries
+        if e.chat_id == GROUP_ID and "秋游：参观红旗村史馆" in text_of(e)
+    ]
+    assert "✋ 已报名 4人（含家属1人），还剩26个名额；不参加1人" in cards[-1]
+    assert not any(name in card for card in cards for name in answers)
+    [visit] = db.exec(select(Visit)).all()
+    assert (visit.member_id, visit.kind, visit.amount) == (member_id(db, "孙桂芝"), "birthday", 500)
+    assert visit.visited_on == date(2026, 7, 13) and visit.visitors == "许晓燕"
+    [said] = texts(played, STAFF.user_id, "2026年工作数据（截至7月13日）")
+    assert "🤝 走访慰问 1 次（生日祝寿 1），看望 1 位同志，慰问金 500 元。" in text_of(said)
 
 
 # --- nothing but the double ------------------------------------------------------------------

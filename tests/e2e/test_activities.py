@@ -8,7 +8,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlmodel import select
 
 from bot.texts import activities as T
@@ -39,6 +39,7 @@ from tests.e2e.activity_helpers import (
 )
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, SECRETARY, STAFF, Harness, ident
+from tests.workbooks import check_workbook
 
 OUTING_DAY = date(2026, 12, 5)  # a Saturday; the clock starts on Thursday 26 November
 
@@ -314,11 +315,8 @@ async def test_attendance_on_the_day_and_the_sign_up_sheet(harness: Harness) -> 
     [document] = [m for m in harness.fake.sent(STAFF) if "document" in m]
     assert document["document"]["file_name"] == "报名表_秋游：参观红旗村_2026-12-05.xlsx"
     assert "参加3人（含家属1人），候补1人" in document["caption"]
-    rows = list(
-        load_workbook(io.BytesIO(harness.fake.upload(document["document"]["file_id"])))
-        .worksheets[0]
-        .iter_rows(values_only=True)
-    )
+    sheet = check_workbook(harness.fake.upload(document["document"]["file_id"]))  # prints well
+    rows = list(sheet.worksheets[0].iter_rows(values_only=True))
     assert rows[0] == ("序号", "姓名", "党员", "电话", "带家属", "人数", "状态", "报名时间", "到场")
     assert [r[1:7] + r[8:] for r in rows[1:]] == [
         ("王建国", "是", "13812345678", "是", 2, "参加", "是"),

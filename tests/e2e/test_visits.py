@@ -4,11 +4,9 @@ and the year's figures for the bureau's report."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.texts import common as C
@@ -20,6 +18,7 @@ from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, Visit
 from tests.e2e.activity_helpers import at, buttons, last_with_buttons, say, tap
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness, ident
+from tests.workbooks import check_workbook
 
 WANG, LI, ZHANG, CHEN = RETIREES
 MONDAY = date(2026, 11, 30)
@@ -49,7 +48,8 @@ def set_member(harness: Harness, user_id: int, **values: Any) -> int:
 def workbook_rows(harness: Harness, chat_id: int, index: int = -1) -> list[tuple[Any, ...]]:
     documents = [m for m in harness.fake.sent(chat_id) if "document" in m]
     data = harness.fake.upload(documents[index]["document"]["file_id"])
-    return list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    book = check_workbook(data)  # every workbook the bot sends reads and prints well
+    return list(book.worksheets[0].iter_rows(values_only=True))
 
 
 async def test_a_visit_recorded_from_the_digest_is_in_the_ledger_and_the_years_figures(

@@ -79,7 +79,8 @@ from storage.models import ArchiveFile, InboxUpdate, Job, OutboxMessage
 log = logging.getLogger(__name__)
 
 # Feature handler modules, in registration order (each has build_handlers() and COMMANDS, and
-# BULK if it takes floods of one kind of update at once: bot/runtime/inbox.py).
+# BULK if it takes floods of one kind of update at once, PREFETCH if it names the role checks
+# its updates need before their transaction: bot/runtime/inbox.py).
 FEATURES: list[ModuleType] = [
     # First: a group upgraded to a supergroup moves before anything else looks it up.
     group,
@@ -259,6 +260,8 @@ class BotRunner:
         for module in [members, *FEATURES]:
             for kind, bulk in getattr(module, "BULK", {}).items():
                 self.processor.register_bulk(kind, functools.partial(bulk, self.services))
+            for kind, prefetch in getattr(module, "PREFETCH", {}).items():
+                self.processor.register_prefetch(kind, functools.partial(prefetch, self.services))
         self.poller = Poller(self.application, self.services, self.processor)
         self.downloader = Downloader(
             self.application.bot, self.db, self.services.archive, self.clock

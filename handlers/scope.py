@@ -13,13 +13,16 @@ and `/branch` asks again.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from contextvars import ContextVar
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.context import BotContext, Command
+from bot.context import BotContext, Command, Services
 from bot.core.scope import WINDOW
+from bot.runtime.inbox import RawUpdate
 from bot.services import scope
 from bot.texts import common as C
 from bot.texts import fmt
@@ -33,9 +36,50 @@ from handlers.common import (
     reply,
     staff_only,
 )
+from storage import branches
 from storage.models import Branch
 
 COMMANDS = [Command("branch", T.CMD_BRANCH, "staff")]
+
+
+def _roles_wanted(session: Session, chat: object, user: object) -> set[tuple[int, int]]:
+    if not isinstance(chat, dict) or not isinstance(user, dict) or user.get("is_bot"):
+        return set()
+    chat_id, user_id = chat.get("id"), user.get("id")
+    if not isinstance(chat_id, int) or not isinstance(user_id, int):
+        return set()
+    if chat.get("type") in ("group", "supergroup"):
+        return {(chat_id, user_id)}
+    # Privately, a command may be about any branch the person administers (`branch_for`).
+    return {(branch.chat_id, user_id) for branch in branches.active(session)}
+
+
+def commands_to_ask(
+    services: Services, session: Session, updates: Sequence[RawUpdate]
+) -> set[tuple[int, int]]:
+    """Before the batch's transaction (bot/runtime/inbox.py `Prefetch`): whose role in which
+    group the commands in these messages will check."""
+    wanted: set[tuple[int, int]] = set()
+    for update in updates:
+        text = update.body.get("text") or update.body.get("caption") or ""
+        if isinstance(text, str) and text.startswith("/"):
+            wanted |= _roles_wanted(session, update.body.get("chat"), update.body.get("from"))
+    return wanted
+
+
+def taps_to_ask(
+    services: Services, session: Session, updates: Sequence[RawUpdate]
+) -> set[tuple[int, int]]:
+    """The same for button presses (the chat is the pressed message's)."""
+    wanted: set[tuple[int, int]] = set()
+    for update in updates:
+        message = update.body.get("message")
+        chat = message.get("chat") if isinstance(message, dict) else None
+        wanted |= _roles_wanted(session, chat, update.body.get("from"))
+    return wanted
+
+
+PREFETCH = {"message": commands_to_ask, "callback_query": taps_to_ask}
 
 # Set while a command runs again after its branch was tapped: the tap's answer named it.
 _REPLAYING: ContextVar[bool] = ContextVar("yinling_scope_replaying", default=False)

@@ -75,6 +75,9 @@ class RawUpdate:
 # Handles a run of updates of one kind in the batch's transaction; returns the indexes of the
 # updates it left for the ordinary path (in the order given).
 BulkHandler = Callable[["Session", Sequence[RawUpdate]], Awaitable[Sequence[int]]]
+# Reads pending updates (no writes) and names the (group chat id, user id) pairs whose status in
+# the group their handlers will want from Telegram.
+Prefetch = Callable[["Session", Sequence[RawUpdate]], set[tuple[int, int]]]
 
 
 class FatalPollingError(Exception):
@@ -181,6 +184,7 @@ class Processor:
         self.processed = 0
         self._pruned_at: datetime | None = None
         self.bulk: dict[str, BulkHandler] = {}
+        self.prefetch: dict[str, list[Prefetch]] = {}
         services.db.after_commit(self._on_commit)
 
     def register_bulk(self, kind: str, handler: BulkHandler) -> None:
@@ -188,6 +192,30 @@ class Processor:
         if kind in self.bulk:
             raise ValueError(f"two bulk handlers for {kind!r} updates")
         self.bulk[kind] = handler
+
+    def register_prefetch(self, kind: str, prefetch: Prefetch) -> None:
+        """Let `prefetch` name the role checks updates of `kind` will need (module docstring)."""
+        self.prefetch.setdefault(kind, []).append(prefetch)
+
+    async def _ask_roles_first(self) -> None:
+        """Fetch, outside any transaction, the group statuses the next batch will ask for."""
+        if not self.prefetch:
+            return
+        wanted: set[tuple[int, int]] = set()
+        with self.services.db.session() as session:  # a read: the write lock is not taken
+            by_kind: dict[str, list[RawUpdate]] = {}
+            for row in inbox.pending(session, limit=BATCH):
+                if row.kind in self.prefetch:
+                    body = json.loads(row.payload).get(row.kind)
+                    if isinstance(body, dict):
+                        by_kind.setdefault(row.kind, []).append(RawUpdate(row.update_id, body))
+            for kind, updates in by_kind.items():
+                for prefetch in self.prefetch[kind]:
+                    try:
+                        wanted |= prefetch(session, updates)
+                    except Exception:  # a hint only: the handlers still ask if it failed
+                        log.exception("prefetching roles for %s updates failed", kind)
+        await self.services.roles.warm(wanted)
 
     def _on_commit(self, session: Session) -> None:
         if session.info.get("inbox_released"):
@@ -236,6 +264,7 @@ class Processor:
         # Let the poller's next getUpdates go out first (it was started just after the store
         # that woke us): Telegram then prepares the next batch while this one is processed.
         await asyncio.sleep(0)
+        await self._ask_roles_first()
         try:
             async with self.services.db.write() as session:
                 handled = await self._batch(session, stop, careful=False)

@@ -7,8 +7,10 @@ call costs a round trip). Staff are listed in YINLING_STAFF_IDS.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Iterable
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
@@ -18,6 +20,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300.0
+# Status checks in flight at once when a batch's are fetched together (`warm`): enough to
+# overlap the round trips, few enough to reuse kept-alive connections.
+ASK_AT_ONCE = 8
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
 
@@ -47,6 +52,31 @@ class Roles:
             return "unknown"
         self._cache[key] = (status, time.monotonic() + CACHE_SECONDS)
         return status
+
+    def known(self, chat_id: int, user_id: int) -> bool:
+        """Whether the status is in the cache and still fresh (no call needed)."""
+        cached = self._cache.get((chat_id, user_id))
+        return cached is not None and cached[1] > time.monotonic()
+
+    async def warm(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Fetch the statuses not cached yet, several at once, before a transaction that will
+        ask for them (bot/runtime/inbox.py). Configured admins need no call."""
+        wanted = [
+            (chat_id, user_id)
+            for chat_id, user_id in pairs
+            if chat_id < 0
+            and not self.is_configured_admin(user_id)
+            and not self.known(chat_id, user_id)
+        ]
+        if not wanted:
+            return
+        slots = asyncio.Semaphore(ASK_AT_ONCE)
+
+        async def ask(chat_id: int, user_id: int) -> None:
+            async with slots:
+                await self.status(chat_id, user_id)
+
+        await asyncio.gather(*(ask(c, u) for c, u in wanted))
 
     def forget(self, chat_id: int, user_id: int) -> None:
         """Drop a cached status (after a chat_member update said it changed)."""

@@ -30,12 +30,12 @@ from bot.context import BotContext, Command
 from bot.texts import quiz as T
 from handlers.callbacks import QuizConfirm, QuizStart, QuizTap, on
 from handlers.quiz.bank import JOBS, quiz_caption
-from handlers.quiz.polls import BULK, poll_answer, poll_seen
+from handlers.quiz.polls import BULK, PREFETCH, poll_answer, poll_seen
 from handlers.quiz.private import confirm_pressed, option_pressed, start_private
 from handlers.quiz.results import show_results
 from handlers.quiz.run import quiz_command, start_button
 
-__all__ = ["BULK", "COMMANDS", "JOBS", "build_handlers"]
+__all__ = ["BULK", "COMMANDS", "JOBS", "PREFETCH", "build_handlers"]
 
 COMMANDS = [
     Command("quiz", T.CMD_QUIZ, "admin"),

@@ -53,6 +53,30 @@ def target_of(services: Services, session: Session, poll_id: str) -> quiz_polls.
 # Role checks in flight at once for a crowd of newcomers: enough to overlap the round trips,
 # few enough to reuse kept-alive connections rather than open a hundred.
 ASK_AT_ONCE = 8
+
+
+def newcomers_to_ask(
+    services: Services, session: Session, updates: Sequence[RawUpdate]
+) -> set[tuple[int, int]]:
+    """Before the batch's transaction (bot/runtime/inbox.py `Prefetch`): the voters not known
+    as members yet, whose first vote asks Telegram whether they are in the group."""
+    by_quiz: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for update in updates:
+        user = update.body.get("user")
+        if not isinstance(user, dict) or user.get("is_bot") or not update.body.get("option_ids"):
+            continue
+        target = target_of(services, session, str(update.body.get("poll_id")))
+        if target is not None:
+            by_quiz[(target.quiz_id, target.branch_id, target.chat_id)].add(int(user["id"]))
+    wanted: set[tuple[int, int]] = set()
+    for (quiz_id, branch_id, chat_id), users in by_quiz.items():
+        sheets = quiz_polls.voters(
+            session, quiz_id=quiz_id, branch_id=branch_id, user_ids=list(users)
+        )
+        wanted |= {(chat_id, u) for u in users if u not in sheets or not sheets[u].active}
+    return wanted
+
+
 Vote = tuple[int, int, list[int], quiz_polls.PollTarget]  # index, user id, options, question
 
 
@@ -131,6 +155,7 @@ async def in_group(services: Services, chat_id: int, user_ids: list[int]) -> lis
 
 
 BULK = {"poll_answer": record_answers}
+PREFETCH = {"poll_answer": newcomers_to_ask}
 
 
 async def poll_answer(update: Update, context: BotContext) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import col, select
 
+from bot.runtime.current import CURRENT
+from bot.runtime.roles import Roles
 from bot.texts import common as T
 from bot.texts import fmt
 from bot.texts import quiz as QT
@@ -383,3 +386,38 @@ async def test_a_flood_of_votes_is_stored_once_each_and_newcomers_are_registered
     assert OUTSIDER not in names
     assert names[CHEN] == "陈桂兰（退休）"  # the rename reached the member row
     assert quiz.id is not None
+
+
+async def test_role_checks_go_to_telegram_before_the_batch_transaction_not_inside_it(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newcomer's first vote and an admin's commands need their status in the group from
+    Telegram; those calls are made before the batch's write transaction opens (bot/runtime/
+    inbox.py), so no update is handled while a network call holds the write lock."""
+    quiz, polls = await start_group_quiz(harness)
+    await harness.restart()  # the roles cache starts empty
+    asked: list[tuple[int, int, bool]] = []
+    original = Roles.status
+
+    async def status(self: Roles, chat_id: int, user_id: int) -> str:
+        if not self.known(chat_id, user_id):  # this one goes to Telegram
+            asked.append((chat_id, user_id, CURRENT.get(None) is not None))
+        return await original(self, chat_id, user_id)
+
+    monkeypatch.setattr(Roles, "status", status)
+    f = harness.fake
+    f.poll_answer(STAFF, polls[0], [1])  # in the group, never seen by the bot
+    f.poll_answer(OUTSIDER, polls[1], [0])  # not in the group
+    f.message(GROUP_ID, COMMITTEE, "/results")  # an admin by the group's say-so
+    f.message(COMMITTEE, COMMITTEE, "/results")
+    await harness.settle()
+    assert {(c, u) for c, u, _ in asked} >= {
+        (GROUP_ID, STAFF),
+        (GROUP_ID, OUTSIDER),
+        (GROUP_ID, COMMITTEE),
+    }
+    assert [a for a in asked if a[2]] == []  # none while an update was being handled
+    with harness.session() as s:
+        voters = set(s.exec(select(QuizAttempt.user_id)).all())
+    assert STAFF in voters and OUTSIDER not in voters
+    assert quiz.id is not None and "测试" in harness.texts(COMMITTEE)[-1]

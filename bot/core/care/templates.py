@@ -91,7 +91,7 @@ def _renamed(text: str, names: Mapping[str, str]) -> str:
         out.append(literal.replace("{", "{{").replace("}", "}}"))
         if field is None:
             continue
-        name = names.get(field.strip(), field)
+        name = names.get(field.strip(), field.strip())
         tail = (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
         out.append("{" + name + tail + "}")
     return "".join(out)
@@ -162,8 +162,9 @@ def _check_text(chunk: str) -> None:
 
 
 def check_template(key: str, text: str) -> str:
-    """The template, tidied, if it can be stored for `key`; else TemplateError saying why."""
-    text = from_chinese(text.strip())
+    """The template, tidied and with its placeholders in the stored (English) form, if it can
+    be stored for `key`; else TemplateError saying why (naming a placeholder as it was typed)."""
+    text = text.strip().translate(_FULL_WIDTH_BRACES)
     if not text:
         raise TemplateError(T.TEMPLATE_EMPTY)
     if len(text) > MAX_TEMPLATE:
@@ -176,12 +177,18 @@ def check_template(key: str, text: str) -> str:
     for _literal, field, spec, conversion in fields:
         if field is None:
             continue
-        if spec or conversion or not field.isidentifier():
+        name = FROM_CHINESE.get(field.strip(), field.strip())
+        if spec or conversion or not name.isidentifier():
             raise TemplateError(T.TEMPLATE_BAD_PLACEHOLDER)
-        if field not in allowed:
+        if name not in allowed:
             raise TemplateError(
-                fmt(T.TEMPLATE_UNKNOWN_PLACEHOLDER, name=field, allowed=placeholder_names(key))
+                fmt(
+                    T.TEMPLATE_UNKNOWN_PLACEHOLDER,
+                    name=field.strip(),
+                    allowed=placeholder_names(key),
+                )
             )
+    text = from_chinese(text)
     check_markup(text)
     # Rendered with values full of markup characters, it must still be valid markup.
     check_markup(render(text, sample_values(key, name="<&>")))

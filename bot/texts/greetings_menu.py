@@ -26,8 +26,10 @@ EXAMPLE_BIRTHDAY = "祝{姓名}同志生日快乐，身体健康，阖家幸福�
 EXAMPLE_ANNIVERSARY = "{姓名}同志，祝贺您入党{入党年数}周年！祝您身体健康！"
 EXAMPLE_FESTIVAL = "{节日}快乐！祝各位老同志身体健康、阖家幸福！"
 REFUSED = "{reason}\n这条没有保存。请再发一次，例如：\n<code>{example}</code>"
-SUMMARY = "<b>{label}</b>的新祝福语，大家看到的样子（示例：{sample}）：\n\n{preview}"
-SUMMARY_RESET = "<b>{label}</b>恢复为默认的祝福语，大家看到的样子（示例：{sample}）：\n\n{preview}"
+SUMMARY = "“<b>{label}</b>”的新祝福语，大家看到的样子（示例：{sample}）：\n\n{preview}"
+SUMMARY_RESET = (
+    "“<b>{label}</b>”恢复为默认的祝福语，大家看到的样子（示例：{sample}）：\n\n{preview}"
+)
 SAMPLE_PERSON = "{name}同志"
 SAMPLE_FESTIVAL = "{festival}"
 SAVED = "✅ 已保存“{label}”的祝福语，下次发祝福时就用新的。"

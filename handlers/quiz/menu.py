@@ -235,6 +235,14 @@ def _quiz_choices(status: str) -> Callable[[BotContext, State], list[Choice]]:
     return choices
 
 
+def _quiz_prompt(status: str, ask: str, none: str) -> Callable[[BotContext, State], str]:
+    # Gone back to it after another admin started (or closed) the last one: say so.
+    def prompt(context: BotContext, state: State) -> str:
+        return ask if _quizzes_in(context, state, status) else none
+
+    return prompt
+
+
 def _mode_prompt(context: BotContext, state: State) -> str:
     quiz = _quiz(context, state)
     text = fmt(T.ASK_MODE, title=quiz.title)
@@ -316,7 +324,12 @@ START = flows.register(
     FlowSpec(
         kind="quiz.start",
         steps=[
-            Step("quiz", lambda c, s: T.ASK_QUIZ_START, _quiz_choices("draft"), columns=1),
+            Step(
+                "quiz",
+                _quiz_prompt("draft", T.ASK_QUIZ_START, T.NONE_TO_START),
+                _quiz_choices("draft"),
+                columns=1,
+            ),
             Step("mode", _mode_prompt, _mode_choices, columns=1),
             Step("hours", lambda c, s: T.ASK_HOURS, _hours_choices, read=_read_hours, columns=3),
             Step(
@@ -363,7 +376,14 @@ async def _close_confirmed(context: BotContext, state: State) -> str:
 CLOSE = flows.register(
     FlowSpec(
         kind="quiz.close",
-        steps=[Step("quiz", lambda c, s: T.ASK_QUIZ_CLOSE, _quiz_choices("open"), columns=1)],
+        steps=[
+            Step(
+                "quiz",
+                _quiz_prompt("open", T.ASK_QUIZ_CLOSE, T.NONE_TO_CLOSE),
+                _quiz_choices("open"),
+                columns=1,
+            )
+        ],
         summary=_close_summary,
         confirm=_close_confirmed,
     )

@@ -17,9 +17,10 @@ from bot.texts import greetings_menu as TG
 from bot.texts import quiz as TQ
 from bot.texts import quiz_menu as T
 from bot.texts import roster_menu as TR
+from handlers.callbacks import QuizAct
 from storage import branches
 from storage.dates import BirthDate, Calendar
-from storage.models import Branch, Member, Quiz
+from storage.models import Branch, Flow, Member, Quiz
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
 from tests.e2e.quiz_helpers import BANK, send_bank, xlsx_bytes
@@ -118,7 +119,7 @@ async def test_a_quiz_started_privately_with_scores_is_closed_its_results_seen_a
     assert list(buttons(listed)) == ["党史知识测试 · 未开始"]
     await tap(harness, SECRETARY, "党史知识测试")
     assert "未开始" in harness.texts(SECRETARY)[-1]
-    await tap(harness, SECRETARY, T.BUTTON_START)
+    card = await tap(harness, SECRETARY, T.BUTTON_START)
 
     ask_mode = last_with_buttons(harness, SECRETARY)
     assert "会让群里的人看到每个人选了哪个选项" in ask_mode["text"]
@@ -142,6 +143,12 @@ async def test_a_quiz_started_privately_with_scores_is_closed_its_results_seen_a
     assert quiz.closes_at - quiz.opens_at == timedelta(hours=48)
     assert "开始答题" in harness.texts(GROUP_ID)[-1]
     assert harness.texts(SECRETARY)[-1].startswith("✅ 测试“党史知识测试”开始了（私聊答题）")
+    # The card's 开始, tapped again once it runs, shows how it is now and starts nothing.
+    harness.fake.press(SECRETARY, SECRETARY, card["message_id"], buttons(card)[T.BUTTON_START])
+    await harness.settle()
+    assert "进行中" in harness.texts(SECRETARY)[-1]
+    assert T.BUTTON_START not in buttons(last_with_buttons(harness, SECRETARY))
+    assert the_quiz(harness).opens_at == quiz.opens_at
 
     await answer_all(harness, quiz)
     await open_section(harness, SECRETARY, T.MENU_TITLE, T.MENU_LIST)
@@ -224,6 +231,25 @@ async def test_a_wrong_duration_is_asked_again_and_back_and_cancel_change_nothin
     assert harness.texts(SECRETARY)[-1] == TF.CANCELLED
     assert the_quiz(harness).status == "draft"
     assert not harness.fake.sent(GROUP_ID, method="sendPoll")
+
+    # A member pressing a forged 开始 is refused and nothing starts.
+    quiz = the_quiz(harness)
+    assert quiz.id is not None
+    await say(harness, WANG, "你好")
+    [anything] = harness.fake.sent(WANG)[-1:]
+    query = harness.fake.press(
+        WANG, WANG, anything["message_id"], QuizAct(quiz.id, "start").build(), force=True
+    )
+    await harness.settle()
+    [notice] = [
+        c.params.get("text")
+        for c in harness.fake.calls
+        if c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == query
+    ]
+    assert notice == T.NOT_ADMIN
+    with harness.session() as s:
+        assert s.exec(select(Flow)).all() == []
+    assert the_quiz(harness).status == "draft"
 
 
 async def test_with_no_quiz_the_section_explains_how_to_import_and_sends_the_template(

@@ -1,7 +1,9 @@
 """Texts for care: the roster, birthdays, festivals, party anniversaries and the visit digest.
 
-Default greeting templates are here too; an admin may replace each one with /greetings (kept in
-the branch's options). Placeholders in templates: {name}, {age}, {years}, {festival}, {date}.
+Default greeting templates are here too; an admin may replace each one with /greetings or the
+祝福 section of /menu (kept in the branch's options). Placeholders in templates: {name}, {age},
+{years}, {joined}, {festival}, {date}; admins read and write them in Chinese ({姓名}, {年龄} …:
+bot/core/care/templates.py translates).
 """
 
 # --- default greeting templates -------------------------------------------------------------

@@ -355,6 +355,16 @@ async def test_greetings_switched_off_and_timed_by_tapping_and_typed_chinese_sti
     await harness.settle()
     assert "祝{姓名}同志{年龄}岁生日快乐！" in harness.texts(GROUP_ID)[-1]
 
+    # Changed words can be put back to the default by tapping.
+    await open_section(harness, SECRETARY, TG.MENU_TITLE, TG.MENU_EDIT)
+    await tap(harness, SECRETARY, "生日")
+    await tap(harness, SECRETARY, TG.BUTTON_RESET)
+    assert "恢复为默认的祝福语" in last_with_buttons(harness, SECRETARY)["text"]
+    assert care_now(harness).customised("birthday")
+    await tap(harness, SECRETARY, TF.CONFIRM)
+    assert harness.texts(SECRETARY)[-1] == "✅ “生日”已恢复为默认的祝福语。"
+    assert not care_now(harness).customised("birthday")
+
 
 async def test_two_admins_rewriting_the_same_greeting_the_second_sees_the_first(
     harness: Harness,

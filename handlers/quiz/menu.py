@@ -92,14 +92,15 @@ def card(context: BotContext, quiz: Quiz) -> tuple[str, InlineKeyboardMarkup]:
         )
     else:
         text += fmt(T.CARD_TAKEN, participants=len(found.scores), members=found.members)
-        first = [
+        # 结束 only while it runs; 成绩 and 导出 once it has started.
+        acts = [
             InlineKeyboardButton(T.BUTTON_RESULTS, callback_data=QuizAct(qid, "results").build())
         ]
         if quiz.status == "open":
-            first.insert(
+            acts.insert(
                 0, InlineKeyboardButton(T.BUTTON_CLOSE, callback_data=QuizAct(qid, "close").build())
             )
-        rows.append(first)
+        rows.append(acts)
         rows.append([InlineKeyboardButton(T.BUTTON_EXPORT, callback_data=QuizExport(qid).build())])
     rows.append(
         [InlineKeyboardButton(T.BUTTON_BACK_LIST, callback_data=QuizList(quiz.branch_id).build())]

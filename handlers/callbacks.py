@@ -350,6 +350,28 @@ class QuizConfirm(CallbackData, prefix="qc"):
     position: QuestionIndex
 
 
+# handlers/quiz/menu.py: the 知识测试 section of /menu.
+
+
+class QuizList(CallbackData, prefix="qml"):
+    """The branch's quizzes, one button each."""
+
+    branch: Id
+
+
+class QuizPick(CallbackData, prefix="qmo"):
+    """A quiz of the list: its state and what can be done with it."""
+
+    quiz: Id
+
+
+class QuizAct(CallbackData, prefix="qmd"):
+    """开始 (flow), 结束 (flow) or 成绩 of a quiz (导出 is `QuizExport`)."""
+
+    quiz: Id
+    action: Literal["start", "close", "results"]
+
+
 # handlers/reflections.py and handlers/report.py
 
 

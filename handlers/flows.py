@@ -234,8 +234,12 @@ async def start(
     branch: Branch | None,
     answers: Mapping[str, Any] | None = None,
     first: str | None = None,
+    path: Sequence[str] = (),
 ) -> None:
-    """Begin `spec` for the person in their private chat (replacing any flow they were in)."""
+    """Begin `spec` for the person in their private chat (replacing any flow they were in).
+
+    Started part-way (`first`, with the earlier `answers` given), `path` names the steps that
+    返回 goes back to (e.g. the quiz already picked by tapping it in a list)."""
     user = update.effective_user
     if user is None:
         return
@@ -247,7 +251,7 @@ async def start(
         kind=spec.kind,
         branch_id=branch.id if branch is not None else None,
         step=first or spec.steps[0].key,
-        data={"answers": dict(answers or {}), "path": []},
+        data={"answers": dict(answers or {}), "path": list(path)},
         now=context.now(),
     )
     _show(context, spec, flow)

@@ -25,7 +25,15 @@ from bot.core.care.options import (
     label,
     switch_options,
 )
-from bot.core.care.templates import TEMPLATES, TemplateError, check_template, render, sample_values
+from bot.core.care.templates import (
+    CHINESE_NAMES,
+    TEMPLATES,
+    TemplateError,
+    check_template,
+    render,
+    sample_values,
+    shown,
+)
 from bot.core.cn_format import clock
 from bot.core.cn_parse import ParseError, parse_time
 from bot.texts import SafeHtml, fmt
@@ -112,7 +120,9 @@ def overview(branch: Branch) -> tuple[str, InlineKeyboardMarkup]:
         leap_rule=T.LEAP_LEAP if s.leap_rule is LeapRule.LEAP else T.LEAP_ORDINARY,
         switches=SafeHtml(switches),
         templates=SafeHtml(templates),
-        placeholders="、".join("{" + p + "}" + name for p, name in T.PLACEHOLDER_HELP.items()),
+        placeholders="、".join(
+            "{" + CHINESE_NAMES[p] + "}" + note for p, note in T.PLACEHOLDER_HELP.items()
+        ),
     )
     buttons = [
         InlineKeyboardButton(
@@ -132,7 +142,7 @@ def preview_text(branch: Branch, key: str, title: str = T.GREETINGS_PREVIEW) -> 
         title,
         label=label(key),
         custom=T.CUSTOM_MARK if s.customised(key) else "",
-        source=source,
+        source=shown(source),
         preview=SafeHtml(render(source, sample_values(key))),
     )
 

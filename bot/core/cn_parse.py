@@ -43,6 +43,7 @@ __all__ = [
     "normalize",
     "number",
     "parse_date",
+    "parse_hours",
     "parse_time",
     "parse_when",
     "weekday_number",
@@ -185,6 +186,38 @@ def _read_time(text: str) -> tuple[time, int]:
 def parse_time(text: str) -> time:
     """A time of day: '9:00', '09：00', '9点', '9点半', '9点一刻', '下午3点', '九点半', '二十点' …"""
     return _read_time(text)[0]
+
+
+# --- lengths of time ------------------------------------------------------------------------
+
+_HOURS_IN = {"天": 24, "日": 24, "周": 168, "星期": 168, "礼拜": 168, "小时": 1, "钟头": 1, "h": 1}
+_DURATION_RE = re.compile(
+    rf"(?P<n>\d{{1,4}}|[{_CN_DIGITS}]{{1,3}}|半)个?(?P<unit>天|日|周|星期|礼拜|小时|钟头|h)?"
+)
+
+
+def parse_hours(text: str, *, most: int) -> int:
+    """How long, in whole hours: '3天', '两天', '48小时', '48' (hours), '一周', '半天'; at
+    least 1 and at most `most` hours."""
+    s = normalize(text)
+    m = _DURATION_RE.fullmatch(s) if s else None
+    if s is None or m is None:
+        raise ParseError(T.BAD_DURATION.format(text=_shown(text)))
+    unit = _HOURS_IN[m["unit"] or "小时"]
+    if m["n"] == "半":
+        if unit == 1:  # 半小时: shorter than any quiz
+            raise ParseError(T.DURATION_TOO_SHORT)
+        hours = unit // 2
+    else:
+        n = int(m["n"]) if m["n"].isdigit() else number(m["n"])
+        if n is None:
+            raise ParseError(T.BAD_DURATION.format(text=_shown(text)))
+        hours = n * unit
+    if hours < 1:
+        raise ParseError(T.DURATION_TOO_SHORT)
+    if hours > most:
+        raise ParseError(T.DURATION_TOO_LONG.format(days=most // 24))
+    return hours
 
 
 # --- dates -----------------------------------------------------------------------------------

@@ -327,6 +327,28 @@ async def exports(stage: Stage) -> None:
     await stage.tap(XU, "七一知识小测", private=True)
 
 
+# The secretary's own words for the private birthday greeting ({姓名} and {年龄} are filled in).
+BIRTHDAY_WORDS = (
+    "{姓名}同志，您好！今天是您的{年龄}岁生日，支部全体同志祝您生日快乐、健康长寿！"
+    "天热了，请多喝水、注意休息。"
+)
+
+
+@scene(
+    "点按钮改生日祝福语",
+    "书记发 /menu，点“祝福”→“修改祝福语”→“生日私信”，看到现在的祝福语和大家看到的样子；\n"
+    "再打字写上自己的话，用 {姓名} {年龄} 代替名字和岁数，看过预览，点“确认”保存。",
+    starts=(6, 26, 15, 40),
+)
+async def greeting_words(stage: Stage) -> None:
+    await stage.say(ZHOU, "/menu", private=True)
+    await stage.tap(ZHOU, "祝福", private=True)
+    await stage.tap(ZHOU, "修改祝福语", private=True)
+    await stage.tap(ZHOU, "生日私信", private=True)
+    await stage.say(ZHOU, BIRTHDAY_WORDS, private=True)
+    await stage.tap(ZHOU, "确认", private=True)
+
+
 @scene(
     "生日、节日和政治生日",
     "书记打开“政治生日群发”。6月28日（农历五月十四）王建国八十大寿，机器人一早在群里\n"
@@ -412,6 +434,7 @@ SCENES: list[Scene] = [
     group_quiz,
     private_quiz,
     exports,
+    greeting_words,
     greetings,
     activity,
     visits,

@@ -1,7 +1,9 @@
 """Texts for care: the roster, birthdays, festivals, party anniversaries and the visit digest.
 
-Default greeting templates are here too; an admin may replace each one with /greetings (kept in
-the branch's options). Placeholders in templates: {name}, {age}, {years}, {festival}, {date}.
+Default greeting templates are here too; an admin may replace each one with /greetings or the
+祝福 section of /menu (kept in the branch's options). Placeholders in templates: {name}, {age},
+{years}, {joined}, {festival}, {date}; admins read and write them in Chinese ({姓名}, {年龄} …:
+bot/core/care/templates.py translates).
 """
 
 # --- default greeting templates -------------------------------------------------------------
@@ -82,13 +84,14 @@ SWITCH_HELP = {
     "digest": "每周一给书记、支委和老干科发近两周的生日和政治生日",
     "medal": "每年6月1日给书记和支委发当年“光荣在党50年”的名单",
 }
+# What each placeholder stands for, after its Chinese name ({日期}（农历生日写农历）).
 PLACEHOLDER_HELP = {
-    "name": "姓名",
-    "age": "岁数",
-    "years": "入党年数",
-    "joined": "入党日期",
-    "festival": "节日名称",
-    "date": "日期（农历生日写农历）",
+    "name": "",
+    "age": "",
+    "years": "",
+    "joined": "",
+    "festival": "",
+    "date": "（农历生日写农历）",
 }
 
 GREETINGS_OVERVIEW = (
@@ -97,11 +100,13 @@ GREETINGS_OVERVIEW = (
     "<b>开关</b>（点下面的按钮打开或关闭）：\n{switches}\n\n"
     "<b>祝福语</b>：\n{templates}\n\n"
     "查看和预览：<code>/greetings 预览 重阳节</code>\n"
-    "修改：<code>/greetings 修改 生日 今天是{{name}}同志{{age}}岁生日……</code>\n"
+    "修改：<code>/greetings 修改 生日 今天是{{姓名}}同志的生日……</code>\n"
     "恢复默认：<code>/greetings 恢复 生日</code>\n"
     "改时间：<code>/greetings 时间 8点半</code>\n"
     "闰月生日：<code>/greetings 闰月 按闰月</code> 或 <code>/greetings 闰月 按平月</code>\n"
-    "可用的占位符：{placeholders}；可以用 &lt;b&gt;粗体&lt;/b&gt; 和 &lt;i&gt;斜体&lt;/i&gt;。"
+    "可用的占位符：{placeholders}（也可以写英文的 {{name}} {{age}} 等）；"
+    "可以用 &lt;b&gt;粗体&lt;/b&gt; 和 &lt;i&gt;斜体&lt;/i&gt;。\n"
+    "也可以发 /menu，点“祝福”一步步改。"
 )
 SWITCH_LINE = "{mark} {label}：{help}"
 TEMPLATE_LINE = "• {label}：{help}{custom}"
@@ -123,7 +128,7 @@ GREETINGS_UNKNOWN_TEMPLATE = "没有叫“{name}”的祝福语。可以修改�
 GREETINGS_UNKNOWN_SWITCH = "没有叫“{name}”的开关。可以开关的有：{names}。"
 GREETINGS_NEED_TEXT = (
     "请在模板名后面写上新的祝福语，例如：\n"
-    "<code>/greetings 修改 生日 祝{{name}}同志{{age}}岁生日快乐！</code>"
+    "<code>/greetings 修改 生日 祝{{姓名}}同志生日快乐！</code>"
 )
 GREETINGS_BAD_TIME = "{reason}\n例如：<code>/greetings 时间 8点半</code>"
 GREETINGS_BAD_LEAP = "请写“按闰月”或“按平月”，例如 <code>/greetings 闰月 按平月</code>。"
@@ -133,7 +138,8 @@ TEMPLATE_EMPTY = "祝福语是空的。"
 TEMPLATE_TOO_LONG = "祝福语太长了（{length}个字），最多{limit}个字。"
 TEMPLATE_UNKNOWN_PLACEHOLDER = "占位符 {{{name}}} 不认识。这条祝福语能用的有：{allowed}。"
 TEMPLATE_BAD_PLACEHOLDER = (
-    "花括号写得不对。占位符要写成 {{name}} 这样；如果要写花括号本身，请写两个：{{{{ 和 }}}}。"
+    "花括号写得不对。占位符要写成 {{姓名}} 这样，左右括号成对；"
+    "如果要写花括号本身，请写两个：{{{{ 和 }}}}。"
 )
 TEMPLATE_BAD_TAG = (
     "“{tag}”不能用。只能用 &lt;b&gt;…&lt;/b&gt;（粗体）、&lt;i&gt;…&lt;/i&gt;（斜体）、"

@@ -55,6 +55,11 @@ WHEN_NEEDS_TIME = "请写上几点，例如：{text}上午9点。"
 WHEN_NEEDS_DATE = "请写上哪一天，例如：明天{text}、下周三{text}。"
 WHEN_AMBIGUOUS = "“{text}”可以有几种读法，请在日子和时间之间空一格，例如：11月1日 19:00。"
 
+DURATION_EXAMPLES = "可以这样写：3天、48小时、一周"
+BAD_DURATION = "没看懂“{text}”这个时长。" + DURATION_EXAMPLES + "。"
+DURATION_TOO_SHORT = "时长最少1小时。" + DURATION_EXAMPLES + "。"
+DURATION_TOO_LONG = "时长最长{days}天。" + DURATION_EXAMPLES + "。"
+
 # --- who reads these -------------------------------------------------------------------------
 # Texts addressed to members (retirees): at most 120 characters each, tags left out
 # (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be

@@ -8,7 +8,7 @@ recorded, the first one counts), or answer privately after `/start quiz_<id>`, o
 time with buttons.
 
 One module per part: `bank` (importing), `run` (list, start, close), `polls` (group answers),
-`private` (private answers), `results`. Every button is checked again when pressed (data can be
+`private` (private answers), `results`, `menu` (the 知识测试 section of /menu). Every button is checked again when pressed (data can be
 forged; quizzes close; attempts belong to one person) and every press is answered.
 """
 
@@ -30,6 +30,7 @@ from bot.context import BotContext, Command
 from bot.texts import quiz as T
 from handlers.callbacks import QuizConfirm, QuizStart, QuizTap, on
 from handlers.quiz.bank import JOBS, quiz_caption
+from handlers.quiz.menu import HANDLERS as MENU_HANDLERS
 from handlers.quiz.polls import BULK, PREFETCH, poll_answer, poll_seen
 from handlers.quiz.private import confirm_pressed, option_pressed, start_private
 from handlers.quiz.results import show_results
@@ -60,4 +61,5 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         on(QuizStart, start_button),
         on(QuizTap, option_pressed),
         on(QuizConfirm, confirm_pressed),
+        *MENU_HANDLERS,
     ]

@@ -261,7 +261,8 @@ async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness:
     harness.fake.message(GROUP_ID, WANG, "/greetings 修改 生日 随便写")
     await harness.settle()
     unknown, unclosed, braces, refused = harness.texts(GROUP_ID)[-4:]
-    assert "没有保存" in unknown and "{nme}" in unknown and "{name}" in unknown
+    # The placeholders that work are named as admins write them (the English form works too).
+    assert "没有保存" in unknown and "{nme}" in unknown and "{姓名}" in unknown
     assert "没有保存" in unclosed and "<b>" in unclosed
     assert "没有保存" in braces
     assert "只有支部书记和支委" in refused
@@ -278,7 +279,7 @@ async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness:
     harness.fake.message(GROUP_ID, COMMITTEE, "/greetings 预览 重阳节")
     await harness.settle()
     preview = harness.texts(GROUP_ID)[-1]
-    assert "农历九月初九" in preview and "{date}" in preview
+    assert "农历九月初九" in preview and "{日期}" in preview
 
     harness.clock.set(at(day, 8, 30))
     await harness.tick()

@@ -35,15 +35,18 @@ from sqlmodel import Session, col, select
 
 from bot.__main__ import main
 from bot.cli.demo import MARKER, Demo, prepare, show
+from bot.core.care.options import CareSettings
 from bot.demo import browser, scenes
 from bot.demo.page import day_anchor
 from bot.demo.transcript import Entry
 from bot.demo.world import GROUP_ID, PEOPLE, STAFF, person
 from bot.texts import demo as T
+from storage import branches
 from storage.db import Database
 from storage.models import (
     Activity,
     ActivitySignup,
+    Branch,
     Member,
     Quiz,
     QuizAttempt,
@@ -404,6 +407,17 @@ def test_the_exports_open_in_openpyxl(played: Played) -> None:
             assert entry.chat_id == STAFF.user_id
 
 
+def test_the_secretary_rewrites_the_birthday_greeting_by_tapping(
+    played: Played, db: Session
+) -> None:
+    zhou = person("周建华").user_id
+    [summary] = texts(played, zhou, "的新祝福语，大家看到的样子")
+    assert "{" not in text_of(summary) and "天热了，请多喝水" in text_of(summary)
+    branch = db.exec(select(Branch)).one()
+    stored = CareSettings.from_options(branches.options(branch)).template("birthday_private")
+    assert stored == scenes.BIRTHDAY_WORDS.replace("{姓名}", "{name}").replace("{年龄}", "{age}")
+
+
 def test_greetings_come_on_their_days(played: Played) -> None:
     wang, li = person("王建国").user_id, person("李秀英").user_id
 
@@ -418,12 +432,18 @@ def test_greetings_come_on_their_days(played: Played) -> None:
         (GROUP_ID, july_1, "08:30"),
         (li, july_1, "08:30"),
     ]
-    # Nobody else is greeted for a birthday or a party anniversary this month.
+    # The private greeting has the words the secretary wrote in /menu, his name filled in.
+    [private] = texts(played, wang, "80岁生日")
+    assert "王建国同志，您好！" in text_of(private) and "天热了，请多喝水" in text_of(private)
+    # Nobody else is greeted for a birthday or a party anniversary this month (the secretary's
+    # /menu shows him greetings as members will see them: those are no greetings).
     recorder = played.demo.recorder
     greetings = [
         e
         for e in recorder.entries
-        if e.user_id == recorder.fake.bot_id and re.search(r"寿辰|生日快乐|入党\d+周年", text_of(e))
+        if e.user_id == recorder.fake.bot_id
+        and re.search(r"寿辰|生日快乐|入党\d+周年", text_of(e))
+        and "大家看到的样子" not in text_of(e)
     ]
     assert len(greetings) == 4
 

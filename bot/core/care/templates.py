@@ -2,7 +2,11 @@
 text before it is stored (so a stored template always renders to markup Telegram accepts), and
 filling one in.
 
-Templates are the admin's text with `{name}`-style placeholders and a little HTML (b, i, u, s).
+Templates are the admin's text with placeholders and a little HTML (b, i, u, s). Admins write
+the placeholders in Chinese ({姓名} {年龄} {节日} …, full-width braces too) or in the older
+English form ({name} {age} {festival} …); `check_template` stores them in the English form, so
+a stored template renders the same whichever way it was typed, and `shown` writes a stored
+template back with the Chinese names for admins to read.
 Pure: no I/O, no clock, no database, no Telegram.
 """
 
@@ -53,6 +57,63 @@ def placeholders(key: str) -> frozenset[str]:
     return FESTIVAL_PLACEHOLDERS
 
 
+# The Chinese name of each placeholder (shown to admins), and the other words also accepted.
+CHINESE_NAMES: dict[str, str] = {
+    "name": "姓名",
+    "age": "年龄",
+    "date": "日期",
+    "years": "入党年数",
+    "joined": "入党日期",
+    "festival": "节日",
+}
+_ALSO_ACCEPTED: dict[str, str] = {
+    "名字": "name",
+    "岁数": "age",
+    "周岁": "age",
+    "党龄": "years",
+    "入党周年": "years",
+    "节日名称": "festival",
+    "生日": "date",
+}
+FROM_CHINESE: dict[str, str] = {cn: key for key, cn in CHINESE_NAMES.items()} | _ALSO_ACCEPTED
+_FULL_WIDTH_BRACES = str.maketrans({"｛": "{", "｝": "}"})
+
+
+def _renamed(text: str, names: Mapping[str, str]) -> str:
+    """`text` with each placeholder renamed by `names` (others kept as written); unchanged if
+    its braces do not parse (then `check_template` says what is wrong)."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return text
+    out = []
+    for literal, field, spec, conversion in fields:
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is None:
+            continue
+        name = names.get(field.strip(), field.strip())
+        tail = (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+        out.append("{" + name + tail + "}")
+    return "".join(out)
+
+
+def from_chinese(text: str) -> str:
+    """An admin's text with Chinese placeholders ({姓名}, ｛年龄｝) in the stored English form."""
+    return _renamed(text.translate(_FULL_WIDTH_BRACES), FROM_CHINESE)
+
+
+def shown(template: str) -> str:
+    """A stored template as admins read and write it: placeholders with their Chinese names."""
+    return _renamed(template, CHINESE_NAMES)
+
+
+def placeholder_names(key: str) -> str:
+    """The placeholders `key` takes, as admins write them: "{姓名}、{年龄}、{日期}"."""
+    order = list(CHINESE_NAMES)
+    allowed = sorted(placeholders(key), key=order.index)
+    return "、".join("{" + CHINESE_NAMES[p] + "}" for p in allowed)
+
+
 class TemplateError(ValueError):
     """A template that cannot be used; `html` is the Chinese reason, ready for HTML."""
 
@@ -101,8 +162,9 @@ def _check_text(chunk: str) -> None:
 
 
 def check_template(key: str, text: str) -> str:
-    """The template, tidied, if it can be stored for `key`; else TemplateError saying why."""
-    text = text.strip()
+    """The template, tidied and with its placeholders in the stored (English) form, if it can
+    be stored for `key`; else TemplateError saying why (naming a placeholder as it was typed)."""
+    text = text.strip().translate(_FULL_WIDTH_BRACES)
     if not text:
         raise TemplateError(T.TEMPLATE_EMPTY)
     if len(text) > MAX_TEMPLATE:
@@ -115,16 +177,18 @@ def check_template(key: str, text: str) -> str:
     for _literal, field, spec, conversion in fields:
         if field is None:
             continue
-        if spec or conversion or not field.isidentifier():
+        name = FROM_CHINESE.get(field.strip(), field.strip())
+        if spec or conversion or not name.isidentifier():
             raise TemplateError(T.TEMPLATE_BAD_PLACEHOLDER)
-        if field not in allowed:
+        if name not in allowed:
             raise TemplateError(
                 fmt(
                     T.TEMPLATE_UNKNOWN_PLACEHOLDER,
-                    name=field,
-                    allowed="、".join("{" + p + "}" for p in sorted(allowed)),
+                    name=field.strip(),
+                    allowed=placeholder_names(key),
                 )
             )
+    text = from_chinese(text)
     check_markup(text)
     # Rendered with values full of markup characters, it must still be valid markup.
     check_markup(render(text, sample_values(key, name="<&>")))

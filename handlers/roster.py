@@ -55,7 +55,7 @@ from storage.spreadsheets import (
 log = logging.getLogger(__name__)
 
 COMMANDS = [
-    Command("roster", "支部名单：回复表格文件导入，/roster 查看，/roster template 要模板", "admin"),
+    Command("roster", "支部名单：回复表格文件导入，/roster 查看，/roster 模板 要模板", "admin"),
 ]
 
 MAX_FILE = 5 * 1024 * 1024

@@ -204,7 +204,7 @@ BUTTON_EXPIRED = "这个按钮已经失效了，请重新发 /birthday。"
 ROSTER_HOW = (
     "导入名单：把 Excel（.xlsx）或 CSV 文件发到这里，然后<b>回复</b>这个文件发送 /roster"
     "（或者发文件时在说明里写 /roster）。\n"
-    "要模板：<code>/roster template</code>。"
+    "要模板：<code>/roster 模板</code>。"
 )
 ROSTER_EMPTY = "名单还是空的。\n\n" + ROSTER_HOW
 ROSTER_HEADER = "<b>支部名单</b>（共{count}人，已关联 Telegram {linked}人）\n"
@@ -228,7 +228,7 @@ ROSTER_DOWNLOAD_FAILED = "没能取到这个文件，请稍后再发一次。"
 ROSTER_FILE_TOO_BIG = (
     "这个名单表格太大了，或者不是正常的表格文件，我没有打开它，名单保持原样。\n"
     "请用 Excel 或 WPS 打开，只留下名单那一张表，删去多余的工作表、图片和空白行，"
-    "“另存为”.xlsx 后再发一次；也可以发送 /roster template 要一份模板。"
+    "“另存为”.xlsx 后再发一次；也可以发送 /roster 模板 要一份模板。"
 )
 ROSTER_REFUSED = "{problems}\n\n这次<b>没有导入</b>任何内容，名单保持原样。"
 ROSTER_IMPORTED = (
@@ -247,7 +247,7 @@ ROSTER_TEMPLATE_CAPTION = (
 )
 ROSTER_TEMPLATE_FILE = "支部名单模板.xlsx"
 ROSTER_UNKNOWN = (
-    "没看懂“{arg}”。/roster 查看名单，/roster template 要模板，回复表格文件发 /roster 导入。"
+    "没看懂“{arg}”。/roster 查看名单，/roster 模板 要模板，回复表格文件发 /roster 导入。"
 )
 
 CLAIM_LIST = (

@@ -9,19 +9,19 @@ CMD_RESULTS = "查看最近一次知识测试的参加情况和正确率"
 
 NEED_FILE = (
     "请先把题库表格（.xlsx 或 .csv）发给我，再<b>回复</b>那个文件发送 /quiz 测试名称；"
-    "也可以发文件时在说明里写上“/quiz 测试名称”。\n需要模板请发送 /quiz template。"
+    "也可以发文件时在说明里写上“/quiz 测试名称”。\n需要模板请发送 /quiz 模板。"
 )
-NOT_A_SPREADSHEET = "这个文件不是表格。题库请用 .xlsx 或 .csv 格式，需要模板请发送 /quiz template。"
+NOT_A_SPREADSHEET = "这个文件不是表格。题库请用 .xlsx 或 .csv 格式，需要模板请发送 /quiz 模板。"
 FILE_TOO_BIG = "这个文件太大了（{size} MB），题库一般不到 1 MB，请看看是不是发错了文件。"
 DOWNLOAD_FAILED = "抱歉，文件没能下载下来，请稍后再发一次。"
 BANK_REFUSED = (
-    "❌ 这份题库没有导入，请修改后再发一次。\n\n{report}\n\n需要模板请发送 /quiz template。"
+    "❌ 这份题库没有导入，请修改后再发一次。\n\n{report}\n\n需要模板请发送 /quiz 模板。"
 )
 BANK_TOO_BIG = (
     "❌ 这份题库没有导入：这个表格太大了，或者不是正常的表格文件，我没有打开它。\n"
     "请用 Excel 或 WPS 打开，只留下题目那一张表（题目、选项、答案……），"
     "删去多余的工作表、图片和空白行，“另存为”.xlsx 后再发一次。"
-    "也可以发送 /quiz template 要一份模板，把题目复制进去。"
+    "也可以发送 /quiz 模板 要一份模板，把题目复制进去。"
 )
 IMPORTED = (
     "✅ 题库已导入：<b>{title}</b>（编号 {id}）\n"
@@ -30,8 +30,8 @@ IMPORTED = (
     "• 群里答题：每题一个投票，点选项就能作答；\n"
     "• 私聊答题：大家点按钮到和我的私聊里，一题一题地答。\n\n"
     "也可以用命令开始，例如：\n"
-    "/quiz start {id} private 48 可重答\n"
-    "/quiz start {id} group 72 公布成绩\n"
+    "/quiz 开始 {id} 私聊 48 可重答\n"
+    "/quiz 开始 {id} 群里 72 公布成绩\n"
     "（“公布成绩”：结束时在群里列出每人得分；“可重答”：私聊答题可以再答，按最好的一次计）"
 )
 POLL_TOO_LONG = (
@@ -55,13 +55,13 @@ LIST_HEADER = "<b>{branch}的知识测试</b>"
 LIST_LINE = "{id}. {title}（{count}题）— {state}"
 LIST_EMPTY = (
     "{branch}还没有知识测试。把题库表格发给我，回复它发送 /quiz 测试名称 就能导入；"
-    "需要模板请发送 /quiz template。"
+    "需要模板请发送 /quiz 模板。"
 )
 LIST_HELP = (
     "\n\n<b>命令</b>\n"
-    "/quiz start 编号 group 或 private [小时数] [公布成绩] [可重答] — 开始\n"
-    "/quiz close 编号 — 提前结束\n"
-    "/quiz template — 下载题库模板\n"
+    "/quiz 开始 编号 私聊 或 群里 [小时数] [公布成绩] [可重答] — 开始\n"
+    "/quiz 结束 编号 — 提前结束\n"
+    "/quiz 模板 — 下载题库模板\n"
     "/results — 最近一次测试的情况"
 )
 STATE_DRAFT = "未开始"
@@ -72,27 +72,27 @@ MODE_PRIVATE = "私聊答题"
 USAGE = (
     "没看懂这个命令。可以这样用：\n"
     "/quiz — 查看本支部的测试\n"
-    "/quiz template — 下载题库模板\n"
-    "/quiz start 编号 group 或 private [小时数] [公布成绩] [可重答]\n"
-    "/quiz close 编号"
+    "/quiz 模板 — 下载题库模板\n"
+    "/quiz 开始 编号 私聊 或 群里 [小时数] [公布成绩] [可重答]\n"
+    "/quiz 结束 编号"
 )
 RESULTS_USAGE = (
     "可以这样用：/results 查看最近一次测试；/results 编号 查看某一次测试（编号见 /quiz）。"
 )
 NO_SUCH_QUIZ = "没有找到编号为 {id} 的测试。发送 /quiz 可以查看本支部的测试。"
 BAD_MODE = (
-    "请写明答题方式：group（在群里投票答题）或 private（私聊答题）。例如：/quiz start {id} private"
+    "请写明答题方式：私聊（私聊答题）或 群里（在群里投票答题）。例如：/quiz 开始 {id} 私聊"
 )
 BAD_HOURS = "开放时长请填 1 到 {max} 之间的整数（单位：小时，最长30天），例如 72。"
 BAD_WORD = "“{word}”看不懂。可以加在后面的只有：小时数、公布成绩、可重答。"
 ALREADY_OPEN = "测试“{title}”已经在进行中了，{closes}截止。"
 ALREADY_CLOSED = "测试“{title}”已经结束了，不能再开始。想再考一次，请重新导入题库。"
 NEEDS_PRIVATE = (
-    "测试“{title}”有题目或选项超过了群投票的长度限制，只能私聊答题：/quiz start {id} private"
+    "测试“{title}”有题目或选项超过了群投票的长度限制，只能私聊答题：/quiz 开始 {id} 私聊"
 )
 STARTED = (
     "✅ 测试“{title}”开始了（{mode}），{closes}截止。\n"
-    "到时我会自动结束，并在群里公布参加情况{scores}。想提前结束请发送 /quiz close {id}。"
+    "到时我会自动结束，并在群里公布参加情况{scores}。想提前结束：发 /menu，点“知识测试”→“结束一个测试”（或发送 /quiz 结束 {id}）。"
 )
 STARTED_SCORES = "和每人得分"
 NOT_OPEN = "测试“{title}”现在没有在进行（{state}）。"

@@ -118,17 +118,16 @@ RULE_NEEDS_TIME = "请写上几点开始，例如：/themeday {rule} 9:00 学习
 RULE_EXAMPLES = (
     "例如：/themeday 15号 9:00 学习主题（每月15号），"
     "/themeday 最后一天 上午9点 学习主题（每月最后一天），"
-    "/themeday 第一个周五 9点半 学习主题（每月第一个周五）；"
-    "也可以写 15、last、first-fri、last-fri"
+    "/themeday 第一个周五 9点半 学习主题（每月第一个周五）"
 )
 RULE_UNREADABLE = "没看懂“{text}”这个日子。" + RULE_EXAMPLES + "。"
 RULE_EMPTY = "请写明每月哪一天。" + RULE_EXAMPLES + "。"
 RULE_NO_SUCH_DAY = "没有{day}号。" + RULE_EXAMPLES + "。"
 RULE_NOT_EVERY_MONTH = (
-    "{day}号不是每个月都有，请选1到28号，或写“最后一天”（last）。" + RULE_EXAMPLES + "。"
+    "{day}号不是每个月都有，请选1到28号，或写“最后一天”。" + RULE_EXAMPLES + "。"
 )
 RULE_NO_FIFTH = (
-    "不是每个月都有第五个周几，请写“最后一个”，例如“最后一个周五”（last-fri）。"
+    "不是每个月都有第五个周几，请写“最后一个”，例如“最后一个周五”。"
     + RULE_EXAMPLES
     + "。"
 )

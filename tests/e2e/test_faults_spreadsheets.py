@@ -63,7 +63,7 @@ async def test_a_zip_bomb_bank_is_refused_and_members_are_thanked_meanwhile(
     assert thanked_after < 5.0
     assert any("王建国" in t and t.startswith("已收到") for t in harness.texts(GROUP_ID))
     [answer] = refused(harness)
-    assert "/quiz template" in answer and "另存为" in answer
+    assert "/quiz 模板" in answer and "另存为" in answer
     assert quizzes(harness) == []
     print(
         f"\nreply recorded after {recorded_after:.2f} s, bank refused after {refused_after:.2f} s,"
@@ -110,6 +110,6 @@ async def test_a_roster_bomb_is_refused_and_the_roster_stays_as_it_was(
 
     answers = refused(harness)
     assert len(answers) == 2
-    assert all("/roster template" in a and "名单保持原样" in a for a in answers)
+    assert all("/roster 模板" in a and "名单保持原样" in a for a in answers)
     with harness.session() as s:
         assert not s.exec(select(Member).where(Member.on_roster)).all()

@@ -549,8 +549,8 @@ async def test_themeday_shows_sets_refuses_bad_rules_and_stops(harness: Harness)
 
     # Bad rules get a clear explanation with an example; the old rule stays.
     for bad, reason in [
-        ("/themeday 31 09:00 学习", "last"),
-        ("/themeday fifth-fri 09:00 学习", "last-fri"),
+        ("/themeday 31 09:00 学习", "最后一天"),
+        ("/themeday fifth-fri 09:00 学习", "最后一个周五"),
         ("/themeday 每月某天 09:00", "例如"),
         ("/themeday 15 25:00 学习", "没有25点"),
         ("/themeday 15 上午13点 学习", "上午没有13点"),

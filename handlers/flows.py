@@ -303,7 +303,14 @@ async def tapped(update: Update, context: BotContext, tap: FlowTap) -> None:
         path = _path(flow)
         answer()
         _retire(context, flow, flow.version)
-        if not path:
+        if not path and flow.step == CONFIRM_STEP and spec.steps:
+            # Started at its confirmation (all answers given): back to the first question.
+            _move(context, flow, spec.steps[0].key, state.answers, [])
+            _show(context, spec, flow)
+            return
+        if not path:  # nothing before this step: going back is leaving
+            store.end(context.db, flow)
+            context.outbox.message(context.db, flow.chat_id, T.CANCELLED)
             return
         back = path.pop()
         answers = {k: v for k, v in state.answers.items() if k != back}

@@ -569,7 +569,7 @@ async def _menu_ledger(update: Update, context: BotContext, branch: Branch) -> N
 register_section(
     MenuSection(
         T.MENU_TITLE,
-        order=58,
+        order=94,
         entries=[
             MenuEntry(T.MENU_NEW, _menu_new, "staff"),
             MenuEntry(T.MENU_LEDGER, _menu_ledger, "staff"),

@@ -280,7 +280,10 @@ async def tapped(update: Update, context: BotContext, tap: FlowTap) -> None:
         context.outbox.answer_callback(context.db, chat.id, query.id, text)
 
     flow = store.get(context.db, tap.flow)
-    if flow is None or not live(flow, context.now()):
+    if flow is None:
+        answer(T.FINISHED)  # confirmed, cancelled, or forgotten after it expired
+        return
+    if not live(flow, context.now()):
         answer(T.EXPIRED)
         return
     if flow.user_id != user.id:

@@ -295,15 +295,20 @@ async def _previewed(update: Update, context: BotContext, what: What, topic: str
     user = update.effective_user
     if branch is None or branch.id is None or user is None:
         return
-    if is_group(update.effective_chat):
+    chat, message = update.effective_chat, update.effective_message
+    if is_group(chat) and chat is not None and message is not None:
         # Nothing is posted from the group: the preview goes privately, or a button opens it.
+        # Once per message, however often its update is seen.
+        key = f"push.group:{what}:{chat.id}:{message.message_id}"
+        if outbox.find_by_key(context.db, key) is not None:
+            return
         if user.id not in branches.reachable_privately(context.db, [user.id]):
             link = context.services.deep_link(f"{what}_{branch.id}")
             button = InlineKeyboardButton(T.OPEN_PRIVATE, url=link)
             keyboard = InlineKeyboardMarkup([[button]])
-            reply(update, context, T.GROUP_OPEN_PRIVATE, keyboard=keyboard)
+            reply(update, context, T.GROUP_OPEN_PRIVATE, keyboard=keyboard, dedupe_key=key)
             return
-        reply(update, context, T.GROUP_SENT_PRIVATELY)
+        reply(update, context, T.GROUP_SENT_PRIVATELY, dedupe_key=key)
     if what == "push":
         await start_push(update, context, branch, topic)
     else:

@@ -28,10 +28,12 @@ EFFECT_NO_RULE = "还没有设定每月的主题党日，这是单独的一次�
 CONFIRM_PUSH = "📣 确认发出"
 PUSHED = "✅ 已开始“{branch}”的主题党日（{topic}），{count} 份材料正在发到群里。"
 PUSHED_BY_OTHER = (
-    "没有再发：{when} 刚刚已经推送过“{branch}”的主题党日（{topic}），"
-    "应该是另一位管理员发的。群里不会重复收到。"
+    "没有再发：{when} 刚刚已经推送过“{branch}”的主题党日（{topic}）"
+    "（另一位管理员发的，或是定时推送）。群里不会重复收到。"
 )
-PUSH_BUSY = "没有再发：“{branch}”的主题党日（{topic}）正在往群里发，不会重复发送。"
+PUSH_BUSY = (
+    "没有再发：“{branch}”的主题党日（{topic}）刚刚已经推送了，消息还在陆续发到群里，不会重复发送。"
+)
 
 # --- remind now ------------------------------------------------------------------------------
 
@@ -47,7 +49,7 @@ REMIND_NOBODY = "本次主题党日（{topic}）大家都已交了心得，不�
 REMIND_NOT_NAMED = "\n另有 {count} 位只在名单里、没有用 Telegram 的同志，提醒不到，请电话联系。"
 CONFIRM_REMIND = "🔔 确认发出"
 REMINDED = "✅ 已提醒 {count} 位同志：{names}。"
-REMINDED_BY_OTHER = "没有再发：{when} 刚刚已经发过一次提醒了，应该是另一位管理员发的。"
+REMINDED_BY_OTHER = "没有再发：{when} 刚刚已经发过一次提醒了（另一位管理员发的，或是定时提醒）。"
 REMIND_NOW_NOBODY = "没有再发：大家都已交了心得。"
 
 # --- typed in the group ------------------------------------------------------------------------

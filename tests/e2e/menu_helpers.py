@@ -82,3 +82,45 @@ async def remind_by_tapping(harness: Harness, admin: int) -> str:
 
 def group_texts(harness: Harness) -> list[str]:
     return harness.texts(GROUP_ID)
+
+
+async def follow_to_private(harness: Harness, chat_id: int, admin: int) -> bool:
+    """After /push or /remind typed in a group: if the answer is the button to the private
+    chat (the admin never opened it), follow it. True if followed (a /push preview then asks
+    the topic, which a deep link does not carry)."""
+    if chat_id == admin:
+        return False
+    links = url_buttons(harness.fake.sent(chat_id)[-1])
+    if not links:
+        return False
+    payload = next(iter(links.values())).split("?start=")[1]
+    harness.fake.start_private(admin)
+    harness.fake.message(admin, admin, f"/start {payload}")
+    await harness.settle()
+    return True
+
+
+async def _through_preview(harness: Harness, chat_id: int, admin: int, command: str) -> bool:
+    harness.fake.message(chat_id, admin, command)
+    await harness.settle()
+    return await follow_to_private(harness, chat_id, admin)
+
+
+async def push_confirmed(harness: Harness, chat_id: int, admin: int, topic: str = "") -> str:
+    """/push [主题] typed in `chat_id` (a group or the admin's private chat), then the preview
+    confirmed privately: what a one-tap /push used to do. Returns the bot's private answer."""
+    asks_topic = await _through_preview(harness, chat_id, admin, f"/push {topic}".strip())
+    if topic and asks_topic:
+        harness.fake.message(admin, admin, topic)
+        await harness.settle()
+    elif not topic:
+        await tap(harness, admin, TP.TOPIC_KEEP.split("“")[0])
+    await tap(harness, admin, TP.CONFIRM_PUSH)
+    return harness.texts(admin)[-1]
+
+
+async def remind_confirmed(harness: Harness, chat_id: int, admin: int) -> str:
+    """/remind typed in `chat_id`, then the preview confirmed privately."""
+    await _through_preview(harness, chat_id, admin, "/remind")
+    await tap(harness, admin, TP.CONFIRM_REMIND)
+    return harness.texts(admin)[-1]

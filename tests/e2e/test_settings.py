@@ -14,6 +14,7 @@ from bot.texts import settings as T
 from storage import branches
 from storage.models import Branch, Flow
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.menu_helpers import push_confirmed
 
 WANG = next(iter(RETIREES))
 
@@ -214,8 +215,7 @@ async def test_a_changed_deadline_and_reminder_time_shape_the_next_push(
     await tap(harness, SECRETARY, "08:30")
     await tap(harness, SECRETARY, TF.CONFIRM)
 
-    harness.fake.message(GROUP_ID, SECRETARY, "/push 学习")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, SECRETARY, "学习")
     with harness.session() as s:
         from storage import themeday
 

@@ -281,7 +281,8 @@ async def tapped(update: Update, context: BotContext, tap: FlowTap) -> None:
 
     flow = store.get(context.db, tap.flow)
     if flow is None:
-        answer(T.FINISHED)  # confirmed, cancelled, or forgotten after it expired
+        # Confirmed, cancelled, or expired and then forgotten (schedules/flows.py).
+        answer(T.FINISHED)
         return
     if not live(flow, context.now()):
         answer(T.EXPIRED)

@@ -151,7 +151,8 @@ async def test_back_cancel_stale_and_expired_buttons(harness: Harness) -> None:
     message = last_with_buttons(harness, SECRETARY)
     harness.fake.press(SECRETARY, SECRETARY, message["message_id"], buttons(message)["称呼：同志"])
     await harness.settle()
-    assert answers(harness, SECRETARY)[-1] == TF.EXPIRED
+    # Expired (or, once the planner has forgotten it, over): either way nothing happens.
+    assert answers(harness, SECRETARY)[-1] in (TF.EXPIRED, TF.FINISHED)
     sent_before = len(harness.fake.sent(SECRETARY))
     await say(harness, SECRETARY, "老师")
     assert not any("称呼" in t for t in harness.texts(SECRETARY)[sent_before:])

@@ -257,6 +257,10 @@ async def start_remind(update: Update, context: BotContext, branch: Branch) -> N
     if not missing:
         context.outbox.message(context.db, user.id, fmt(T.REMIND_NOBODY, topic=theme.topic))
         return
+    if all(m.user_id is None for m in missing):
+        text = fmt(T.REMIND_NONE_REACHABLE, count=len(missing))
+        context.outbox.message(context.db, user.id, text)
+        return
     await flows.start(
         update, context, REMIND, branch=branch, answers={"session": theme.id}, first=CONFIRM_STEP
     )

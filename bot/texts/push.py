@@ -46,6 +46,7 @@ REMIND_PREVIEW = (
 )
 REMIND_NO_SESSION = "现在还没有进行中的主题党日，不用提醒。"
 REMIND_NOBODY = "本次主题党日（{topic}）大家都已交了心得，不用提醒了。"
+REMIND_NONE_REACHABLE = "还没交的 {count} 位同志都没有用 Telegram，机器人提醒不到，请电话联系。"
 REMIND_NOT_NAMED = "\n另有 {count} 位只在名单里、没有用 Telegram 的同志，提醒不到，请电话联系。"
 CONFIRM_REMIND = "🔔 确认发出"
 REMINDED = "✅ 已提醒 {count} 位同志：{names}。"

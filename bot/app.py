@@ -46,6 +46,7 @@ from handlers import (
     activities,
     birthday,
     export,
+    files,
     flows,
     greetings,
     greetings_menu,
@@ -54,6 +55,7 @@ from handlers import (
     members,
     menu,
     private,
+    push,
     quiz,
     reflections,
     report,
@@ -97,6 +99,8 @@ FEATURES: list[ModuleType] = [
     summary,
     materials,
     themeday,
+    # /push and /remind: a preview first, then 确认发出.
+    push,
     roster,
     birthday,
     greetings,
@@ -107,6 +111,8 @@ FEATURES: list[ModuleType] = [
     visits,
     quiz,
     report,
+    # The buttons under "这个文件要做什么？" (the question itself is asked from `private`).
+    files,
     # After the commands: it takes replies to the theme-day posts, whatever they hold, and
     # the taps on "交上"/"不用" under a private message offered as a reflection.
     reflections,
@@ -222,16 +228,19 @@ async def register_commands(application: AppType) -> None:
     """The command menu: member commands for all, the rest for admins (groups and private)."""
     services = services_of(application)
 
-    def menu(audiences: set[str]) -> list[BotCommand]:
+    def menu(audiences: set[str], *, group: bool = False) -> list[BotCommand]:
         return [
-            BotCommand(c.name, c.description) for c in services.commands if c.audience in audiences
+            BotCommand(c.name, c.description)
+            for c in services.commands
+            if c.audience in audiences and not (group and c.private_only)
         ]
 
     bot = application.bot
     try:
         await bot.set_my_commands(menu({"member"}), scope=BotCommandScopeDefault())
         await bot.set_my_commands(
-            menu({"member", "staff", "admin"}), scope=BotCommandScopeAllChatAdministrators()
+            menu({"member", "staff", "admin"}, group=True),
+            scope=BotCommandScopeAllChatAdministrators(),
         )
         for admin_id in services.settings.admin_ids:
             await bot.set_my_commands(

@@ -35,6 +35,8 @@ class Command:
     name: str
     description: str
     audience: str = "member"
+    # Left out of the groups' command menu (a tap there would act in front of everyone).
+    private_only: bool = False
 
 
 @dataclass

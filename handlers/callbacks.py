@@ -301,7 +301,7 @@ class GreetingSwitch(CallbackData, prefix="gsw"):
 
 
 class MaterialAction(CallbackData, prefix="mat"):
-    action: Literal["rm", "up", "re"]  # remove, move up, use again
+    action: Literal["rm", "up", "re", "pv"]  # remove, move up, use again, preview
     material: Id
 
 
@@ -420,6 +420,21 @@ class MenuRun(CallbackData, prefix="mr"):
 
 class MenuHome(CallbackData, prefix="mh"):
     """Back to the list of sections."""
+
+
+class MenuShow(CallbackData, prefix="ms"):
+    """The menu as a new message (the button under /start and /help)."""
+
+
+# handlers/files.py: what to do with a file an admin sent privately (the question replies to
+# the file, so the tap finds it in the message it answers).
+
+
+FileWhat = Literal["material", "quiz", "roster", "reflect", "no"]
+
+
+class FileAction(CallbackData, prefix="file"):
+    action: FileWhat
 
 
 # handlers/private.py: a private message offered as a reflection.

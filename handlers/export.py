@@ -28,7 +28,7 @@ from bot.texts import fmt
 from bot.texts import quiz as TQ
 from bot.texts import reflections as TR
 from bot.texts import summary as TS
-from handlers import summary
+from handlers import roster, summary, visits
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, QuizExport, on
 from handlers.common import (
     download_button,
@@ -37,6 +37,8 @@ from handlers.common import (
     reply,
     staff_only,
 )
+from handlers.menu import MenuEntry, MenuSection
+from handlers.menu import register as register_section
 from handlers.scope import branch_for
 from storage import branches, themeday
 from storage import quiz as quizzes
@@ -399,6 +401,58 @@ JOBS = {
     LEDGER_JOB: JobKind(prepare_ledger, ledger_failed),
     QUIZ_JOB: JobKind(prepare_quiz, quiz_failed),
 }
+
+
+# --- the menu's 导出与报表 section ------------------------------------------------------------
+
+
+def _chat_id(update: Update) -> int | None:
+    chat = update.effective_chat
+    return chat.id if chat is not None else None
+
+
+async def _menu_ledger(update: Update, context: BotContext, branch: Branch) -> None:
+    chat_id = _chat_id(update)
+    if chat_id is not None:
+        period_menu(context, chat_id, branch)
+
+
+async def _menu_quiz(update: Update, context: BotContext, branch: Branch) -> None:
+    chat_id = _chat_id(update)
+    if chat_id is not None:
+        quiz_menu(context, chat_id, branch)
+
+
+async def _menu_summary(update: Update, context: BotContext, branch: Branch) -> None:
+    chat_id = _chat_id(update)
+    if chat_id is not None:
+        year = context.services.local_now().year
+        summary.queue(context, chat_id, branch, year, origin=f"menu{update.update_id}")
+
+
+async def _menu_roster(update: Update, context: BotContext, branch: Branch) -> None:
+    await roster.list_roster(update, context)
+
+
+async def _menu_visits(update: Update, context: BotContext, branch: Branch) -> None:
+    chat_id = _chat_id(update)
+    if chat_id is not None:
+        visits.show_overview(context, chat_id, branch)
+
+
+register_section(
+    MenuSection(
+        T.MENU_TITLE,
+        order=70,
+        entries=[
+            MenuEntry(T.EXPORT_LEDGER, _menu_ledger, "staff"),
+            MenuEntry(T.EXPORT_QUIZ, _menu_quiz, "staff"),
+            MenuEntry(TS.SUMMARY_BUTTON, _menu_summary, "staff"),
+            MenuEntry(T.MENU_ROSTER, _menu_roster),
+            MenuEntry(T.MENU_VISITS, _menu_visits, "staff"),
+        ],
+    )
+)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -284,7 +284,11 @@ async def tapped(update: Update, context: BotContext, tap: FlowTap) -> None:
         context.outbox.answer_callback(context.db, chat.id, query.id, text)
 
     flow = store.get(context.db, tap.flow)
-    if flow is None or not live(flow, context.now()):
+    if flow is None:
+        # Confirmed, cancelled, or expired and then forgotten (schedules/flows.py).
+        answer(T.FINISHED)
+        return
+    if not live(flow, context.now()):
         answer(T.EXPIRED)
         return
     if flow.user_id != user.id:
@@ -307,7 +311,14 @@ async def tapped(update: Update, context: BotContext, tap: FlowTap) -> None:
         path = _path(flow)
         answer()
         _retire(context, flow, flow.version)
-        if not path:
+        if not path and flow.step == CONFIRM_STEP and spec.steps:
+            # Started at its confirmation (all answers given): back to the first question.
+            _move(context, flow, spec.steps[0].key, state.answers, [])
+            _show(context, spec, flow)
+            return
+        if not path:  # nothing before this step: going back is leaving
+            store.end(context.db, flow)
+            context.outbox.message(context.db, flow.chat_id, T.CANCELLED)
             return
         back = path.pop()
         answers = {k: v for k, v in state.answers.items() if k != back}

@@ -20,12 +20,15 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command
 from bot.core import cn_format
+from bot.core.material_batches import Item, single
 from bot.services import themeday as theme_day
 from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import themeday as T
 from handlers.callbacks import MaterialAction, on
 from handlers.common import admin_only, current_branch, is_group, reply
+from handlers.menu import MenuEntry, MenuSection
+from handlers.menu import register as register_section
 from handlers.scope import branch_for
 from storage import branches, materials
 from storage.models import Branch, Material
@@ -38,7 +41,20 @@ COMMANDS = [
 CAPTION_COMMAND = re.compile(r"^/material(?:@\w+)?(?:\s+(?P<title>.*))?$", re.DOTALL)
 LIBRARY_WORDS = frozenset({"全部", "all", "资料库", "库", "library"})
 TITLE_LIMIT = 60
-LIST_LIMIT = 30  # two buttons each, under Telegram's 100 buttons per message
+LIST_LIMIT = 30  # three buttons each, under Telegram's 100 buttons per message
+
+
+# A web address in plain text (Telegram marks it as an entity too; forwarded or pasted text
+# may come without one).
+LINK = re.compile(r"https?://\S", re.IGNORECASE)
+
+
+def has_link(message: Message) -> bool:
+    """Whether a text message holds a link."""
+    if not message.text:
+        return False
+    linked = any(e.type in (MessageEntity.URL, MessageEntity.TEXT_LINK) for e in message.entities)
+    return linked or LINK.search(message.text) is not None
 
 
 # --- adding ---------------------------------------------------------------------------------
@@ -77,10 +93,7 @@ def _material_from(source: Message, title: str, *, added_by: int, now: datetime)
         material.file_id, material.file_unique_id = photo.file_id, photo.file_unique_id
         material.size = photo.file_size
     elif source.text:
-        linked = any(
-            e.type in (MessageEntity.URL, MessageEntity.TEXT_LINK) for e in source.entities
-        )
-        material.kind = "link" if linked else "text"
+        material.kind = "link" if has_link(source) else "text"
         material.text_html = source.text_html
     else:
         return None
@@ -156,6 +169,11 @@ async def _add(update: Update, context: BotContext, source: Message | None, titl
     reply(update, context, _assign(context, material, branch))
 
 
+async def add_from(update: Update, context: BotContext, source: Message) -> None:
+    """Add `source` (the admin's own message) as a material, as /material in reply to it does."""
+    await _add(update, context, source, "")
+
+
 def _again(update: Update, context: BotContext, material: Material) -> None:
     """/material on a message that already is a material."""
     if material.state == materials.QUEUED:
@@ -204,7 +222,11 @@ def queue_view(context: BotContext, branch: Branch) -> tuple[str, InlineKeyboard
             continue
         assert item.id is not None
         remove = MaterialAction("rm", item.id).build()
-        row = [InlineKeyboardButton(T.BUTTON_REMOVE.format(n=n), callback_data=remove)]
+        preview = MaterialAction("pv", item.id).build()
+        row = [
+            InlineKeyboardButton(T.BUTTON_PREVIEW.format(n=n), callback_data=preview),
+            InlineKeyboardButton(T.BUTTON_REMOVE.format(n=n), callback_data=remove),
+        ]
         if n > 1:
             up = MaterialAction("up", item.id).build()
             row.append(InlineKeyboardButton(T.BUTTON_UP.format(n=n), callback_data=up))
@@ -282,7 +304,10 @@ async def material_button(update: Update, context: BotContext, pressed: Material
             text, keyboard = view
             context.outbox.edit_text(context.db, chat.id, message_id, text, keyboard=keyboard)
 
-    if pressed.action == "rm":
+    if pressed.action == "pv":
+        _preview(context, chat.id, query.from_user.id, material, branch)
+        answer(T.ANSWER_PREVIEW)
+    elif pressed.action == "rm":
         if material.state != materials.QUEUED:
             answer(T.ANSWER_GONE)
         else:
@@ -303,6 +328,54 @@ async def material_button(update: Update, context: BotContext, pressed: Material
             materials.enqueue(context.db, material)
         answer(T.ANSWER_REQUEUED)
         show(library_view(context, branch))
+
+
+def _preview(
+    context: BotContext, chat_id: int, user_id: int, material: Material, branch: Branch
+) -> None:
+    """The material sent privately exactly as the group will get it (the group's copy: the
+    same send the push makes, to the presser's private chat instead)."""
+    assert material.id is not None
+    to = chat_id if chat_id == user_id else user_id
+    batch = single(Item(material.id, material.kind))
+    context.outbox.call(
+        context.db,
+        to,
+        batch.method,
+        theme_day.batch_payload(to, batch, [material]),
+        kind="material.preview",
+        ref=material.id,
+    )
+
+
+# --- the menu's 学习材料 section -------------------------------------------------------------
+
+
+async def _menu_queue(update: Update, context: BotContext, branch: Branch) -> None:
+    text, keyboard = queue_view(context, branch)
+    reply(update, context, text, keyboard=keyboard)
+
+
+async def _menu_library(update: Update, context: BotContext, branch: Branch) -> None:
+    text, keyboard = library_view(context, branch)
+    reply(update, context, text, keyboard=keyboard)
+
+
+async def _menu_how(update: Update, context: BotContext, branch: Branch) -> None:
+    reply(update, context, fmt(T.MENU_HOW_TEXT, branch=branch.title))
+
+
+register_section(
+    MenuSection(
+        T.MENU_MATERIALS,
+        order=20,
+        entries=[
+            MenuEntry(T.MENU_QUEUE, _menu_queue),
+            MenuEntry(T.MENU_HOW, _menu_how),
+            MenuEntry(T.MENU_LIBRARY, _menu_library),
+        ],
+    )
+)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.context import BotContext, Command
 from bot.texts import fmt
 from bot.texts import menu as T
-from handlers.callbacks import MenuHome, MenuOpen, MenuRun, on
+from handlers.callbacks import MenuHome, MenuOpen, MenuRun, MenuShow, on
 from handlers.common import Need, is_group, reply, staff_only
 from handlers.scope import branch_for
 from storage.models import Branch
@@ -79,6 +79,24 @@ async def menu_command(update: Update, context: BotContext) -> None:
         reply(update, context, T.PRIVATE_ONLY, keyboard=keyboard)
         return
     reply(update, context, T.HOME_NO_BRANCH, keyboard=_home_keyboard())
+
+
+def open_button(update: Update, context: BotContext) -> InlineKeyboardButton:
+    """The button that opens the menu (under /start and /help for admins and staff): in the
+    private chat it shows it; in a group it opens the private chat."""
+    if is_group(update.effective_chat):
+        return InlineKeyboardButton(T.OPEN_PRIVATE, url=context.services.deep_link("menu"))
+    return InlineKeyboardButton(T.OPEN_PRIVATE, callback_data=MenuShow().build())
+
+
+async def show(update: Update, context: BotContext, pressed: MenuShow) -> None:
+    """The menu as a new message (the sections check rights when an entry is tapped)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    context.outbox.answer_callback(context.db, chat.id, query.id)
+    context.outbox.message(context.db, chat.id, T.HOME_NO_BRANCH, keyboard=_home_keyboard())
 
 
 async def home(update: Update, context: BotContext, pressed: MenuHome) -> None:
@@ -147,6 +165,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
             filters=filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+menu\s*$"),
         ),
         on(MenuHome, home),
+        on(MenuShow, show),
         on(MenuOpen, open_section),
         on(MenuRun, run_entry),
     ]

@@ -24,6 +24,7 @@ from bot.core.cn_format import month_day
 from bot.texts import common as TC
 from bot.texts import fmt
 from bot.texts import reflections as T
+from handlers import files
 from handlers.callbacks import ReflectOffer, ReflectOfferNo
 from handlers.common import branches_of_user, reply
 from handlers.reflections import Waiting, ack_privately, member_of, read_message, submit
@@ -102,10 +103,30 @@ async def private_message(update: Update, context: BotContext) -> None:
     album = item is not None and item.media_group_id is not None
     if album and item is not None and await join_album(context, message, item):
         return  # the album's first page was answered
+    # An admin's file, picture or link: what is it for (handlers/files.py)?
+    if await files.ask(update, context, lambda: _reflection_open(context, user)):
+        return
     if item is None or (item.kind == "text" and rules.is_acknowledgment(item.text)):
         await note(update, context, user)
         return
     await offer(update, context, user, message, item)
+
+
+async def _reflection_open(context: BotContext, user: User) -> bool:
+    """Whether the person has a theme day open that they have not handed in for."""
+    return any(not _submitted(context, t, user) for t in await open_sessions(context, user))
+
+
+async def _offer_file(update: Update, context: BotContext, message: Message) -> None:
+    """[这是我的心得] under an admin's file: offered as their reflection the usual way."""
+    user = update.effective_user
+    item = read_message(message)
+    if user is None or item is None:
+        return
+    await offer(update, context, user, message, item)
+
+
+files.use_offer(_offer_file)
 
 
 async def join_album(context: BotContext, message: Message, item: NewReflection) -> bool:

@@ -1,5 +1,5 @@
-"""Who has handed in a reflection: `/remind` (a gentle note now to those who have not) for
-admins, `/report [日期]` (who submitted what and when, who has not; the day as 11月26日, 上周四 or
+"""Who has handed in a reflection (`/remind`, previewed first, is in handlers/push.py):
+`/report [日期]` (who submitted what and when, who has not; the day as 11月26日, 上周四 or
 2026-11-26) for admins and staff, always sent privately."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from bot.texts import fmt
 from bot.texts import reflections as T
 from handlers.callbacks import ReportSession, on
 from handlers.common import (
-    admin_only,
     command_text,
     is_private,
     may_view,
@@ -29,40 +28,8 @@ from storage import branches, themeday
 from storage.models import Branch, ThemeSession
 
 COMMANDS = [
-    Command("remind", "提醒还没交心得的同志", "admin"),
     Command("report", "查看本次主题党日谁交了心得", "staff"),
 ]
-
-
-@admin_only
-async def remind_command(update: Update, context: BotContext) -> None:
-    """/remind: a gentle note now to everyone who has not submitted."""
-    branch = await branch_for(update, context)
-    if branch is not None:
-        remind_branch(update, context, branch)
-
-
-def remind_branch(update: Update, context: BotContext, branch: Branch) -> None:
-    assert branch.id is not None
-    theme = themeday.latest(context.db, branch.id)
-    chat = update.effective_chat
-    if theme is None or chat is None:
-        reply(update, context, T.NO_SESSION)
-        return
-    # One reminder per /remind message, however often its update is seen (or run again after
-    # its branch was chosen).
-    message = update.effective_message
-    origin = f"m{chat.id}:{message.message_id if message else update.update_id}"
-    key = f"reflect.remind:{theme.id}:cmd:{origin}"
-    named = shared.remind(context.services, context.db, theme=theme, key=key)
-    if not named:
-        context.outbox.message(context.db, chat.id, T.REMIND_NOBODY)
-    elif chat.id != branch.chat_id:
-        context.outbox.message(
-            context.db,
-            chat.id,
-            fmt(T.REMIND_DONE, names=shared.names_html(named, branch)),
-        )
 
 
 @staff_only
@@ -148,7 +115,6 @@ async def session_pressed(update: Update, context: BotContext, pressed: ReportSe
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     only_new = filters.UpdateType.MESSAGE
     return [
-        CommandHandler("remind", remind_command, filters=only_new),
         CommandHandler("report", report_command, filters=only_new),
         on(ReportSession, session_pressed),
     ]

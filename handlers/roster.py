@@ -43,7 +43,7 @@ from handlers.common import (
 from handlers.scope import branch_for
 from storage import branches
 from storage import care as care_db
-from storage.models import Member
+from storage.models import Branch, Member
 from storage.spreadsheets import (
     RosterError,
     SheetTooBig,
@@ -104,6 +104,14 @@ async def import_file(update: Update, context: BotContext, document: Document) -
     """Check who may import and the size; the download and the check run as a background job
     (`prepare_import`), which imports the file, or lists every problem and changes nothing."""
     branch = await branch_for(update, context)
+    if branch is not None:
+        await start_roster_import(update, context, branch, document)
+
+
+async def start_roster_import(
+    update: Update, context: BotContext, branch: Branch, document: Document
+) -> None:
+    """Import `document` as the roster of `branch` (a background job; see `import_file`)."""
     chat = update.effective_chat
     message = update.effective_message
     if branch is None or branch.id is None or chat is None or message is None:

@@ -19,6 +19,7 @@ from handlers.common import (
     reply,
 )
 from handlers.group import check_setup_first
+from handlers.menu import open_button
 from storage import branches
 
 COMMANDS = [
@@ -97,15 +98,20 @@ async def start(update: Update, context: BotContext) -> None:
     if not is_group(update.effective_chat):
         text += T.START_PRIVATE_EXTRA
     role = await role_of(update, context)
+    keyboard = member_help_keyboard()
     if role != "member":
         text += "\n\n" + help_text(context, role)
-    reply(update, context, text, keyboard=member_help_keyboard())
+        keyboard = InlineKeyboardMarkup([[open_button(update, context)], *keyboard.inline_keyboard])
+    reply(update, context, text, keyboard=keyboard)
 
 
 async def show_help(update: Update, context: BotContext) -> None:
     """The command list for admins and staff; for members a short screen with buttons."""
     role = await role_of(update, context)
-    keyboard = member_help_keyboard() if role == "member" else None
+    if role == "member":
+        keyboard = member_help_keyboard()
+    else:
+        keyboard = InlineKeyboardMarkup([[open_button(update, context)]])
     reply(update, context, help_text(context, role), keyboard=keyboard)
 
 

@@ -218,3 +218,12 @@ def find_by_poll(session: Session, poll_id: str) -> OutboxMessage | None:
 
 def find_by_key(session: Session, dedupe_key: str) -> OutboxMessage | None:
     return session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+
+
+def latest_of_kind(session: Session, kind: str, ref: str) -> OutboxMessage | None:
+    """The newest row queued with this `kind` and `ref` (e.g. a session's reminders)."""
+    return session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.ref == ref)
+        .order_by(col(OutboxMessage.id).desc())
+    ).first()

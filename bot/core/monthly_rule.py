@@ -36,6 +36,7 @@ __all__ = [
     "occurrence_in",
     "parse_rule",
     "parse_setting",
+    "push_now_effect",
 ]
 
 _WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -259,3 +260,35 @@ def next_occurrence(rule: MonthlyRule, at: time, after: datetime, tz: ZoneInfo) 
 def latest_occurrence(rule: MonthlyRule, at: time, now: datetime, tz: ZoneInfo) -> datetime:
     """The most recent theme-day moment at or before ``now`` (aware), in UTC."""
     return max(o for o in _occurrences_around(rule, at, now, tz) if o <= now)
+
+
+@dataclass(frozen=True, slots=True)
+class PushNowEffect:
+    """What a push started by hand at some moment does to the month's scheduled push.
+
+    ``replaces``: this month's theme day is still to come and nothing stood in for it yet, so
+    the push now is this month's theme day and the scheduled one will not go out (the
+    scheduler skips a month that already had a push on or before its day). ``replaced_by``:
+    an earlier push this month already stood in for it. Otherwise (``scheduled`` is the next
+    one) this month's has passed and the push now is an extra one that changes nothing.
+    """
+
+    scheduled: datetime
+    replaces: bool
+    replaced_by: date | None = None
+
+
+def push_now_effect(
+    rule: MonthlyRule, at: time, now: datetime, tz: ZoneInfo, pushed_days: list[date]
+) -> PushNowEffect:
+    """The effect of a push at ``now`` given the local days of this month's pushes so far."""
+    local = now.astimezone(tz)
+    due = occurrence_in(rule, at, local.year, local.month, tz)
+    if due <= now:
+        return PushNowEffect(scheduled=next_occurrence(rule, at, now, tz), replaces=False)
+    day = due.astimezone(tz).date()
+    first = local.date().replace(day=1)
+    earlier = sorted(d for d in pushed_days if first <= d <= day)
+    if earlier:
+        return PushNowEffect(scheduled=due, replaces=False, replaced_by=earlier[0])
+    return PushNowEffect(scheduled=due, replaces=True)

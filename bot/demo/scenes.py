@@ -126,12 +126,19 @@ async def roster(stage: Stage) -> None:
 
 @scene(
     "主题党日",
-    "书记设好每月15日上午9点的主题党日，备好两份学习材料（一份PDF、一张照片）。\n"
+    "书记在私聊里发 /menu，点“主题党日 → 设定每月主题党日”，点“15”“09:00”，写上学习主题，\n"
+    "看一眼下次的日子再点“确认”；又备好两份学习材料（一份PDF、一张照片）。\n"
     "到了6月15日9点，机器人按时把主题、材料和“提交心得”的邀请发到群里。",
     starts=(6, 10, 15, 0),
 )
 async def theme_day(stage: Stage) -> None:
-    await stage.say(ZHOU, f"/themeday 15号 9:00 {THEME}", private=True)
+    await stage.say(ZHOU, "/menu", private=True)
+    await stage.tap(ZHOU, "主题党日", private=True)
+    await stage.tap(ZHOU, "设定每月主题党日", private=True)
+    await stage.tap(ZHOU, "15", private=True)
+    await stage.tap(ZHOU, "09:00", private=True)
+    await stage.say(ZHOU, THEME, private=True)
+    await stage.tap(ZHOU, "确认", private=True)
     await stage.send_document(
         ZHOU,
         samples.material_pdf(),
@@ -366,6 +373,24 @@ async def greetings(stage: Stage) -> None:
 
 
 @scene(
+    "七一加学一次：点按钮推送",
+    "七一当天，书记想请大家再学一次。她在私聊里点“管理菜单 → 主题党日 → 现在就推送”，\n"
+    "写上主题，先看预览（发到哪个群、多少人、会不会代替本月的定时推送），再点“确认发出”。",
+    starts=(7, 1, 10, 0),
+)
+async def push_by_tapping(stage: Stage) -> None:
+    await stage.say(ZHOU, "/menu", private=True)
+    await stage.tap(ZHOU, "主题党日", private=True)
+    await stage.tap(ZHOU, "现在就推送", private=True)
+    await stage.say(ZHOU, PUSH_TOPIC, private=True)
+    await stage.pause(2)  # reading the preview
+    await stage.tap(ZHOU, "确认发出", private=True)
+
+
+PUSH_TOPIC = "学习七一重要讲话精神"
+
+
+@scene(
     "活动报名：秋游",
     "书记在私聊里发 /activity，点“新建活动”，一步一步写好秋游的时间、地点、集合点和名额；\n"
     "群里出现报名卡片，老同志点一下就报上名，带老伴的点“带家属参加”，书记随时看名单。",
@@ -436,6 +461,7 @@ SCENES: list[Scene] = [
     exports,
     greeting_words,
     greetings,
+    push_by_tapping,
     activity,
     visits,
     summary,

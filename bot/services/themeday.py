@@ -160,7 +160,8 @@ def being_pushed(session: Session, branch: Branch, now: datetime) -> ThemeSessio
     return None
 
 
-def _schedule(branch: Branch, pushed_local: datetime) -> tuple[datetime, list[datetime]]:
+def schedule_of(branch: Branch, pushed_local: datetime) -> tuple[datetime, list[datetime]]:
+    """The deadline and reminder times of a push of `branch` at `pushed_local`."""
     chosen = branch_settings.of(branch)
     return themeday.default_schedule(
         pushed_local,
@@ -190,7 +191,7 @@ def push(
     tz = services.settings.tz
     local_now = now.astimezone(tz)
     day = day or local_now.date()
-    deadline, reminders = _schedule(branch, local_now)
+    deadline, reminders = schedule_of(branch, local_now)
     theme, created = themeday.create(
         session,
         branch_id=branch.id,

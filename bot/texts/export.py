@@ -39,6 +39,10 @@ QUIZ_EXPORT_CSV_CAPTION = (
 QUIZ_EXPORT_FAILED = "抱歉，成绩表没能生成，请稍后再试。"
 QUIZ_EXPORT_BUTTON = "{title}（{date}）"
 
+MENU_TITLE = "📥 导出与报表"
+MENU_ROSTER = "名单（谁已绑定）"
+MENU_VISITS = "走访慰问台账"
+
 # --- who reads these -------------------------------------------------------------------------
 # Texts addressed to members (retirees): at most 120 characters each, tags left out
 # (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be

@@ -14,9 +14,7 @@ NEED_FILE = (
 NOT_A_SPREADSHEET = "这个文件不是表格。题库请用 .xlsx 或 .csv 格式，需要模板请发送 /quiz 模板。"
 FILE_TOO_BIG = "这个文件太大了（{size} MB），题库一般不到 1 MB，请看看是不是发错了文件。"
 DOWNLOAD_FAILED = "抱歉，文件没能下载下来，请稍后再发一次。"
-BANK_REFUSED = (
-    "❌ 这份题库没有导入，请修改后再发一次。\n\n{report}\n\n需要模板请发送 /quiz 模板。"
-)
+BANK_REFUSED = "❌ 这份题库没有导入，请修改后再发一次。\n\n{report}\n\n需要模板请发送 /quiz 模板。"
 BANK_TOO_BIG = (
     "❌ 这份题库没有导入：这个表格太大了，或者不是正常的表格文件，我没有打开它。\n"
     "请用 Excel 或 WPS 打开，只留下题目那一张表（题目、选项、答案……），"
@@ -80,9 +78,7 @@ RESULTS_USAGE = (
     "可以这样用：/results 查看最近一次测试；/results 编号 查看某一次测试（编号见 /quiz）。"
 )
 NO_SUCH_QUIZ = "没有找到编号为 {id} 的测试。发送 /quiz 可以查看本支部的测试。"
-BAD_MODE = (
-    "请写明答题方式：私聊（私聊答题）或 群里（在群里投票答题）。例如：/quiz 开始 {id} 私聊"
-)
+BAD_MODE = "请写明答题方式：私聊（私聊答题）或 群里（在群里投票答题）。例如：/quiz 开始 {id} 私聊"
 BAD_HOURS = "开放时长请填 1 到 {max} 之间的整数（单位：小时，最长30天），例如 72。"
 BAD_WORD = "“{word}”看不懂。可以加在后面的只有：小时数、公布成绩、可重答。"
 ALREADY_OPEN = "测试“{title}”已经在进行中了，{closes}截止。"

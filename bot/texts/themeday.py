@@ -83,6 +83,18 @@ LIBRARY_NEVER_USED = "未用过"
 BUTTON_REMOVE = "✖ 移除第{n}份"
 BUTTON_UP = "⬆ 上移第{n}份"
 BUTTON_REUSE = "♻ 再次使用第{n}份"
+BUTTON_PREVIEW = "👀 预览第{n}份"
+ANSWER_PREVIEW = "预览已私信发给您"
+MENU_MATERIALS = "📚 学习材料"
+MENU_QUEUE = "查看下次要发的材料"
+MENU_HOW = "怎样添加材料"
+MENU_LIBRARY = "资料库（以前用过的）"
+MENU_HOW_TEXT = (
+    "📚 给 <b>{branch}</b> 添加学习材料很简单：\n"
+    "在这个私聊里直接把文件、图片或链接发给我（可以从别的聊天转发过来），"
+    "我会问“这个文件要做什么？”，点“加为学习材料”就好了。\n"
+    "材料会在下次主题党日按顺序发到群里。"
+)
 ANSWER_REMOVED = "已从队列移除（仍保留在资料库）"
 ANSWER_MOVED = "已上移"
 ANSWER_FIRST = "已经是第一份了"
@@ -123,13 +135,9 @@ RULE_EXAMPLES = (
 RULE_UNREADABLE = "没看懂“{text}”这个日子。" + RULE_EXAMPLES + "。"
 RULE_EMPTY = "请写明每月哪一天。" + RULE_EXAMPLES + "。"
 RULE_NO_SUCH_DAY = "没有{day}号。" + RULE_EXAMPLES + "。"
-RULE_NOT_EVERY_MONTH = (
-    "{day}号不是每个月都有，请选1到28号，或写“最后一天”。" + RULE_EXAMPLES + "。"
-)
+RULE_NOT_EVERY_MONTH = "{day}号不是每个月都有，请选1到28号，或写“最后一天”。" + RULE_EXAMPLES + "。"
 RULE_NO_FIFTH = (
-    "不是每个月都有第五个周几，请写“最后一个”，例如“最后一个周五”。"
-    + RULE_EXAMPLES
-    + "。"
+    "不是每个月都有第五个周几，请写“最后一个”，例如“最后一个周五”。" + RULE_EXAMPLES + "。"
 )
 RULE_AMBIGUOUS = (
     "“{text}”可以有几种读法，请在日子和时间之间空一格，例如：/themeday 20号 9点 学习主题。"
@@ -157,6 +165,49 @@ PUSH_IN_PROGRESS = (
     "“{branch}”的主题党日（{topic}）已经在推送了，消息正在陆续发到群里，不会重复发送。"
     "如果确实要再推送一次新的，请等群里的消息都发完、过一分钟后再发 /push。"
 )
+
+# --- the menu's 主题党日 section (handlers/themeday.py) --------------------------------------
+
+MENU_TITLE = "🗓 主题党日"
+MENU_SET = "设定每月主题党日"
+MENU_MONTH = "查看本月安排"
+MENU_PUSH = "现在就推送（先预览）"
+FLOW_DAY = (
+    "🗓 <b>{branch}</b> 的主题党日定在每月哪一天？\n现在是：{current}\n\n"
+    "点日子，或点“按星期选”（例如每月第一个周五）。"
+)
+FLOW_DAY_EXAMPLE = "例如：15号、最后一天、第一个周五、最后一个周五"
+FLOW_CURRENT_NONE = "还没有设定"
+FLOW_CURRENT = "{rule} {time}，主题“{topic}”"
+FLOW_LAST_DAY = "最后一天"
+FLOW_BY_WEEKDAY = "按星期选…"
+FLOW_NTH = "每月第几个？"
+FLOW_NTH_EXAMPLE = "请点按钮选第一个到第四个，或最后一个"
+FLOW_WEEKDAY = "每月{nth}星期几？"
+FLOW_WEEKDAY_EXAMPLE = "请点按钮选周一到周日"
+FLOW_TIME = "{rule}几点开始？"
+FLOW_TIME_EXAMPLE = "例如：9:00、9点半、上午9点半、下午3点"
+FLOW_TOPIC = "学习主题是什么？请直接打字告诉我（例如：学习二十届三中全会精神），或点“不设”。"
+FLOW_TOPIC_KEEP = "沿用：{topic}"
+FLOW_TOPIC_NONE = "不设"
+FLOW_TOPIC_TOO_LONG = "主题请写短一点（{limit}个字以内），例如：学习党章"
+FLOW_SUMMARY = (
+    "🗓 <b>{branch}</b> 的主题党日将设为：\n{rule} {time}\n学习主题：{topic}\n"
+    "下一次：<b>{next}</b>（{until}）"
+)
+FLOW_SAVED = RULE_SET
+FLOW_UNCHANGED = "<b>{branch}</b> 的主题党日本来就是{rule} {time}，主题“{topic}”，没有改动。"
+FLOW_OVERRIDES = "\n（您设定期间有人改过一次，现在以您这次为准。）"
+
+MONTH_NO_RULE = "🗓 <b>{branch}</b> 还没有设定每月的主题党日，点“设定每月主题党日”就可以设。"
+MONTH_VIEW = (
+    "🗓 <b>{branch}</b> 本月安排\n主题党日：{rule} {time}，主题“{topic}”\n"
+    "本月：{month}\n下一次：<b>{next}</b>（{until}）\n"
+    "已排好的学习材料：{count} 份{titles}\n错过时补发：{catchup}"
+)
+MONTH_PUSHED = "{date} 已推送（{topic}）"
+MONTH_DUE = "{date} 将推送"
+MONTH_TITLES = "：《{titles}》"
 
 # --- who reads these -------------------------------------------------------------------------
 # Texts addressed to members (retirees): at most 120 characters each, tags left out

@@ -75,7 +75,7 @@ async def _menu_list(update: Update, context: BotContext, branch: Branch) -> Non
 register_section(
     MenuSection(
         T.MENU_TITLE,
-        order=55,
+        order=92,
         entries=[MenuEntry(T.MENU_NEW, _menu_new), MenuEntry(T.MENU_LIST, _menu_list, "staff")],
     )
 )

@@ -21,7 +21,7 @@ from handlers.visits.form import RECORD, from_digest, new_pressed
 from handlers.visits.ledger import JOBS, export_pressed, show_overview, start_link, visits_command
 from storage.models import Branch
 
-__all__ = ["COMMANDS", "JOBS", "build_handlers"]
+__all__ = ["COMMANDS", "JOBS", "build_handlers", "show_overview"]
 
 COMMANDS = [Command("visits", T.CMD_VISITS, "staff")]
 
@@ -42,7 +42,7 @@ async def _menu_ledger(update: Update, context: BotContext, branch: Branch) -> N
 register_section(
     MenuSection(
         T.MENU_TITLE,
-        order=58,
+        order=94,
         entries=[
             MenuEntry(T.MENU_NEW, _menu_new, "staff"),
             MenuEntry(T.MENU_LEDGER, _menu_ledger, "staff"),

@@ -251,8 +251,10 @@ def test_the_roster_is_imported_with_everyone_linked(db: Session) -> None:
 def test_the_theme_day_is_pushed_once_at_nine_with_its_two_materials(
     played: Played, db: Session
 ) -> None:
-    [session] = db.exec(select(ThemeSession)).all()
-    assert session.local_date == date(2026, 6, 15) and session.pushed_at is not None
+    [session] = [
+        t for t in db.exec(select(ThemeSession)).all() if t.local_date == date(2026, 6, 15)
+    ]
+    assert session.key == "rule:2026-06-15" and session.pushed_at is not None
     pushed = [e for e in bot_messages(played, GROUP_ID) if e.at.date() == date(2026, 6, 15)]
     assert [(e.at.strftime("%H:%M"), kind(e)) for e in pushed[:4]] == [
         ("09:00", "text"),
@@ -267,7 +269,26 @@ def test_the_theme_day_is_pushed_once_at_nine_with_its_two_materials(
     assert [
         b["text"] for row in invitation.message["reply_markup"]["inline_keyboard"] for b in row
     ] == ["📝 提交心得"]
-    assert len(texts(played, GROUP_ID, "学习主题")) == 1
+    assert len([e for e in texts(played, GROUP_ID, "学习主题") if e.at.month == 6]) == 1
+
+
+def test_the_secretary_sets_the_theme_day_and_pushes_by_tapping(
+    played: Played, db: Session
+) -> None:
+    zhou = scenes.ZHOU.user_id
+    [saved] = texts(played, zhou, "已设定")
+    assert "每月15日 09:00" in text_of(saved) and scenes.THEME in text_of(saved)
+    # The push by hand on 七一: previewed, then posted once after 确认发出.
+    [preview] = texts(played, zhou, "预览：现在推送主题党日")
+    assert scenes.PUSH_TOPIC in text_of(preview) and "代替本月 7月15日" in text_of(preview)
+    sessions = db.exec(select(ThemeSession).order_by(col(ThemeSession.id))).all()
+    assert [(t.local_date, t.topic) for t in sessions] == [
+        (date(2026, 6, 15), scenes.THEME),
+        (date(2026, 7, 1), scenes.PUSH_TOPIC),
+    ]
+    assert sessions[1].key.startswith("push:flow:") and sessions[1].pushed_at is not None
+    pushed = [e for e in texts(played, GROUP_ID, scenes.PUSH_TOPIC) if e.at.date().day == 1]
+    assert [e.at.strftime("%H:%M") for e in pushed] == ["10:00", "10:00"]  # header, invitation
 
 
 def kind(entry: Entry) -> str:

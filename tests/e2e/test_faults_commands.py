@@ -8,8 +8,11 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from bot.texts import flows as TF
+from bot.texts import push as TP
 from storage.models import Branch, ThemeSession
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.menu_helpers import answers, buttons, last_with_buttons, push_confirmed
 
 WANG, LI, ZHANG, CHEN = RETIREES
 
@@ -35,42 +38,56 @@ def headers(harness: Harness) -> list[str]:
 
 async def test_push_twice_within_a_second_makes_one_session(harness: Harness) -> None:
     await ready(harness)
-    # A double tap in the group, and the committee member privately in the same second.
-    harness.fake.message(GROUP_ID, SECRETARY, "/push 学习新党章")
-    harness.fake.message(GROUP_ID, SECRETARY, "/push 学习新党章")
-    harness.fake.message(COMMITTEE, COMMITTEE, "/push 学习党史")
+    # Both admins have a preview open; the secretary double-taps 确认发出 and the committee
+    # member confirms in the same second.
+    for admin, topic in ((SECRETARY, "学习新党章"), (COMMITTEE, "学习党史")):
+        harness.fake.message(admin, admin, f"/push {topic}")
+    await harness.settle()
+    presses = []
+    for admin in (SECRETARY, SECRETARY, COMMITTEE):
+        preview = last_with_buttons(harness, admin)
+        presses.append((admin, preview["message_id"], buttons(preview)[TP.CONFIRM_PUSH]))
+    for admin, message_id, data in presses:
+        harness.fake.press(admin, admin, message_id, data)
     await harness.settle()
 
     assert sessions(harness) == ["学习新党章"]
     assert len(headers(harness)) == 1
-    told = [t for t in harness.texts(GROUP_ID) + harness.texts(COMMITTEE) if "已经在推送" in t]
-    assert len(told) == 2
+    assert answers(harness)[-1] == TF.FINISHED  # the second tap of the same button
+    assert harness.texts(COMMITTEE)[-1].startswith("没有再发")
     assert "学习新党章" in harness.texts(COMMITTEE)[-1]
 
     # Half a minute later it is still the same push; a deliberate push later is a new one.
     harness.clock.advance(timedelta(seconds=30))
-    harness.fake.message(GROUP_ID, COMMITTEE, "/push")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, COMMITTEE)
     assert sessions(harness) == ["学习新党章"]
     harness.clock.advance(timedelta(minutes=5))
-    harness.fake.message(GROUP_ID, COMMITTEE, "/push 学习党史")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, COMMITTEE, "学习党史")
     assert sessions(harness) == ["学习新党章", "学习党史"]
     assert len(headers(harness)) == 2
 
 
 async def test_a_push_still_going_out_is_not_started_again(harness: Harness) -> None:
     await ready(harness)
+    harness.fake.message(SECRETARY, SECRETARY, "/push 学习新党章")
+    await harness.settle()
+    mine = last_with_buttons(harness, SECRETARY)
     harness.fake.fail("sendMessage", status=429, retry_after=3)  # the header waits 3 s
-    harness.fake.message(GROUP_ID, SECRETARY, "/push 学习新党章")
+    harness.fake.press(SECRETARY, SECRETARY, mine["message_id"], buttons(mine)[TP.CONFIRM_PUSH])
     await harness.fake.wait_until(lambda: len(sessions(harness)) == 1)
     harness.clock.advance(timedelta(minutes=2))  # past the minute, but not yet in the group
-    harness.fake.message(COMMITTEE, COMMITTEE, "/push")
+    # The committee member's preview, shown after that push began, confirmed at once.
+    harness.fake.message(COMMITTEE, COMMITTEE, "/push 学习新党章")
+    await harness.fake.wait_until(
+        lambda: any(TP.CONFIRM_PUSH in buttons(m) for m in harness.fake.sent(COMMITTEE))
+    )
+    theirs = last_with_buttons(harness, COMMITTEE)
+    harness.fake.press(COMMITTEE, COMMITTEE, theirs["message_id"], buttons(theirs)[TP.CONFIRM_PUSH])
     await harness.settle(limit=20)
 
     assert sessions(harness) == ["学习新党章"]
     assert len(headers(harness)) == 1
-    assert "已经在推送" in harness.texts(COMMITTEE)[-1]
+    assert "还在陆续发到群里" in harness.texts(COMMITTEE)[-1]
 
 
 async def test_private_commands_after_the_bot_was_removed_say_how_to_add_it_back(
@@ -98,8 +115,7 @@ async def test_private_commands_after_the_bot_was_removed_say_how_to_add_it_back
     # Added back and set up again: the branch is the same one, and /push works privately.
     harness.fake.add_bot(GROUP_ID, by=SECRETARY)
     harness.fake.message(GROUP_ID, SECRETARY, "/setup")
-    harness.fake.message(SECRETARY, SECRETARY, "/push 学习新党章")
-    await harness.settle()
+    await push_confirmed(harness, SECRETARY, SECRETARY, "学习新党章")
     with harness.session() as s:
         assert [b.active for b in s.exec(select(Branch))] == [True]
     assert sessions(harness) == ["学习新党章"]

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from bot.texts import group as T
 from storage.models import Branch, OutboxMessage, QuizAnswer, QuizAttempt, Reflection
 from tests.e2e.harness import COMMITTEE, RETIREES, SECRETARY, STAFF, Harness
+from tests.e2e.menu_helpers import push_confirmed
 from tests.e2e.quiz_helpers import BANK, poll_ids, send_bank, the_quiz, xlsx_bytes
 from tests.e2e.test_doctor import diagnose
 
@@ -61,8 +62,7 @@ async def test_the_branch_follows_its_group_when_the_bot_sees_the_service_messag
     harness: Harness,
 ) -> None:
     await branch_in_a_basic_group(harness)
-    harness.fake.message(BASIC, SECRETARY, "/push 学习党章")
-    await harness.settle()
+    await push_confirmed(harness, BASIC, SECRETARY, "学习党章")
     old_invitation = harness.fake.sent(BASIC)[-1]
     harness.fake.message(BASIC, ZHANG, "我的学习体会。", reply_to=old_invitation["message_id"])
     await harness.settle()  # recorded; the thanks wait for the group to go quiet
@@ -86,8 +86,7 @@ async def test_the_branch_follows_its_group_when_the_bot_sees_the_service_messag
 
     # The group works as before under its new id: /push, replies, /setup.
     harness.clock.advance(timedelta(minutes=5))
-    harness.fake.message(UPGRADED, SECRETARY, "/push 学习新党章")
-    await harness.settle()
+    await push_confirmed(harness, UPGRADED, SECRETARY, "学习新党章")
     invitation = next(m for m in harness.fake.sent(UPGRADED) if "心得交流" in m.get("text", ""))
     harness.fake.message(UPGRADED, WANG, "认真学习了新党章。", reply_to=invitation["message_id"])
     harness.fake.message(UPGRADED, SECRETARY, "/setup")
@@ -98,8 +97,9 @@ async def test_the_branch_follows_its_group_when_the_bot_sees_the_service_messag
             "认真学习了新党章。",
         ]
     assert "早已是支部群" in harness.texts(UPGRADED)[-1]
-    # Thanks, header, invitation, the answer to /setup: all accepted at the first try.
-    assert [status for _, status in calls_to(harness, UPGRADED)] == [200] * 4
+    # The note that /push's preview went privately, thanks, header, invitation, the answer to
+    # /setup: all accepted at the first try.
+    assert [status for _, status in calls_to(harness, UPGRADED)] == [200] * 5
     assert branches_now(harness) == [(UPGRADED, True)]
 
 
@@ -157,8 +157,7 @@ async def test_a_setup_in_the_upgraded_group_finds_the_branch_instead_of_making_
     assert branches_now(harness) == [(UPGRADED, True), (other, True)]
     assert len(notices(harness, SECRETARY)) == 1
     # The branch works there at once.
-    harness.fake.message(UPGRADED, SECRETARY, "/push")
-    await harness.settle()
+    await push_confirmed(harness, UPGRADED, SECRETARY)
     assert any("心得交流" in t for t in harness.texts(UPGRADED))
 
 

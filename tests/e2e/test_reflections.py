@@ -16,11 +16,13 @@ from sqlmodel import col, select
 from bot.__main__ import main
 from bot.demo.fake.botapi import TOKEN
 from bot.texts import common as T
+from bot.texts import push as TP
 from bot.texts import reflections as RT
 from handlers.callbacks import ExportMenu, LedgerPeriod, LedgerSession, ReportSession
 from storage.models import ArchiveFile, Member, Reflection, ReflectionFile, ReflectionWait
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
+from tests.e2e.menu_helpers import follow_to_private, remind_confirmed, tap
 from tests.e2e.sessions import push_session
 
 WANG, LI, ZHANG, CHEN = RETIREES
@@ -165,6 +167,9 @@ async def test_remind_names_exactly_those_who_have_not_submitted(harness: Harnes
     await harness.settle()
     f.raw_update({"message": command})  # the same /remind seen twice
     await harness.settle()
+    assert reminders(harness) == []  # nothing before the preview is confirmed, privately
+    await follow_to_private(harness, GROUP_ID, SECRETARY)
+    await tap(harness, SECRETARY, TP.CONFIRM_REMIND)
 
     [note] = reminders(harness)
     assert "赵 书记同志、李秀英同志、张<伟>同志、陈桂兰同志的" in note
@@ -499,8 +504,7 @@ async def test_a_reply_to_the_reminder_counts_as_a_reflection(harness: Harness) 
     f = harness.fake
     f.message(GROUP_ID, LI, "大家好")
     await harness.settle()
-    f.message(GROUP_ID, SECRETARY, "/remind")
-    await harness.settle()
+    await remind_confirmed(harness, GROUP_ID, SECRETARY)
     reminder = next(m for m in f.sent(GROUP_ID) if "还没" in (m.get("text") or ""))
 
     f.message(GROUP_ID, LI, "收到提醒，补交心得：坚定理想信念。", reply_to=reminder["message_id"])

@@ -23,13 +23,14 @@ from storage.models import (
     Branch,
     BranchChoice,
     BranchQuestion,
+    Flow,
     Material,
     Member,
-    OutboxMessage,
     Quiz,
 )
 from storage.spreadsheets import parse_quiz_bank
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.menu_helpers import push_confirmed
 from tests.e2e.quiz_helpers import BANK, send_bank, xlsx_bytes
 from tests.e2e.test_care_roster import xlsx as roster_xlsx
 
@@ -62,8 +63,7 @@ async def three_branches(harness: Harness) -> None:
     f.message(GROUP_ID, COMMITTEE, "大家好")  # known to be in the branch from now on
     await harness.settle()
     # 第二支部 has a theme day going on, for /remind and /report.
-    f.message(OTHER, SECRETARY, "/push 十二月学习")
-    await harness.settle()
+    await push_confirmed(harness, OTHER, SECRETARY, "十二月学习")
     with harness.session() as s:
         assert [(b.id, b.chat_id) for b in s.exec(select(Branch))] == [
             (FIRST_ID, GROUP_ID),
@@ -106,14 +106,10 @@ async def remind_command(harness: Harness, user_id: int) -> list[Any]:
 
 
 def remind_done(harness: Harness, branch_id: int) -> bool:
-    chat = {FIRST_ID: GROUP_ID, OTHER_ID: OTHER}[branch_id]
+    """/remind shows its preview for that branch (nothing is sent before 确认发出)."""
     with harness.session() as s:
-        reminders = s.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == "reflect.reminder", OutboxMessage.chat_id == chat
-            )
-        )
-        return reminders.first() is not None
+        flow = s.exec(select(Flow).where(Flow.user_id == SECRETARY)).first()
+        return flow is not None and flow.kind == "remind" and flow.branch_id == branch_id
 
 
 async def report_command(harness: Harness, user_id: int) -> list[Any]:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from bot.texts import common as C
 from bot.texts import common as T
 from bot.texts import fmt
+from bot.texts import push as TP
 from bot.texts import scope as TS
 from bot.texts import themeday as TT
 from handlers.callbacks import MaterialAction
@@ -23,6 +24,7 @@ from storage import materials as material_store
 from storage.db import Database
 from storage.models import ArchiveFile, Branch, Material, OutboxMessage, ThemeSession
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.menu_helpers import push_confirmed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WANG, LI, ZHANG, CHEN = RETIREES
@@ -89,7 +91,14 @@ def _db(harness: Harness) -> Iterator[Session]:
 
 
 def posts(harness: Harness, chat_id: int = GROUP_ID) -> list[dict[str, Any]]:
-    return [m for m in harness.fake.sent(chat_id) if m["_method"] in POSTING]
+    """What went to the group (not counting the notes that a typed /push's preview went to
+    the private chat)."""
+    notes = {TP.GROUP_SENT_PRIVATELY, TP.GROUP_OPEN_PRIVATE}
+    return [
+        m
+        for m in harness.fake.sent(chat_id)
+        if m["_method"] in POSTING and m.get("text") not in notes
+    ]
 
 
 def posted_since(harness: Harness, count: int) -> list[dict[str, Any]]:
@@ -683,8 +692,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
     await add_pdf(harness, "党章.pdf", "党章")
     before = len(posts(harness))
 
-    harness.fake.message(GROUP_ID, SECRETARY, "/push")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, SECRETARY)
     pushed = posted_since(harness, before)
     assert [m["_method"] for m in pushed] == ["sendMessage", "sendDocument", "sendMessage"]
     assert "主题党日学习" in pushed[0]["text"] and "11月26日（周四）" in pushed[0]["text"]
@@ -692,8 +700,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
     # A later push (not a double tap: see test_faults_commands.py) starts another session.
     harness.clock.advance(timedelta(minutes=2))
     before = len(posts(harness))
-    harness.fake.message(GROUP_ID, COMMITTEE, "/push 学习新修订的党章")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, COMMITTEE, "学习新修订的党章")
     pushed = posted_since(harness, before)
     assert [m["_method"] for m in pushed] == ["sendMessage", "sendMessage"]
     assert "学习新修订的党章" in pushed[0]["text"] and "学习新修订的党章" in pushed[1]["text"]
@@ -702,7 +709,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
     await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党史")
     harness.clock.advance(timedelta(minutes=2))
     before = len(posts(harness))
-    answer = await say(harness, SECRETARY, SECRETARY, "/push")
+    answer = await push_confirmed(harness, SECRETARY, SECRETARY)
     assert "老干之家" in answer and "学习党史" in answer
     assert "学习党史" in posted_since(harness, before)[0]["text"]
 
@@ -717,8 +724,7 @@ async def test_push_starts_a_session_now_with_or_without_a_topic(harness: Harnes
     # A push on the theme day itself stands for that day: the rule does not push again.
     before = len(posts(harness))
     harness.clock.set(THEME_DAY - timedelta(hours=1))
-    harness.fake.message(GROUP_ID, SECRETARY, "/push")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, SECRETARY)
     await at(harness, THEME_DAY)
     assert len(posted_since(harness, before)) == 2
 
@@ -730,8 +736,7 @@ async def test_the_deadline_follows_the_branch_option(harness: Harness) -> None:
         branch.options = '{"deadline_days": 3}'
         s.add(branch)
         s.commit()
-    harness.fake.message(GROUP_ID, SECRETARY, "/push")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, SECRETARY)
     with harness.session() as s:
         session = s.exec(select(ThemeSession)).one()
     assert session.deadline.astimezone(SHANGHAI).day == 29
@@ -744,8 +749,7 @@ async def test_a_push_earlier_in_the_month_stands_for_that_months_theme_day(
     await ready(harness)
     await say(harness, GROUP_ID, SECRETARY, "/themeday 15 09:00 学习党史")
     harness.clock.set(datetime(2026, 12, 10, 15, 0, tzinfo=SHANGHAI))
-    harness.fake.message(GROUP_ID, SECRETARY, "/push 本月提前学习")
-    await harness.settle()
+    await push_confirmed(harness, GROUP_ID, SECRETARY, "本月提前学习")
     before = len(posts(harness))
 
     await at(harness, THEME_DAY)

@@ -119,9 +119,9 @@ async def roster(stage: Stage) -> None:
     await stage.send_document(
         ZHOU, samples.roster_xlsx(), "示例名单.xlsx", caption="/roster", private=True
     )
+    # The preview says what the file would change; nothing changes before 确认导入.
+    await stage.tap(ZHOU, "✅ 确认导入", private=True)
     await stage.say(ZHOU, "/roster", private=True)
-    # When member statuses merge, the secretary marks 孙桂芝 住院 here (through her status
-    # command or the /menu flow), and the reminder and greetings below follow that status.
 
 
 @scene(

@@ -215,7 +215,9 @@ ROSTER_FOOTER_NO_OTHERS = (
     "\n✅ 已关联 Telegram　⏳ 未关联　🙋 已认领、等待确认\n"
     "未关联的同志可以私聊我发 <code>/roster 认领</code>，点“这是我”。"
 )
-ROSTER_GROUP_NOTE = "\n（为保护大家的信息，生日等详细情况请私聊我发 /roster 查看。）"
+ROSTER_GROUP_HEADER = "<b>支部名单</b>（共{count}人）\n"
+ROSTER_GROUP_LINE = "• {name}"
+ROSTER_GROUP_NOTE = "\n（为保护大家的信息，详细情况请私聊我发 /roster 查看。）"
 ROSTER_NOT_A_FILE = "请回复一个 Excel（.xlsx）或 CSV 文件发送 /roster。\n\n" + ROSTER_HOW
 ROSTER_TOO_BIG = "文件太大了（超过 5 MB），名单文件一般很小，请检查是不是发错了文件。"
 ROSTER_DOWNLOAD_FAILED = "没能取到这个文件，请稍后再发一次。"

@@ -29,7 +29,8 @@ IN_GROUP = frozenset({"creator", "administrator", "member", "restricted"})
 
 
 def display_name(user: User) -> str:
-    return user.full_name.strip() or (user.username or str(user.id))
+    """A Telegram account's name, tidied as members' names are (storage.branches.full_name)."""
+    return branches.full_name(user.first_name, user.last_name, user.username, user.id)
 
 
 def reply(update: Update, context: BotContext, html_text: str, **kwargs: Any) -> None:

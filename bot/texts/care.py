@@ -6,17 +6,17 @@ the branch's options). Placeholders in templates: {name}, {age}, {years}, {festi
 
 # --- default greeting templates -------------------------------------------------------------
 
+# In the group: the name and the wish, never the age (ages are personal: only privately).
 BIRTHDAY_GROUP = (
-    "🎂 今天（{date}）是<b>{name}</b>同志的{age}岁生日！\n"
-    "支部全体同志祝您生日快乐，身体健康，阖家幸福！"
+    "🎂 今天（{date}）是<b>{name}</b>同志的生日！\n支部全体同志祝您生日快乐，身体健康，阖家幸福！"
 )
+# Privately, on a round birthday (60, 70, 80 … by 周岁, or by 虚岁 if the branch chose so).
 BIRTHDAY_ROUND_GROUP = (
-    "🎉 今天（{date}）是<b>{name}</b>同志的{age}岁寿辰！\n"
-    "{age}岁整寿，可喜可贺。支部全体同志恭祝您福如东海、寿比南山，"
-    "健康长寿，晚年幸福！"
+    "🎉 {name}同志，您好！今天（{date}）是您{age}岁大寿的好日子，可喜可贺！"
+    "支部全体同志恭祝您福如东海、寿比南山，健康长寿，晚年幸福！"
 )
 BIRTHDAY_PRIVATE = (
-    "{name}同志，您好！今天是您的{age}岁生日，支部祝您生日快乐，"
+    "{name}同志，您好！今天是您{age}周岁的生日，支部祝您生日快乐，"
     "身体健康，万事顺心！天冷天热都请多保重，有什么需要随时和我们说。"
 )
 ANNIVERSARY_PRIVATE = (
@@ -38,7 +38,7 @@ FESTIVALS = {
     "lantern": "🏮 元宵节快乐！月圆人团圆，祝各位老同志和家人幸福美满、健康平安！",
     "dragon_boat": "🎋 端午安康！祝各位老同志节日快乐、身体健康，天热注意防暑。",
     "party_day": (
-        "🚩 今天是七一，中国共产党成立纪念日。向各位老党员致敬！"
+        "🚩 今天是七一，中国共产党成立纪念日。向各位老党员致敬，也向各位老同志问好！"
         "感谢大家几十年如一日的坚守和奉献，祝大家身体健康！"
     ),
     "mid_autumn": "🥮 中秋节快乐！月圆人团圆，支部祝各位老同志和家人阖家幸福、身体安康！",
@@ -62,7 +62,7 @@ TEMPLATE_LABELS = {
 }
 TEMPLATE_HELP = {
     "birthday": "群里的生日祝福",
-    "birthday_round": "群里的整寿祝福（60、70、80、90、100岁等）",
+    "birthday_round": "私信给整寿寿星的祝福（60、70、80、90、100岁等；群里只祝福，不提年龄）",
     "birthday_private": "私信给寿星的生日祝福",
     "anniversary": "私信给党员的政治生日祝福",
     "anniversary_group": "群里的政治生日祝贺（逢十周年，需打开“政治生日群发”）",
@@ -97,7 +97,7 @@ GREETINGS_OVERVIEW = (
     "<b>开关</b>（点下面的按钮打开或关闭）：\n{switches}\n\n"
     "<b>祝福语</b>：\n{templates}\n\n"
     "查看和预览：<code>/greetings 预览 重阳节</code>\n"
-    "修改：<code>/greetings 修改 生日 今天是{{name}}同志{{age}}岁生日……</code>\n"
+    "修改：<code>/greetings 修改 生日 今天是{{name}}同志的生日……</code>\n"
     "恢复默认：<code>/greetings 恢复 生日</code>\n"
     "改时间：<code>/greetings 时间 8点半</code>\n"
     "闰月生日：<code>/greetings 闰月 按闰月</code> 或 <code>/greetings 闰月 按平月</code>\n"
@@ -123,7 +123,7 @@ GREETINGS_UNKNOWN_TEMPLATE = "没有叫“{name}”的祝福语。可以修改�
 GREETINGS_UNKNOWN_SWITCH = "没有叫“{name}”的开关。可以开关的有：{names}。"
 GREETINGS_NEED_TEXT = (
     "请在模板名后面写上新的祝福语，例如：\n"
-    "<code>/greetings 修改 生日 祝{{name}}同志{{age}}岁生日快乐！</code>"
+    "<code>/greetings 修改 生日 祝{{name}}同志生日快乐！</code>"
 )
 GREETINGS_BAD_TIME = "{reason}\n例如：<code>/greetings 时间 8点半</code>"
 GREETINGS_BAD_LEAP = "请写“按闰月”或“按平月”，例如 <code>/greetings 闰月 按平月</code>。"
@@ -269,7 +269,7 @@ CLAIM_NO_ADMIN = "⚠️ 暂时没能联系上书记或支委来确认，请直�
 DIGEST_HEADER = "<b>近{days}天的生日和政治生日</b>（{range}，走访慰问参考）\n"
 DIGEST_WEEKLY_HEADER = "📋 每周走访提示：" + DIGEST_HEADER
 DIGEST_BRANCH = "\n<b>{branch}</b>"
-DIGEST_BIRTHDAY = "🎂 {day}　{name}　{age}岁生日{lunar}{round}"
+DIGEST_BIRTHDAY = "🎂 {day}　{name}　{age}周岁生日{lunar}{round}"
 DIGEST_ANNIVERSARY = "🚩 {day}　{name}　入党{years}周年{medal}"
 DIGEST_LUNAR = "（{label}）"
 DIGEST_ROUND = "（整寿）"

@@ -74,12 +74,23 @@ REMIND_GROUP_GENERAL = (
     "🔔 本次主题党日“{topic}”的心得体会，已经收到{done}位同志的了，谢谢大家！"
     "还没来得及交的同志不着急，请在{deadline}前发到群里，或者私聊我。"
 )
+REMIND_GROUP_GENERAL_NONE = (
+    "🔔 温馨提醒：本次主题党日“{topic}”的心得体会，学完后请在{deadline}前<b>回复</b>（Reply）"
+    "群里的邀请消息，或者私聊我，打字、语音、拍照都行。还没来得及的同志不着急。"
+)
 # /birthday in the group: nothing personal is repeated there.
 BIRTHDAY_GROUP_PRIVATE = "🔒 生日是个人信息，我已经私聊回复您了。"
 BIRTHDAY_GROUP_START = (
     "🔒 生日是个人信息，请点下面的按钮和我私聊，在私聊里发生日（没有显示在群里）。"
 )
+BIRTHDAY_GROUP_SAVED = "🔒 已记下。生日是个人信息，详细情况请点下面的按钮，在和我的私聊里看。"
 BIRTHDAY_OPEN_PRIVATE = "和我私聊"
+
+# --- the Monday digest (admins) ------------------------------------------------------------------
+
+DIGEST_AWAY_HEADER = "\n\n🏥 <b>住院/休养中的同志</b>（可安排探视）：\n"
+DIGEST_AWAY_LINE = "• {name}{since}"
+DIGEST_AWAY_SINCE = "（{day}起）"
 
 # --- the 50-year list ---------------------------------------------------------------------------
 
@@ -89,8 +100,10 @@ MEDAL_LINE_ESTIMATED = "• {name}（{joined}入党，按入党日期估算，�
 # --- who reads these ------------------------------------------------------------------------
 MEMBER_TEXTS: tuple[str, ...] = (
     "REMIND_GROUP_GENERAL",
+    "REMIND_GROUP_GENERAL_NONE",
     "BIRTHDAY_GROUP_PRIVATE",
     "BIRTHDAY_GROUP_START",
+    "BIRTHDAY_GROUP_SAVED",
     "BIRTHDAY_OPEN_PRIVATE",
 )
 MEMBER_HELP: tuple[str, ...] = ()

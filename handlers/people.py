@@ -33,9 +33,14 @@ COMMANDS = [Command("status", P.CMD_STATUS, "admin")]
 
 
 def _people(context: BotContext, state: State) -> list[Member]:
+    """The branch's people: on the roster or in the group, and those who left or passed away
+    (a 调离 can come back), in roster order."""
     assert state.branch is not None and state.branch.id is not None
-    branch_id = state.branch.id
-    return care_db.roster(context.db, branch_id) + care_db.gone_from_roster(context.db, branch_id)
+    return [
+        m
+        for m in care_db.all_members(context.db, state.branch.id)
+        if m.on_roster or m.active or people_db.is_gone(m)
+    ]
 
 
 def _member(context: BotContext, state: State) -> Member:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -211,17 +212,13 @@ def upsert_people(
 def full_name(first_name: str, last_name: str | None, username: str | None, user_id: int) -> str:
     """How a member seen in Telegram is named (as `handlers.common.display_name`): the name
     tidied, so "赵 书记" reads "赵书记" (Chinese names take no space; Latin ones keep one)."""
-    parts = [" ".join(p.split()) for p in (first_name, last_name or "") if p and p.strip()]
-    name = ""
-    for part in parts:
-        if name and not (_cjk(name[-1]) and _cjk(part[0])):
-            name += " "
-        name += part
+    name = " ".join(f"{first_name} {last_name or ''}".split())
+    name = _CJK_GAP.sub("", name)
     return name or (username or str(user_id))
 
 
-def _cjk(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+_CJK = "\u2e80-\u9fff\uf900-\ufaff"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 def rename_members(session: Session, user_id: int, name: str) -> None:

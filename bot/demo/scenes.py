@@ -112,7 +112,8 @@ async def setup(stage: Stage) -> None:
 @scene(
     "导入名单",
     "书记把支部名单（示例名单.xlsx：20人，10名党员、10名群众，4人按农历过生日）私信发给机器人。\n"
-    "名单里孙桂芝的备注是“住院”。",
+    "名单里孙桂芝的备注是“住院”：书记看过预览、点“确认导入”，再把她的状态改成“住院”，\n"
+    "此后她不收交心得的提醒，生日祝福照常，每周走访提示里提醒去探望。",
     starts=(6, 5, 8, 0),
 )
 async def roster(stage: Stage) -> None:
@@ -122,6 +123,10 @@ async def roster(stage: Stage) -> None:
     # The preview says what the file would change; nothing changes before 确认导入.
     await stage.tap(ZHOU, "✅ 确认导入", private=True)
     await stage.say(ZHOU, "/roster", private=True)
+    await stage.tap(ZHOU, "更改状态", private=True)
+    await stage.tap(ZHOU, "孙桂芝", private=True)
+    await stage.tap(ZHOU, "住院/休养", private=True)
+    await stage.tap(ZHOU, "✅ 确认", private=True)
 
 
 @scene(
@@ -203,8 +208,8 @@ async def reflections(stage: Stage) -> None:
 
 @scene(
     "提醒",
-    "6月17日上午9点，机器人在群里温和地提醒还没交的同志（只点名字，不说人数），\n"
-    "并私信提醒其中打开过私聊的人；交过的人不会收到提醒。",
+    "6月17日上午9点，机器人在群里温和地提醒大家（不点名，谁也不会在群里被点到），\n"
+    "并私信提醒还没交、打开过私聊的人；交过的人和住院的孙桂芝不会收到提醒。",
     starts=(6, 17, 9, 0),
 )
 async def reminder(stage: Stage) -> None:

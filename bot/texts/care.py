@@ -12,7 +12,7 @@ BIRTHDAY_GROUP = (
 )
 # Privately, on a round birthday (60, 70, 80 … by 周岁, or by 虚岁 if the branch chose so).
 BIRTHDAY_ROUND_GROUP = (
-    "🎉 {name}同志，您好！今天（{date}）是您{age}岁大寿的好日子，可喜可贺！"
+    "🎉 {name}同志，您好！今天（{date}）是您的生日，也是您{age}岁大寿的好日子，可喜可贺！"
     "支部全体同志恭祝您福如东海、寿比南山，健康长寿，晚年幸福！"
 )
 BIRTHDAY_PRIVATE = (

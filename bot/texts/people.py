@@ -71,8 +71,9 @@ STATUS_PRIVATE_ONLY = "成员状态请私聊我发 /status 更改，不在群里
 
 # A group reminder that names nobody (the names go privately and into the secretary's /report).
 REMIND_GROUP_GENERAL = (
-    "🔔 本次主题党日“{topic}”的心得体会，已经收到{done}位同志的了，谢谢大家！"
-    "还没来得及交的同志不着急，请在{deadline}前发到群里，或者私聊我。"
+    "🔔 温馨提醒：本次主题党日“{topic}”的心得体会，已经收到{done}位同志的了，谢谢大家！"
+    "还没来得及交的同志不着急，学完后请在{deadline}前<b>回复</b>（Reply）群里的邀请消息，"
+    "或者私聊我。"
 )
 REMIND_GROUP_GENERAL_NONE = (
     "🔔 温馨提醒：本次主题党日“{topic}”的心得体会，学完后请在{deadline}前<b>回复</b>（Reply）"

@@ -282,7 +282,12 @@ async def test_birthday_commands_and_their_mistakes(harness: Harness) -> None:
     harness.fake.message(GROUP_ID, WANG, "/birthday 1946-12-05")
     harness.fake.message(STAFF, STAFF, "/birthday 1960-01-01")
     await harness.settle()
-    assert "1946年12月5日" in harness.texts(GROUP_ID)[-1]
+    # Typed in the group: recorded, but the date is not repeated there (WANG never opened a
+    # private chat, so the group gets a button to open one).
+    assert "1946" not in harness.texts(GROUP_ID)[-1] and "已记下" in harness.texts(GROUP_ID)[-1]
+    with harness.session() as s:
+        wang = s.exec(select(Member).where(Member.user_id == WANG)).one()
+    assert wang.birth == "S1946-12-05"
     # Staff are in the group without ever having spoken there: recognised through Telegram.
     assert "1960年1月1日" in harness.texts(STAFF)[-1]
 

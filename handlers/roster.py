@@ -21,7 +21,7 @@ from telegram import (
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext, Command
-from bot.core.cn_format import full_date
+from bot.core.cn_format import full_date, month_day
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
@@ -147,11 +147,42 @@ async def list_roster(update: Update, context: BotContext) -> None:
     if gone:
         lines.append(P.GONE_HEADER)
         lines.extend(fmt(P.GONE_LINE, name=m.name, label=people_db.label(m)) for m in gone)
+    lines.extend(_recent_changes(context, branch.id))
     lines.append(P.STATUS_HINT)
     keyboard = status_keyboard(branch)
     parts = chunks(lines)
     for n, chunk in enumerate(parts):
         reply(update, context, chunk, keyboard=keyboard if n == len(parts) - 1 else None)
+
+
+RECENT_CHANGES = 5
+
+
+def _recent_changes(context: BotContext, branch_id: int) -> list[str]:
+    """The latest status changes: who changed whose status to what, when, and how."""
+    changes = people_db.log_of(context.db, branch_id)[-RECENT_CHANGES:]
+    if not changes:
+        return []
+    tz = context.services.settings.tz
+    lines = [P.LOG_HEADER]
+    for change in reversed(changes):
+        target = care_db.get(context.db, change.member_id)
+        by = branches.person(context.db, change.changed_by) if change.changed_by else None
+        new = P.STATUS_NAMES.get(change.new_status, change.new_status)
+        if change.new_status == people_db.DECEASED and change.since is not None:
+            new = f"{new} {change.since.isoformat()}"
+        lines.append(
+            fmt(
+                P.LOG_LINE,
+                day=month_day(change.changed_at.astimezone(tz).date()),
+                name=target.name if target is not None else "",
+                old=P.STATUS_NAMES.get(change.old_status, change.old_status),
+                new=new,
+                by=by.first_name + (by.last_name or "") if by is not None else "",
+                how=P.LOG_SOURCES.get(change.source, change.source),
+            )
+        )
+    return lines
 
 
 def _mark(m: Member) -> str:

@@ -195,6 +195,7 @@ async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
         "quiz",
         "remind",
         "settings",
+        "status",
     }
     assert menu('{"type": "default"}') == member
     assert menu('{"type": "all_chat_administrators"}') == admin

@@ -262,6 +262,12 @@ async def test_a_member_missing_from_a_new_roster_is_never_dropped_silently(
             "roster",
             SECRETARY,
         )
+    # The admins see who changed what, and how, under the private /roster.
+    harness.fake.message(SECRETARY, SECRETARY, "/roster")
+    await harness.settle()
+    listing = harness.texts(SECRETARY)[-1]
+    assert "陈桂兰：在册 → 调离/转出（赵书记，导入名单）" in listing
+    assert "孙桂芝：在册 → 已故 2026-11-20（赵书记，导入名单）" in listing
 
 
 async def test_an_old_preview_s_buttons_change_nothing(harness: Harness) -> None:

@@ -161,11 +161,19 @@ async def test_a_member_who_moved_away_and_writes_again_stays_out(harness: Harne
     await harness.settle()
     chen = member(harness, CHEN)
     assert (chen.status, chen.active) == (people.MOVED, False)
-    await push_session(harness)
+    _, invitation = await push_session(harness)
     chen_before = len(harness.texts(CHEN))
+    group_before = len(harness.texts(GROUP_ID))
     harness.fake.message(GROUP_ID, SECRETARY, "/remind")
+    # A reply from the account (a family member, perhaps) is not taken as her reflection.
+    harness.fake.message(GROUP_ID, CHEN, "祝大家学习顺利", reply_to=invitation)
     await harness.settle()
+    harness.clock.advance(timedelta(seconds=30))
+    await harness.tick()
     assert sent_since(harness, CHEN, chen_before) == []
+    assert not any("陈桂兰" in t for t in sent_since(harness, GROUP_ID, group_before))
+    with harness.session() as s:
+        assert s.exec(select(Reflection)).all() == []
     # Back on the roster only when an admin says so.
     assert "在册" in await mark(harness, "陈桂兰", people.PRESENT)
     assert member(harness, CHEN).active

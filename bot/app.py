@@ -54,6 +54,7 @@ from handlers import (
     materials,
     members,
     menu,
+    people,
     private,
     push,
     quiz,
@@ -102,6 +103,7 @@ FEATURES: list[ModuleType] = [
     # /push and /remind: a preview first, then 确认发出.
     push,
     roster,
+    people,
     birthday,
     greetings,
     # The 祝福 and 名单与生日 sections of /menu (their flows are answered by `flows`).

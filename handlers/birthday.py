@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar as solar_calendar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext, Command
 from bot.core.calendar import LeapRule, next_birthday
@@ -14,6 +14,7 @@ from bot.core.care.options import CareSettings
 from bot.core.cn_format import full_date, weekday
 from bot.texts import care as T
 from bot.texts import fmt
+from bot.texts import people as P
 from handlers.callbacks import (
     BirthdayCalendar,
     BirthdayDay,
@@ -45,6 +46,7 @@ from storage.models import Member
 
 COMMANDS = [Command("birthday", "登记生日（公历或农历），或设置生日不在群里公开")]
 
+DEEP_LINK = "birthday"
 PRIVATE_WORDS = {"不公开", "私下", "保密", "private"}
 PUBLIC_WORDS = {"公开", "public"}
 FIRST_DECADE = 1920
@@ -123,6 +125,10 @@ async def birthday(update: Update, context: BotContext) -> None:
         return
     arg = " ".join(context.args or []).strip()
     private = is_private(update.effective_chat)
+    if not private and arg not in PRIVATE_WORDS | PUBLIC_WORDS:
+        # A birthday is personal: nothing of it is repeated in the group.
+        in_group(update, context, user, rows, arg)
+        return
     if not arg:
         reply(
             update,
@@ -151,6 +157,43 @@ async def birthday(update: Update, context: BotContext) -> None:
         reply(update, context, fmt(T.BIRTHDAY_BAD, reason=exc.message))
         return
     reply(update, context, save(context, rows, birth))
+
+
+def in_group(update: Update, context: BotContext, user: User, rows: list[Member], arg: str) -> None:
+    """/birthday in the group: the answer goes privately (what was typed is still recorded);
+    the group hears only that, or gets a button to open the private chat."""
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    saved = False
+    if not arg:
+        text, keyboard = help_text(context, rows), main_keyboard(rows)
+    else:
+        try:
+            birth = parse_date(arg, today=context.services.local_now().date())
+        except DateError as exc:
+            text = fmt(T.BIRTHDAY_BAD, reason=exc.message)
+        else:
+            text, saved = save(context, rows, birth), True
+    if branches.reachable_privately(context.db, [user.id]):
+        context.outbox.message(context.db, user.id, text, keyboard=keyboard)
+        reply(update, context, P.BIRTHDAY_GROUP_PRIVATE)
+        return
+    link = context.services.deep_link(DEEP_LINK)
+    button = InlineKeyboardButton(P.BIRTHDAY_OPEN_PRIVATE, url=link)
+    group_text = P.BIRTHDAY_GROUP_SAVED if saved else P.BIRTHDAY_GROUP_START
+    reply(update, context, group_text, keyboard=InlineKeyboardMarkup([[button]]))
+
+
+async def birthday_link(update: Update, context: BotContext) -> None:
+    """/start birthday, from the group's button: the birthday screen, privately."""
+    user = update.effective_user
+    if user is None:
+        return
+    rows = await my_rows(update, context, user)
+    if not rows:
+        reply(update, context, T.BIRTHDAY_NOT_MEMBER)
+        return
+    reply(update, context, help_text(context, rows), keyboard=main_keyboard(rows))
 
 
 def save(context: BotContext, rows: list[Member], birth: BirthDate) -> str:
@@ -334,6 +377,11 @@ async def step_pressed(update: Update, context: BotContext, pressed: Step) -> No
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("birthday", birthday),
+        CommandHandler(
+            "start",
+            birthday_link,
+            filters=filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{DEEP_LINK}\s*$"),
+        ),
         on(BirthdayMenu, menu_pressed),
         on(BirthdayRules, rules_pressed),
         on(BirthdayPublic, public_pressed),

@@ -539,3 +539,22 @@ class VisitExport(CallbackData, prefix="vx"):
 
     branch: Id
     what: Literal["m1", "m3", "y", "ly", "a", "pp"]
+
+
+# --- people as they are (handlers/roster_import.py, handlers/people.py) ------------------------
+
+
+class RosterImportTap(CallbackData, prefix="rimp"):
+    """A roster import's preview: what to do with people missing from the new file (keep, mark
+    调离), then 确认 / 返回 / 取消. `preview` numbers the branch's previews (an older one's
+    buttons are stale)."""
+
+    branch: Id
+    preview: Annotated[int, Bounded(1, 10**9)]
+    action: Literal["keep", "moved", "ok", "back", "no"]
+
+
+class MemberStatusOpen(CallbackData, prefix="mst"):
+    """更改状态 under the private /roster: the status flow for that branch."""
+
+    branch: Id

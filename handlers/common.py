@@ -13,7 +13,7 @@ from bot.context import BotContext
 from bot.services import exports
 from bot.texts import common as T
 from bot.texts import fmt
-from storage import branches
+from storage import branches, people
 from storage.models import Branch, Member
 
 P = ParamSpec("P")
@@ -29,7 +29,8 @@ IN_GROUP = frozenset({"creator", "administrator", "member", "restricted"})
 
 
 def display_name(user: User) -> str:
-    return user.full_name.strip() or (user.username or str(user.id))
+    """A Telegram account's name, tidied as members' names are (storage.branches.full_name)."""
+    return branches.full_name(user.first_name, user.last_name, user.username, user.id)
 
 
 def reply(update: Update, context: BotContext, html_text: str, **kwargs: Any) -> None:
@@ -235,10 +236,13 @@ async def member_in_branch(
     context: BotContext, branch_id: int, chat_id: int, user: User
 ) -> Member | None:
     """The user as an active member of the branch, registering them if Telegram says they are
-    in its group (`chat_id`); None for bots and for people outside the group."""
+    in its group (`chat_id`); None for bots, for people outside the group, and for members
+    recorded as moved away or passed away (nothing is recorded or said about them)."""
     if user.is_bot:
         return None
     found = branches.member(context.db, branch_id, user.id)
+    if found is not None and people.is_gone(found):
+        return None
     in_group = found is not None and found.active
     if not in_group and await context.services.roles.status(chat_id, user.id) not in IN_GROUP:
         return None

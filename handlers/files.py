@@ -12,7 +12,7 @@ page).
 The question replies to the file, so a tap finds the file in the message it answers; the
 import buttons appear for spreadsheets only. 加为学习材料 adds it to the queue as /material
 does; 导入为题库 starts the same check as `/quiz` on a file; 导入为名单 the roster import
-(`handlers.roster.start_roster_import`). Each action is keyed on the file or the question, so a
+(`handlers.roster_import.start_roster_import`). Each action is keyed on the file or the question, so a
 second tap does nothing twice.
 """
 
@@ -28,10 +28,11 @@ from bot.context import BotContext
 from bot.texts import common as C
 from bot.texts import files as T
 from bot.texts import fmt
-from handlers import flows, materials, roster
+from handlers import flows, materials
 from handlers.callbacks import FileAction, FileWhat, on
 from handlers.common import branches_for, reply
 from handlers.quiz import bank
+from handlers.roster_import import start_roster_import
 from handlers.scope import branch_for
 from storage import flows as flow_store
 from storage import outbox
@@ -128,7 +129,7 @@ async def tapped(update: Update, context: BotContext, pressed: FileAction) -> No
         branch = await branch_for(update, context)
         if branch is not None:
             reply(update, context, T.ROSTER_STARTED)
-            await roster.start_roster_import(update, context, branch, source.document)
+            await start_roster_import(update, context, branch, source.document)
     elif pressed.action == "reflect" and _offer is not None:
         await _offer(update, context, source)
     elif pressed.action == "no":

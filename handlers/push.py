@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext, Command
-from bot.core import cn_format
+from bot.core import branch_settings, cn_format
 from bot.core.monthly_rule import push_now_effect
 from bot.services import reflections as shared
 from bot.services import themeday as theme_day
@@ -201,6 +201,11 @@ def _remind_preview(context: BotContext, state: State) -> str:
     missing = shared.not_submitted(context.services, context.db, theme)
     named = [m for m in missing if m.user_id is not None]
     ids = [m.user_id for m in named if m.user_id is not None]
+    how = (
+        T.REMIND_HOW_NAMED
+        if branch_settings.of(branch).remind_names_in_group
+        else T.REMIND_HOW_GENERAL
+    )
     text = fmt(
         T.REMIND_PREVIEW,
         branch=branch.title,
@@ -209,7 +214,9 @@ def _remind_preview(context: BotContext, state: State) -> str:
         deadline=shared.local_deadline(context.services, theme),
         count=len(named),
         names=shared.names_html(named, branch),
-        reachable=len(branches.reachable_privately(context.db, ids)),
+        how=fmt(
+            how, count=len(named), reachable=len(branches.reachable_privately(context.db, ids))
+        ),
     )
     unnamed = len(missing) - len(named)
     return text + (fmt(T.REMIND_NOT_NAMED, count=unnamed) if unnamed else "")

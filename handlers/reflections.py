@@ -33,6 +33,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.context import BotContext, Command
+from bot.core import cn_format
 from bot.core import reflections as rules
 from bot.core.cn_format import month_day
 from bot.runtime.current import CURRENT
@@ -255,7 +256,12 @@ def ask_privately(context: BotContext, *, theme: ThemeSession, member: Member, s
     context.outbox.message(
         context.db,
         member.user_id,
-        fmt(T.ASK_PRIVATE, name=member.name, honorific=shared.honorific(branch), said=said),
+        fmt(
+            T.ASK_PRIVATE,
+            name=member.name,
+            honorific=cn_format.honorific_after(member.name, shared.honorific(branch)),
+            said=said,
+        ),
         dedupe_key=f"reflect.ask:{theme.id}:{member.id}",
         kind="reflect.ask",
         ref=theme.id,
@@ -273,7 +279,7 @@ def prompt_wait(update: Update, context: BotContext, theme: ThemeSession, user: 
     text = fmt(
         T.WAIT_PROMPT,
         name=display_name(user),
-        honorific=shared.honorific(branch),
+        honorific=cn_format.honorific_after(display_name(user), shared.honorific(branch)),
         topic=theme.topic,
     )
     chat = update.effective_chat

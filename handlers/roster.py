@@ -2,16 +2,15 @@
 linking roster people to their Telegram accounts ("这是我", confirmed by an admin).
 
 A roster import is all or nothing: the file is checked first and every problem is listed;
-nothing changes unless the whole file is good. Importing updates members in place (see
+nothing changes unless the whole file is good and the admin confirmed its preview
+(handlers/roster_import.py). Importing updates members in place (see
 `storage.care.import_roster`), so what members already submitted stays theirs.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from sqlmodel import Session
 from telegram import (
     Document,
     InlineKeyboardButton,
@@ -21,14 +20,13 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext, Command, Services
-from bot.core.cn_format import full_date
-from bot.runtime.files import DownloadFailed, TooBig
-from bot.runtime.jobs import Apply, JobKind
-from bot.runtime.sandbox import OverBudget, run_limited
+from bot.context import BotContext, Command
+from bot.core.cn_format import full_date, month_day
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
 from bot.texts import common as C
+from bot.texts import people as P
+from handlers import roster_import
 from handlers.callbacks import Claim, ClaimVerdict, on
 from handlers.common import (
     branches_of_user,
@@ -40,15 +38,14 @@ from handlers.common import (
     reply,
     send_generated_file,
 )
+from handlers.people import status_keyboard
+from handlers.roster_import import start_roster_import
 from handlers.scope import branch_for
 from storage import branches
 from storage import care as care_db
-from storage.models import Branch, Member
+from storage import people as people_db
+from storage.models import Member
 from storage.spreadsheets import (
-    RosterError,
-    SheetTooBig,
-    check_upload,
-    parse_roster,
     roster_template,
 )
 
@@ -101,110 +98,15 @@ async def roster_caption(update: Update, context: BotContext) -> None:
 
 
 async def import_file(update: Update, context: BotContext, document: Document) -> None:
-    """Check who may import and the size; the download and the check run as a background job
-    (`prepare_import`), which imports the file, or lists every problem and changes nothing."""
+    """The roster file to import: for the branch the command is about, previewed before
+    anything changes (handlers/roster_import.py)."""
     branch = await branch_for(update, context)
-    if branch is not None:
-        await start_roster_import(update, context, branch, document)
-
-
-async def start_roster_import(
-    update: Update, context: BotContext, branch: Branch, document: Document
-) -> None:
-    """Import `document` as the roster of `branch` (a background job; see `import_file`)."""
-    chat = update.effective_chat
-    message = update.effective_message
-    if branch is None or branch.id is None or chat is None or message is None:
+    if branch is None or branch.id is None:
         return
-    if document.file_size is not None and document.file_size > MAX_FILE:
-        reply(update, context, T.ROSTER_TOO_BIG)
-        return
-    payload = {
-        "chat_id": chat.id,
-        "message_id": message.message_id,
-        "branch_id": branch.id,
-        "file_id": document.file_id,
-        "file_name": document.file_name or "名单.xlsx",
-    }
-    context.services.jobs.add(
-        context.db, IMPORT_JOB, payload, key=f"{IMPORT_JOB}:{chat.id}:{message.message_id}"
-    )
+    await start_roster_import(update, context, branch, document)
 
 
-IMPORT_JOB = "roster.import"
-
-
-async def prepare_import(services: Services, payload: dict[str, Any]) -> Apply:
-    """Download and read the file outside any transaction; import it in the job's own."""
-    chat_id, message_id = int(payload["chat_id"]), int(payload["message_id"])
-
-    def answer(text: str) -> Apply:
-        def apply(session: Session) -> None:
-            services.outbox.message(session, chat_id, text, reply_to=message_id)
-
-        return apply
-
-    try:
-        data = await services.files.download(payload["file_id"], max_bytes=MAX_FILE)
-    except TooBig:
-        return answer(T.ROSTER_TOO_BIG)
-    except DownloadFailed:
-        return answer(T.ROSTER_DOWNLOAD_FAILED)
-    today = services.local_now().date()
-    try:
-        # Within a budget: plainly too big is refused at once, the rest is parsed in a separate
-        # process with a time and memory limit (bot/runtime/sandbox.py).
-        check_upload(data)
-        rows = await run_limited(parse_roster, data, payload["file_name"], today=today)
-    except RosterError as exc:
-        return answer(fmt(T.ROSTER_REFUSED, problems=exc.describe()))
-    except (SheetTooBig, OverBudget) as exc:
-        log.warning("roster: %r refused unread: %s", payload["file_name"], exc)
-        return answer(T.ROSTER_FILE_TOO_BIG)
-
-    def store(session: Session) -> None:
-        try:
-            with session.begin_nested():
-                result = care_db.import_roster(
-                    session, int(payload["branch_id"]), rows, now=services.now()
-                )
-        except RosterError as exc:
-            services.outbox.message(
-                session,
-                chat_id,
-                fmt(T.ROSTER_REFUSED, problems=exc.describe()),
-                reply_to=message_id,
-            )
-            return
-        text = fmt(
-            T.ROSTER_IMPORTED,
-            total=len(rows),
-            added=len(result.added),
-            updated=len(result.updated),
-            linked=result.linked,
-            unlinked=result.unlinked,
-        )
-        if result.dropped:
-            text += fmt(
-                T.ROSTER_IMPORT_DROPPED, count=len(result.dropped), names="、".join(result.dropped)
-            )
-        if result.unlinked:
-            text += T.ROSTER_IMPORT_UNLINKED_HINT
-        services.outbox.message(session, chat_id, text, reply_to=message_id)
-
-    return store
-
-
-def import_failed(services: Services, session: Session, payload: dict[str, Any]) -> None:
-    services.outbox.message(
-        session,
-        int(payload["chat_id"]),
-        T.ROSTER_DOWNLOAD_FAILED,
-        reply_to=int(payload["message_id"]),
-    )
-
-
-JOBS = {IMPORT_JOB: JobKind(prepare_import, import_failed)}
+JOBS = roster_import.JOBS
 
 
 def send_template(update: Update, context: BotContext) -> None:
@@ -220,7 +122,8 @@ def send_template(update: Update, context: BotContext) -> None:
 
 
 async def list_roster(update: Update, context: BotContext) -> None:
-    """The roster with who is linked; details (birthdays) only in a private chat."""
+    """The roster. In the group only the names; privately who is linked, each one's details
+    and status (住院, and those who left or passed away, respectfully), and 更改状态."""
     branch = await branch_for(update, context)
     if branch is None or branch.id is None:
         return
@@ -228,24 +131,58 @@ async def list_roster(update: Update, context: BotContext) -> None:
     if not people:
         reply(update, context, T.ROSTER_EMPTY)
         return
-    private = is_private(update.effective_chat)
+    if not is_private(update.effective_chat):
+        names = [fmt(T.ROSTER_GROUP_LINE, name=m.name) for m in people]
+        lines = [fmt(T.ROSTER_GROUP_HEADER, count=len(people)), *names, T.ROSTER_GROUP_NOTE]
+        for chunk in chunks(lines):
+            reply(update, context, chunk)
+        return
     linked = sum(1 for m in people if m.user_id is not None)
     lines = [fmt(T.ROSTER_HEADER, count=len(people), linked=linked)]
     for m in people:
-        lines.append(
-            fmt(
-                T.ROSTER_LINE,
-                mark=SafeHtml(_mark(m)),
-                name=m.name,
-                details=_details(m) if private else "",
-            )
-        )
+        lines.append(fmt(T.ROSTER_LINE, mark=SafeHtml(_mark(m)), name=m.name, details=_details(m)))
     others = sum(1 for m in branches.members(context.db, branch.id) if not m.on_roster)
     lines.append(fmt(T.ROSTER_FOOTER, others=others) if others else T.ROSTER_FOOTER_NO_OTHERS)
-    if not private:
-        lines.append(T.ROSTER_GROUP_NOTE)
-    for chunk in chunks(lines):
-        reply(update, context, chunk)
+    gone = care_db.gone_from_roster(context.db, branch.id)
+    if gone:
+        lines.append(P.GONE_HEADER)
+        lines.extend(fmt(P.GONE_LINE, name=m.name, label=people_db.label(m)) for m in gone)
+    lines.extend(_recent_changes(context, branch.id))
+    lines.append(P.STATUS_HINT)
+    keyboard = status_keyboard(branch)
+    parts = chunks(lines)
+    for n, chunk in enumerate(parts):
+        reply(update, context, chunk, keyboard=keyboard if n == len(parts) - 1 else None)
+
+
+RECENT_CHANGES = 5
+
+
+def _recent_changes(context: BotContext, branch_id: int) -> list[str]:
+    """The latest status changes: who changed whose status to what, when, and how."""
+    changes = people_db.log_of(context.db, branch_id)[-RECENT_CHANGES:]
+    if not changes:
+        return []
+    tz = context.services.settings.tz
+    lines = [P.LOG_HEADER]
+    for change in reversed(changes):
+        target = care_db.get(context.db, change.member_id)
+        by = branches.person(context.db, change.changed_by) if change.changed_by else None
+        new = P.STATUS_NAMES.get(change.new_status, change.new_status)
+        if change.new_status == people_db.DECEASED and change.since is not None:
+            new = f"{new} {change.since.isoformat()}"
+        lines.append(
+            fmt(
+                P.LOG_LINE,
+                day=month_day(change.changed_at.astimezone(tz).date()),
+                name=target.name if target is not None else "",
+                old=P.STATUS_NAMES.get(change.old_status, change.old_status),
+                new=new,
+                by=by.first_name + (by.last_name or "") if by is not None else "",
+                how=P.LOG_SOURCES.get(change.source, change.source),
+            )
+        )
+    return lines
 
 
 def _mark(m: Member) -> str:
@@ -256,11 +193,18 @@ def _mark(m: Member) -> str:
 
 def _details(m: Member) -> str:
     parts = []
+    if m.status != people_db.PRESENT:
+        parts.append(people_db.label(m))
     birth = care_db.birth_of(m)
     if birth is not None:
         parts.append(f"生日 {birth}")
     if m.party_member:
-        parts.append(f"{full_date(m.joined_party)}入党" if m.joined_party else "党员")
+        kind = "预备党员" if m.probationary else "党员"
+        parts.append(f"{full_date(m.joined_party)}入党" if m.joined_party else kind)
+        if m.probationary and m.joined_party:
+            parts.append(kind)
+        if m.confirmed_party:
+            parts.append(f"{full_date(m.confirmed_party)}转正")
     if not m.public_birthday:
         parts.append("只私下祝福")
     if m.username:
@@ -417,6 +361,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
         MessageHandler(
             filters.Document.ALL & filters.CaptionRegex(r"^/roster(@\w+)?(\s|$)"), roster_caption
         ),
+        *roster_import.HANDLERS,
         on(Claim, claim_pressed),
         on(ClaimVerdict, claim_decided),
     ]

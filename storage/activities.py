@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, cast, func
 from sqlmodel import Session, col, select
 
+from storage import people
 from storage.models import Activity, ActivitySignup, Member
 
 GOING = "going"
@@ -44,21 +45,13 @@ def card_key(activity_id: int) -> str:
 
 def members_invited(session: Session, branch_id: int) -> list[Member]:
     """The members an activity is for: who is counted as not having answered and who gets the
-    private notes. Today: the branch's active members.
-
-    MERGE (people): switch this to the status-aware selection — 在册 and 住院 members, never
-    调离 or 已故 — so that nobody who moved away or passed away is invited or reminded.
-    """
-    query = select(Member).where(Member.branch_id == branch_id, col(Member.active))
-    return list(session.exec(query.order_by(col(Member.id))))
+    private notes: 在册 and 住院 members (storage.people), never 调离 or 已故."""
+    return people.selected(session, branch_id, people.Purpose.INVITE)
 
 
 def is_away(member: Member) -> bool:
-    """In hospital (住院): shown to admins as 住院中 instead of being reminded.
-
-    MERGE (people): return whether the member's status is 住院. False until that status exists.
-    """
-    return False
+    """In hospital (住院): shown to admins as 住院中 instead of being reminded."""
+    return people.is_away(member)
 
 
 # --- activities ------------------------------------------------------------------------------

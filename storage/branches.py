@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -167,8 +168,13 @@ _UPSERT_PEOPLE = _PEOPLE.on_conflict_do_update(
         "updated_at": _PEOPLE.excluded.updated_at,
     },
 )
+# Someone writing in the group is in the branch again, unless recorded as moved away or
+# passed away (storage/people.py; a family member may still use the account).
 _REGISTER = insert(Member).on_conflict_do_update(
-    index_elements=["branch_id", "user_id"], set_={"active": True}
+    index_elements=["branch_id", "user_id"],
+    set_={"active": True},
+    # Two comparisons, not NOT IN: an expanding IN cannot run as executemany.
+    where=(col(Member.status) != "moved") & (col(Member.status) != "deceased"),
 )
 
 
@@ -204,9 +210,15 @@ def upsert_people(
 
 
 def full_name(first_name: str, last_name: str | None, username: str | None, user_id: int) -> str:
-    """How a member seen in Telegram is named (as `handlers.common.display_name`)."""
-    name = f"{first_name} {last_name}" if last_name else first_name
-    return name.strip() or (username or str(user_id))
+    """How a member seen in Telegram is named (as `handlers.common.display_name`): the name
+    tidied, so "赵 书记" reads "赵书记" (Chinese names take no space; Latin ones keep one)."""
+    name = " ".join(f"{first_name} {last_name or ''}".split())
+    name = _CJK_GAP.sub("", name)
+    return name or (username or str(user_id))
+
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 def rename_members(session: Session, user_id: int, name: str) -> None:
@@ -258,7 +270,7 @@ def ensure_member(
         found = Member(branch_id=branch_id, user_id=user_id, name=name, joined_at=now)
         session.add(found)
         session.flush()
-    elif not found.active:
+    elif not found.active and found.status not in ("moved", "deceased"):
         found.active = True
     return found
 
@@ -288,14 +300,16 @@ def register_members(
 
 def set_active(session: Session, branch_id: int, user_id: int, active: bool) -> None:
     found = member(session, branch_id, user_id)
-    if found is not None:
+    if found is not None and (not active or found.status not in ("moved", "deceased")):
         found.active = active
 
 
 def members(session: Session, branch_id: int, *, only_active: bool = True) -> list[Member]:
+    """The branch's members in roster order; `only_active`: those still in the branch (in its
+    group, and not recorded as 调离 or 已故: see storage/people.py)."""
     query = select(Member).where(Member.branch_id == branch_id)
     if only_active:
-        query = query.where(col(Member.active))
+        query = query.where(col(Member.active), col(Member.status).not_in(("moved", "deceased")))
     return list(session.exec(query.order_by(col(Member.id))))
 
 

@@ -3,7 +3,9 @@
 A roster person is a `member` row with `on_roster` set; it may have no Telegram account yet
 (`user_id` NULL) until it is linked by the roster's id or username, or by "这是我" and an
 admin's confirmation. Importing a roster never deletes a row that anything may refer to: rows
-are matched and updated in place, and rows left out of a new roster are only taken off it.
+are matched and updated in place. People left out of a new roster are kept as they are, or
+marked 调离 (off the roster, history kept) when the admin chose so in the import's preview;
+never dropped silently.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event, func, inspect
 from sqlmodel import Session, col, select
 
-from storage import activities, visits
+from storage import activities, people, visits
 from storage.dates import BirthDate, DateError
 from storage.models import Branch, Member, OutboxMessage, Person
 from storage.spreadsheets import Problem, RosterError, RosterRow
@@ -38,6 +40,8 @@ _GREETING_FIELDS = (
     "user_id",
     "active",
     "branch_id",
+    "status",
+    "confirmed_party",
 )
 
 
@@ -111,11 +115,26 @@ def all_members(session: Session, branch_id: int) -> list[Member]:
 
 
 def roster(session: Session, branch_id: int) -> list[Member]:
-    """The branch's roster (active rows on it), in roster order."""
+    """The branch's roster (rows on it still with the branch: 在册 and 住院), in roster order."""
     return list(
         session.exec(
             select(Member)
-            .where(Member.branch_id == branch_id, col(Member.on_roster), col(Member.active))
+            .where(Member.branch_id == branch_id, col(Member.on_roster), people.in_branch())
+            .order_by(col(Member.id))
+        )
+    )
+
+
+def gone_from_roster(session: Session, branch_id: int) -> list[Member]:
+    """Roster people who moved away or passed away (shown to admins after the roster)."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(
+                Member.branch_id == branch_id,
+                col(Member.on_roster),
+                col(Member.status).in_(people.GONE),
+            )
             .order_by(col(Member.id))
         )
     )
@@ -141,24 +160,54 @@ def set_birth(member: Member, birth: BirthDate) -> None:
     member.birth = birth.to_storage()
 
 
+# What to do with roster people missing from a new file (the admin chooses in the preview).
+KEEP = "keep"  # 保留: they stay on the roster as they are
+MARK_MOVED = "moved"  # 标为调离: off the roster, status 调离, history kept
+
+
 @dataclass
 class ImportResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     linked: int = 0
     unlinked: int = 0
-    dropped: list[str] = field(default_factory=list)
+    # On the roster before, not in the new file (kept, or marked 调离).
+    missing: list[str] = field(default_factory=list)
+    # Whose status the file changed (住院, 已故 …).
+    status_changed: list[str] = field(default_factory=list)
+
+
+def preview_roster(
+    session: Session, branch_id: int, rows: Sequence[RosterRow], *, now: datetime, today: date
+) -> ImportResult:
+    """What importing `rows` would do, changing nothing (RosterError if it can't)."""
+    nested = session.begin_nested()
+    try:
+        return import_roster(session, branch_id, rows, now=now, today=today)
+    finally:
+        nested.rollback()
 
 
 def import_roster(
-    session: Session, branch_id: int, rows: Sequence[RosterRow], *, now: datetime
+    session: Session,
+    branch_id: int,
+    rows: Sequence[RosterRow],
+    *,
+    now: datetime,
+    today: date | None = None,
+    missing: str = KEEP,
+    by: int | None = None,
 ) -> ImportResult:
     """Make the branch's roster what `rows` say; RosterError (nothing changed) if it can't.
 
     Each row is matched to an existing member by Telegram id (given, or found from the
     username), then by the username the last roster gave, then by name among roster rows;
-    otherwise a new row is added. Empty cells leave what is recorded as it is.
+    otherwise a new row is added. Empty cells leave what is recorded as it is (a blank 状态
+    never brings someone recorded as 住院, 调离 or 已故 back to 在册: only "在册" written does).
+    People on the roster missing from `rows` are kept, or marked 调离 (`missing`); every status
+    change is logged with `by` (the admin who confirmed).
     """
+    today = today or now.date()
     members = all_members(session, branch_id)
     resolved: dict[int, int | None] = {}
     seen_ids: dict[int, int] = {}
@@ -202,18 +251,27 @@ def import_roster(
         session.flush()
         assert target.id is not None
         used.add(target.id)
+        if row.status is not None:
+            since = row.status_since or (None if row.status == people.PRESENT else today)
+            if (
+                people.set_status(
+                    session, target, row.status, since=since, by=by, source="roster", now=now
+                )
+                and row.name not in result.added
+            ):
+                result.status_changed.append(row.name)
         if target.user_id is None:
             result.unlinked += 1
         else:
             result.linked += 1
     for m in members:
-        if m.on_roster and m.id not in used:
-            m.on_roster = False
-            result.dropped.append(m.name)
-            if m.user_id is None:
-                # Known only from the old roster: nothing else refers to it, and it must not
-                # keep being greeted (the person may have moved away or passed away).
-                m.active = False
+        if m.on_roster and m.id not in used and m.status in people.IN_BRANCH:
+            result.missing.append(m.name)
+            if missing == MARK_MOVED:
+                m.on_roster = False
+                people.set_status(
+                    session, m, people.MOVED, since=today, by=by, source="roster", now=now
+                )
     session.flush()
     return result
 
@@ -240,8 +298,12 @@ def _match_unlinked(
 def _apply(member: Member, row: RosterRow) -> None:
     member.name = row.name
     member.on_roster = True
-    member.active = True
+    # In the branch again, unless recorded as moved away or passed away (storage/people.py).
+    member.active = member.status in people.IN_BRANCH
     member.party_member = row.party_member
+    member.probationary = row.probationary
+    if row.confirmed_party is not None:
+        member.confirmed_party = row.confirmed_party
     if row.username is not None:
         member.username = row.username
     if row.gender is not None:
@@ -273,9 +335,12 @@ def link(session: Session, roster_row: Member, user_id: int) -> Member:
         return roster_row
     existing.name = roster_row.name
     existing.on_roster = True
-    existing.active = True
     existing.party_member = roster_row.party_member or existing.party_member
-    for attr in ("username", "gender", "birth", "joined_party", "phone"):
+    existing.probationary = roster_row.probationary
+    if roster_row.status != people.PRESENT:
+        existing.status, existing.status_since = roster_row.status, roster_row.status_since
+    existing.active = existing.status in people.IN_BRANCH
+    for attr in ("username", "gender", "birth", "joined_party", "phone", "confirmed_party"):
         value = getattr(roster_row, attr)
         if value is not None:
             setattr(existing, attr, value)

@@ -89,7 +89,20 @@ class Person(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """A person in a branch: seen in the group, or listed on the roster (then maybe unlinked)."""
+    """A person in a branch: seen in the group, or listed on the roster (then maybe unlinked).
+
+    Two things say whether someone is still with the branch (migration 0015_people):
+    - `status` is the person's situation as the branch records it (storage/people.py):
+      在册 ("present"), 住院/休养 ("away": no reminders, greetings continue, a visit suggestion),
+      调离/转出 ("moved") and 已故 ("deceased"), since `status_since`. Changes are logged in
+      `MemberStatusLog`.
+    - `active` means "in the branch": in its group (leaving the group clears it, writing there
+      again sets it) and not moved away or passed away. Marking someone 调离 or 已故 clears it,
+      and nothing sets it again while that status stands (storage.people.set_status is the one
+      way back). So every `Member.active` check already leaves them out; who is greeted,
+      reminded or expected is then chosen by storage.people, never by `active` alone.
+    Their rows stay (past submissions, answers and visits keep their name).
+    """
 
     __table_args__ = (Index("ux_member_branch_user", "branch_id", "user_id", unique=True),)
 
@@ -121,6 +134,35 @@ class Member(SQLModel, table=True):
     # --- activities and visits (migration 0014_activities) ---
     # The roster's 电话 column, as written (for staff's sign-up sheets and phone calls).
     phone: str | None = None
+    # --- people as they are (migration 0015_people) ---
+    # present | away | moved | deceased (storage.people.STATUSES); since when (branch-local day).
+    status: str = Field(
+        default="present", sa_column=Column(String(), nullable=False, server_default="present")
+    )
+    status_since: date | None = None
+    # 预备党员: a party member in probation (party_member is set too); 群众: party_member unset.
+    probationary: bool = Field(
+        default=False, sa_column=Column(Boolean(), nullable=False, server_default=false())
+    )
+    # 转正日期: full membership, from which 党龄 counts (None: not known, or not yet).
+    confirmed_party: date | None = None
+
+
+class MemberStatusLog(SQLModel, table=True):
+    """One change of a member's status, for the staff: who changed it, when, from what to what,
+    and how (a roster import, a button)."""
+
+    __tablename__ = "member_status_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    old_status: str
+    new_status: str
+    since: date | None = None
+    changed_by: int | None = Field(default=None, sa_column=big_id(nullable=True))
+    source: str  # roster | button
+    changed_at: datetime = Field(sa_column=utc_column())
 
 
 class BranchChoice(SQLModel, table=True):

@@ -18,6 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
+from storage import people
 from storage.models import (
     Member,
     Quiz,
@@ -384,7 +385,8 @@ def _aware(value: datetime | str | None) -> datetime | None:
 
 
 def absent_members(session: Session, quiz_id: int, branch_id: int) -> Iterator[Member]:
-    """Active branch members with no answer to this quiz, in roster order."""
+    """Members still with the branch (storage.people) with no answer to this quiz, in roster
+    order: nobody who moved away or passed away is listed as not taking part."""
     answered = (
         select(QuizAttempt.member_id)
         .join(QuizAnswer, col(QuizAnswer.attempt_id) == col(QuizAttempt.id))
@@ -394,7 +396,7 @@ def absent_members(session: Session, quiz_id: int, branch_id: int) -> Iterator[M
         select(Member)
         .where(
             Member.branch_id == branch_id,
-            col(Member.active),
+            people.in_branch(),
             col(Member.id).not_in(answered),
         )
         .order_by(col(Member.id))
@@ -408,6 +410,6 @@ def active_member_count(session: Session, branch_id: int) -> int:
         session.exec(
             select(func.count())
             .select_from(Member)
-            .where(Member.branch_id == branch_id, col(Member.active))
+            .where(Member.branch_id == branch_id, people.in_branch())
         ).one()
     )

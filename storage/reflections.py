@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from storage import people
 from storage.models import Member, Reflection, ReflectionFile, ReflectionOffer, ReflectionWait
 
 # What each kind of submission is called: in the ledger's 形式 column, in /report, and (as
@@ -245,13 +246,18 @@ def has_submitted(session: Session, session_id: int, member_id: int) -> bool:
 
 
 def expected_members(
-    session: Session, branch_id: int, *, joined_by: datetime | None = None
+    session: Session,
+    branch_id: int,
+    *,
+    joined_by: datetime | None = None,
+    as_of: date | None = None,
 ) -> list[Member]:
-    """The branch's active members (who had joined by `joined_by`), in roster order."""
-    query = select(Member).where(Member.branch_id == branch_id, col(Member.active))
-    if joined_by is not None:
-        query = query.where(col(Member.joined_at) <= joined_by)
-    return list(session.exec(query.order_by(col(Member.id))))
+    """The members who owe a reflection (who had joined by `joined_by`) for a theme day whose
+    deadline falls on `as_of`, in roster order: storage.people decides (在册, and party members
+    only if the branch chose 仅党员; nobody away, moved or gone by then)."""
+    return people.selected(
+        session, branch_id, people.Purpose.EXPECT, joined_by=joined_by, as_of=as_of
+    )
 
 
 def pending_acks(session: Session) -> list[tuple[Reflection, Member]]:

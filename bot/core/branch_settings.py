@@ -22,7 +22,7 @@ from bot.core import cn_format
 from bot.core.cn_parse import ParseError, number, parse_time
 from bot.texts import fmt
 from bot.texts import settings as T
-from storage import branches
+from storage import branches, people
 from storage.models import Branch
 
 # Option keys, as stored in Branch.options (the names are those the first version used).
@@ -32,6 +32,13 @@ REMINDER_TIME = "reminder_time"
 ACK_DELAY = "ack_delay_seconds"
 HONORIFIC = "honorific"
 CATCHUP_HOURS = "catchup_hours"
+# Who owes a theme-day reflection: everyone (False) or party members only (storage/people.py).
+PARTY_ONLY = people.OPT_PARTY_ONLY
+# Group reminders name who has not submitted (off: a general note; names only privately).
+NAMES_IN_GROUP = "remind_names_in_group"
+# Round birthdays (八十大寿) follow 虚岁 rather than 周岁.
+NOMINAL_AGE = "birthday_nominal_age"
+SWITCHES = (PARTY_ONLY, NAMES_IN_GROUP, NOMINAL_AGE)
 
 HONORIFICS = ("同志", "老师")
 DEADLINE_RANGE = (1, 30)
@@ -59,6 +66,12 @@ class BranchSettings:
     honorific: str = "同志"
     # How long after its time a missed theme-day push is still sent; 0: the same local day.
     catchup_hours: int = 0
+    # 仅党员: only party members (预备党员 included) owe a reflection, are reminded, counted 未交.
+    reflect_party_only: bool = False
+    # 群内提醒点名: group reminders list who has not submitted (default: nobody named).
+    remind_names_in_group: bool = False
+    # 寿辰按虚岁: 八十大寿 and the other round birthdays follow 虚岁.
+    birthday_nominal_age: bool = False
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> BranchSettings:
@@ -105,6 +118,10 @@ def _check(key: str, value: object) -> Any:
         return _in_range(value, ACK_DELAY_RANGE)
     if key == CATCHUP_HOURS:
         return _in_range(value, CATCHUP_RANGE)
+    if key in SWITCHES:
+        if not isinstance(value, bool):
+            raise SettingError(f"not on or off: {value!r}")
+        return value
     if key == HONORIFIC:
         if value not in HONORIFICS:
             raise SettingError(f"{value!r} is not one of {HONORIFICS}")
@@ -206,5 +223,8 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(HONORIFIC, HONORIFICS, str, None),
     SettingSpec(CATCHUP_HOURS, (0, 6, 12, 24), _catchup, _whole),
+    SettingSpec(PARTY_ONLY, (False, True), lambda v: T.PARTY_ONLY if v else T.EVERYONE, None),
+    SettingSpec(NAMES_IN_GROUP, (False, True), lambda v: T.ON if v else T.OFF, None),
+    SettingSpec(NOMINAL_AGE, (False, True), lambda v: T.NOMINAL if v else T.FULL_YEARS, None),
 )
 SPEC_OF = {spec.key: spec for spec in SPECS}

@@ -133,3 +133,36 @@ _LUNAR_FESTIVALS = frozenset(
         Festival.DOUBLE_NINTH,
     }
 )
+
+
+# --- names ------------------------------------------------------------------------------------
+
+# Words that already address a person: after them no 同志/老师 is added ("赵书记", not
+# "赵书记同志"; "李老师", not "李老师同志").
+HONORIFICS = (
+    "同志",
+    "老师",
+    "书记",
+    "主任",
+    "部长",
+    "局长",
+    "处长",
+    "科长",
+    "厅长",
+    "院长",
+    "校长",
+    "先生",
+    "女士",
+    "阿姨",
+    "叔叔",
+)
+
+
+def addressed(name: str, honorific: str) -> str:
+    """The name with the branch's honorific after it, unless the name already ends with one."""
+    return name if name.endswith(HONORIFICS) else name + honorific
+
+
+def honorific_after(name: str, honorific: str) -> str:
+    """The honorific to write after `name`: "" when the name already carries one."""
+    return "" if name.endswith(HONORIFICS) else honorific

@@ -112,16 +112,21 @@ async def setup(stage: Stage) -> None:
 @scene(
     "导入名单",
     "书记把支部名单（示例名单.xlsx：20人，10名党员、10名群众，4人按农历过生日）私信发给机器人。\n"
-    "名单里孙桂芝的备注是“住院”。",
+    "名单里孙桂芝的备注是“住院”：书记看过预览、点“确认导入”，再把她的状态改成“住院”，\n"
+    "此后她不收交心得的提醒，生日祝福照常，每周走访提示里提醒去探望。",
     starts=(6, 5, 8, 0),
 )
 async def roster(stage: Stage) -> None:
     await stage.send_document(
         ZHOU, samples.roster_xlsx(), "示例名单.xlsx", caption="/roster", private=True
     )
+    # The preview says what the file would change; nothing changes before 确认导入.
+    await stage.tap(ZHOU, "✅ 确认导入", private=True)
     await stage.say(ZHOU, "/roster", private=True)
-    # When member statuses merge, the secretary marks 孙桂芝 住院 here (through her status
-    # command or the /menu flow), and the reminder and greetings below follow that status.
+    await stage.tap(ZHOU, "更改状态", private=True)
+    await stage.tap(ZHOU, "孙桂芝", private=True)
+    await stage.tap(ZHOU, "住院/休养", private=True)
+    await stage.tap(ZHOU, "✅ 确认", private=True)
 
 
 @scene(
@@ -210,8 +215,8 @@ async def reflections(stage: Stage) -> None:
 
 @scene(
     "提醒",
-    "6月17日上午9点，机器人在群里温和地提醒还没交的同志（只点名字，不说人数），\n"
-    "并私信提醒其中打开过私聊的人；交过的人不会收到提醒。",
+    "6月17日上午9点，机器人在群里温和地提醒大家（不点名，谁也不会在群里被点到），\n"
+    "并私信提醒还没交、打开过私聊的人；交过的人和住院的孙桂芝不会收到提醒。",
     starts=(6, 17, 9, 0),
 )
 async def reminder(stage: Stage) -> None:
@@ -334,16 +339,17 @@ async def exports(stage: Stage) -> None:
     await stage.tap(XU, "七一知识小测", private=True)
 
 
-# The secretary's own words for the private birthday greeting ({姓名} and {年龄} are filled in).
+# The secretary's own words for the private greeting on a round birthday ({姓名} and {年龄} are
+# filled in).
 BIRTHDAY_WORDS = (
-    "{姓名}同志，您好！今天是您的{年龄}岁生日，支部全体同志祝您生日快乐、健康长寿！"
+    "{姓名}同志，您好！今天是您的{年龄}岁大寿，支部全体同志祝您生日快乐、健康长寿！"
     "天热了，请多喝水、注意休息。"
 )
 
 
 @scene(
     "点按钮改生日祝福语",
-    "书记发 /menu，点“祝福”→“修改祝福语”→“生日私信”，看到现在的祝福语和大家看到的样子；\n"
+    "书记发 /menu，点“祝福”→“修改祝福语”→“整寿”（逢十的生日私信），看到现在的祝福语和大家看到的样子；\n"
     "再打字写上自己的话，用 {姓名} {年龄} 代替名字和岁数，看过预览，点“确认”保存。",
     starts=(6, 26, 15, 40),
 )
@@ -351,7 +357,7 @@ async def greeting_words(stage: Stage) -> None:
     await stage.say(ZHOU, "/menu", private=True)
     await stage.tap(ZHOU, "祝福", private=True)
     await stage.tap(ZHOU, "修改祝福语", private=True)
-    await stage.tap(ZHOU, "生日私信", private=True)
+    await stage.tap(ZHOU, "整寿", private=True)
     await stage.say(ZHOU, BIRTHDAY_WORDS, private=True)
     await stage.tap(ZHOU, "确认", private=True)
 

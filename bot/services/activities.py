@@ -24,7 +24,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.context import Services
 from bot.core import activities as rules
-from bot.core import branch_settings
+from bot.core import branch_settings, cn_format
 from bot.core.activities import Details, Person, Phase, Plan, Reminder
 from bot.core.cn_format import moment
 from bot.texts import SafeHtml, fmt
@@ -97,7 +97,7 @@ def phase_of(services: Services, activity: Activity, now: datetime) -> Phase:
 def called(branch: Branch | None, member: Member) -> str:
     """'王建国同志' (or 老师, as the branch chose)."""
     honorific = branch_settings.of(branch).honorific if branch is not None else "同志"
-    return member.name + honorific
+    return cn_format.addressed(member.name, honorific)
 
 
 def invited(services: Services, session: Session, branch_id: int) -> list[Member]:

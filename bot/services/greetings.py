@@ -13,7 +13,8 @@ from datetime import date
 from sqlmodel import Session
 
 from bot.context import Services
-from bot.core.calendar import FESTIVAL_NAMES, festivals_on, is_medal_anniversary, is_round_age
+from bot.core import branch_settings, cn_format
+from bot.core.calendar import FESTIVAL_NAMES, festivals_on, is_round_age
 from bot.core.care.occasions import (
     CarePerson,
     Occasion,
@@ -31,12 +32,13 @@ from bot.core.care.options import (
     OPT_MEDAL_SENT,
     CareSettings,
 )
-from bot.core.care.templates import render
-from bot.core.cn_format import date_label, full_date
+from bot.core.care.templates import default_template, render
+from bot.core.cn_format import date_label, full_date, month_day
 from bot.services import visits
 from bot.texts import SafeHtml, fmt
 from bot.texts import care as T
-from storage import branches
+from bot.texts import people as P
+from storage import branches, people
 from storage.dates import Calendar
 from storage.models import Branch
 
@@ -44,9 +46,11 @@ log = logging.getLogger(__name__)
 
 
 def people_of(session: Session, branch_id: int) -> list[CarePerson]:
+    """Who may be greeted or listed: members still with the branch (storage.people: 在册 and
+    住院; never 调离 or 已故) with a date to mark."""
     return [
         person_of(m)
-        for m in branches.members(session, branch_id)
+        for m in people.selected(session, branch_id, people.Purpose.GREET)
         if m.birth or m.joined_party is not None
     ]
 
@@ -72,22 +76,26 @@ def greet(
             kind="care.festival",
             ref=branch.id,
         )
-    people = people_of(session, branch.id)
-    occasions = occasions_on(people, today, leap_rule=settings.leap_rule)
+    found = people_of(session, branch.id)
+    occasions = occasions_on(found, today, leap_rule=settings.leap_rule)
     reachable = branches.reachable_privately(
         session, [o.person.user_id for o in occasions if o.person.user_id is not None]
     )
+    nominal = branch_settings.of(branch).birthday_nominal_age
     for occasion in occasions:
         if not settings.enabled(occasion.kind):
             continue
-        for audience, template in audiences(occasion, settings, reachable):
+        for audience, template in audiences(occasion, settings, reachable, nominal=nominal):
             person = occasion.person
             chat_id = branch.chat_id if audience == "group" else person.user_id
             assert chat_id is not None
             outbox.message(
                 session,
                 chat_id,
-                render(settings.template(template), values(occasion)),
+                render(
+                    _addressing(person.name, template_for(settings, template)),
+                    values(occasion, nominal=nominal),
+                ),
                 dedupe_key=(
                     f"greet:{occasion.kind}:{person.member_id}:{today.isoformat()}:{audience}"
                 ),
@@ -96,22 +104,27 @@ def greet(
             )
 
 
+def celebrated_age(occasion: Occasion, *, nominal: bool) -> int:
+    """The age a birthday celebrates: 周岁, or 虚岁 (one more) where the branch counts 寿辰 so."""
+    return occasion.number + 1 if nominal else occasion.number
+
+
 def audiences(
-    occasion: Occasion, settings: CareSettings, reachable: set[int]
+    occasion: Occasion, settings: CareSettings, reachable: set[int], *, nominal: bool = False
 ) -> list[tuple[str, str]]:
-    """(audience, template) pairs for one occasion: "group" and/or "private"."""
+    """(audience, template) pairs for one occasion: "group" and/or "private". A birthday in the
+    group names no age; a round one (八十大寿) is celebrated privately."""
     person = occasion.person
     found: list[tuple[str, str]] = []
     private = person.user_id is not None and person.user_id in reachable
     if occasion.kind == "birthday":
         if person.public_birthday:
-            found.append(
-                ("group", "birthday_round" if is_round_age(occasion.number) else "birthday")
-            )
+            found.append(("group", "birthday"))
         if private:
-            found.append(("private", "birthday_private"))
+            round_age = is_round_age(celebrated_age(occasion, nominal=nominal))
+            found.append(("private", "birthday_round" if round_age else "birthday_private"))
         return found
-    medal = is_medal_anniversary(occasion.number)
+    medal = occasion.medal
     if occasion.special and settings.enabled("anniversary_group"):
         found.append(("group", "anniversary_50" if medal else "anniversary_group"))
     if private:
@@ -119,13 +132,33 @@ def audiences(
     return found
 
 
-def values(occasion: Occasion) -> dict[str, object]:
+def template_for(settings: CareSettings, key: str) -> str:
+    """The branch's template; a group birthday text an admin wrote with {age} before ages went
+    private falls back to the default, so no age is ever shown to the group."""
+    text = settings.template(key)
+    if key == "birthday" and "{age}" in text:
+        return default_template(key)
+    return text
+
+
+def _addressing(name: str, template: str) -> str:
+    """No doubled honorific: "{name}同志" for a name already ending 书记, 老师 … reads "{name}"."""
+    if cn_format.honorific_after(name, "同志") == "":
+        for word in ("同志", "老师"):
+            template = template.replace("{name}" + word, "{name}")
+            template = template.replace("{name}</b>" + word, "{name}</b>")
+    return template
+
+
+def values(occasion: Occasion, *, nominal: bool = False) -> dict[str, object]:
     person = occasion.person
     if occasion.kind == "birthday":
         lunar = person.birth is not None and person.birth.calendar is Calendar.LUNAR
+        celebrated = celebrated_age(occasion, nominal=nominal)
         return {
             "name": person.name,
-            "age": occasion.number,
+            # 周岁, except a round birthday the branch celebrates by 虚岁 (八十大寿).
+            "age": celebrated if is_round_age(celebrated) else occasion.number,
             "date": date_label(occasion.day, lunar=lunar),
         }
     assert person.joined_party is not None
@@ -159,17 +192,39 @@ def send_digest(
     settings = CareSettings.from_options(branches.options(branch))
     if not digest_due(branch, settings, today):
         return
-    people = people_of(session, branch_id)
+    found_people = people_of(session, branch_id)
+    away = [
+        m
+        for m in people.selected(session, branch_id, people.Purpose.GREET)
+        if people.is_away(m) and m.id is not None
+    ]
     text = digest(
-        people,
+        found_people,
         today,
         DIGEST_DAYS,
         leap_rule=settings.leap_rule,
         weekly=True,
-    ) + fmt(T.DIGEST_BRANCH, branch=branch.title)
-    # [已走访] under each suggestion opens the visit record, filled in (bot/services/visits.py).
-    found = upcoming(people, today, DIGEST_DAYS, leap_rule=settings.leap_rule)
-    keyboard = visits.digest_keyboard(visits.suggestions_of(found))
+    )
+    if away:
+        text += P.DIGEST_AWAY_HEADER + "\n".join(
+            fmt(
+                P.DIGEST_AWAY_LINE,
+                name=m.name,
+                since=fmt(P.DIGEST_AWAY_SINCE, day=month_day(m.status_since))
+                if m.status_since
+                else "",
+            )
+            for m in away
+        )
+    text += fmt(T.DIGEST_BRANCH, branch=branch.title)
+    # [已走访] under each suggestion opens the visit record, filled in (bot/services/visits.py);
+    # members in hospital are suggested for a 住院探视.
+    found = upcoming(found_people, today, DIGEST_DAYS, leap_rule=settings.leap_rule)
+    suggestions = visits.suggestions_of(found) + [
+        visits.Suggestion(member_id=m.id or 0, name=m.name, occasion="hospital", kind="hospital")
+        for m in away
+    ]
+    keyboard = visits.digest_keyboard(suggestions)
     for user_id in sorted(branches.reachable_privately(session, recipients)):
         services.outbox.message(
             session,
@@ -197,7 +252,9 @@ def send_medal_list(
     found = medal_list(people_of(session, branch_id), year)
     if found:
         lines = "\n".join(
-            fmt(T.MEDAL_LINE, name=p.name, joined=full_date(p.joined_party))
+            fmt(P.MEDAL_LINE_CONFIRMED, name=p.name, confirmed=full_date(p.confirmed_party))
+            if p.confirmed_party is not None
+            else fmt(P.MEDAL_LINE_ESTIMATED, name=p.name, joined=full_date(p.joined_party))
             for p in found
             if p.joined_party is not None
         )

@@ -18,6 +18,7 @@ from bot.core import branch_settings, cn_format
 from bot.core import reflections as rules
 from bot.core.branch_settings import BranchSettings
 from bot.texts import SafeHtml, fmt
+from bot.texts import people as P
 from bot.texts import reflections as T
 from storage import branches, reflections, themeday
 from storage.exports import ledger as ledger_export
@@ -57,7 +58,11 @@ def submit_keyboard(services: Services, theme: ThemeSession) -> InlineKeyboardMa
 
 def names_html(members: list[Member], branch: Branch | None) -> SafeHtml:
     title = honorific(branch)
-    return SafeHtml(T.NAME_SEPARATOR.join(fmt("{n}{h}", n=m.name, h=title) for m in members))
+    return SafeHtml(
+        T.NAME_SEPARATOR.join(
+            fmt("{n}{h}", n=m.name, h=cn_format.honorific_after(m.name, title)) for m in members
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -85,17 +90,19 @@ def received(session: Session, rows: list[tuple[Reflection, Member]]) -> list[Re
     ]
 
 
-def ack_what(item: Received) -> str:
+def ack_what(item: Received, *, private: bool = True) -> str:
+    """What a thanks names; lateness only privately (in the group it stays in the ledger)."""
     row = item.row
     files = max(item.files, 1)
     if item.added:
         return fmt(T.ACK_ADDED, what=rules.describe_added(row.kind, None, files))
-    return rules.describe(row.kind, row.duration, files) + (T.ACK_LATE if row.late else "")
+    late = T.ACK_LATE if row.late and private else ""
+    return rules.describe(row.kind, row.duration, files) + late
 
 
-def ack_text(items: list[Received], branch: Branch | None) -> str:
+def ack_text(items: list[Received], branch: Branch | None, *, private: bool = True) -> str:
     """One thanks naming everyone received, each member once (a single one reads as a
-    sentence)."""
+    sentence); in a group (`private` False) nobody is marked late."""
     title = honorific(branch)
     by_member: dict[int, list[Received]] = {}
     for item in items:
@@ -105,15 +112,15 @@ def ack_text(items: list[Received], branch: Branch | None) -> str:
         return fmt(
             T.ACK_ONE,
             name=mine[0].member.name,
-            honorific=title,
-            what=T.NAME_SEPARATOR.join(ack_what(i) for i in mine),
+            honorific=cn_format.honorific_after(mine[0].member.name, title),
+            what=T.NAME_SEPARATOR.join(ack_what(i, private=private) for i in mine),
         )
     lines = "\n".join(
         fmt(
             T.ACK_LINE,
             name=mine[0].member.name,
-            honorific=title,
-            what=T.NAME_SEPARATOR.join(ack_what(i) for i in mine),
+            honorific=cn_format.honorific_after(mine[0].member.name, title),
+            what=T.NAME_SEPARATOR.join(ack_what(i, private=private) for i in mine),
         )
         for mine in by_member.values()
     )
@@ -156,7 +163,7 @@ def flush_acks(services: Services, session: Session, now: datetime) -> int:
         ids = [row.id for row, _ in items if row.id is not None]
         for row, member in items:
             archive_files(services, session, row, member)
-        text = ack_text(received(session, items), branch)
+        text = ack_text(received(session, items), branch, private=private)
         services.outbox.message(
             session,
             chat_id,
@@ -172,8 +179,10 @@ def flush_acks(services: Services, session: Session, now: datetime) -> int:
 
 
 def remind(services: Services, session: Session, *, theme: ThemeSession, key: str) -> list[Member]:
-    """Queue a gentle note in the group naming who has not submitted, and one to each of them
-    privately if they started the bot. Returns who was named (nobody: nothing is sent)."""
+    """Queue a gentle note in the group, and one to each member who has not submitted privately
+    if they started the bot. The group note names nobody unless the branch chose 群内提醒点名
+    (a retiree is never singled out in front of everyone by default). Returns who was
+    reminded (nobody: nothing is sent)."""
     branch = branches.get(session, theme.branch_id)
     if branch is None or not branch.active:
         return []
@@ -182,15 +191,18 @@ def remind(services: Services, session: Session, *, theme: ThemeSession, key: st
     if not missing:
         return []
     deadline = local_deadline(services, theme)
+    if branch_settings.of(branch).remind_names_in_group:
+        group_text = fmt(
+            T.REMIND_GROUP, topic=theme.topic, names=names_html(missing, branch), deadline=deadline
+        )
+    else:
+        done = len(reflections.submitted_member_ids(session, theme.id or 0))
+        general = P.REMIND_GROUP_GENERAL if done else P.REMIND_GROUP_GENERAL_NONE
+        group_text = fmt(general, topic=theme.topic, done=done, deadline=deadline)
     services.outbox.message(
         session,
         branch.chat_id,
-        fmt(
-            T.REMIND_GROUP,
-            topic=theme.topic,
-            names=names_html(missing, branch),
-            deadline=deadline,
-        ),
+        group_text,
         dedupe_key=key,
         kind="reflect.reminder",
         ref=theme.id or "",
@@ -208,7 +220,7 @@ def remind(services: Services, session: Session, *, theme: ThemeSession, key: st
             fmt(
                 T.REMIND_PRIVATE,
                 name=m.name,
-                honorific=honorific(branch),
+                honorific=cn_format.honorific_after(m.name, honorific(branch)),
                 topic=theme.topic,
                 deadline=deadline,
             ),

@@ -8,17 +8,17 @@ bot/core/care/templates.py translates).
 
 # --- default greeting templates -------------------------------------------------------------
 
+# In the group: the name and the wish, never the age (ages are personal: only privately).
 BIRTHDAY_GROUP = (
-    "🎂 今天（{date}）是<b>{name}</b>同志的{age}岁生日！\n"
-    "支部全体同志祝您生日快乐，身体健康，阖家幸福！"
+    "🎂 今天（{date}）是<b>{name}</b>同志的生日！\n支部全体同志祝您生日快乐，身体健康，阖家幸福！"
 )
+# Privately, on a round birthday (60, 70, 80 … by 周岁, or by 虚岁 if the branch chose so).
 BIRTHDAY_ROUND_GROUP = (
-    "🎉 今天（{date}）是<b>{name}</b>同志的{age}岁寿辰！\n"
-    "{age}岁整寿，可喜可贺。支部全体同志恭祝您福如东海、寿比南山，"
-    "健康长寿，晚年幸福！"
+    "🎉 {name}同志，您好！今天（{date}）是您的生日，也是您{age}岁大寿的好日子，可喜可贺！"
+    "支部全体同志恭祝您福如东海、寿比南山，健康长寿，晚年幸福！"
 )
 BIRTHDAY_PRIVATE = (
-    "{name}同志，您好！今天是您的{age}岁生日，支部祝您生日快乐，"
+    "{name}同志，您好！今天是您{age}周岁的生日，支部祝您生日快乐，"
     "身体健康，万事顺心！天冷天热都请多保重，有什么需要随时和我们说。"
 )
 ANNIVERSARY_PRIVATE = (
@@ -40,7 +40,7 @@ FESTIVALS = {
     "lantern": "🏮 元宵节快乐！月圆人团圆，祝各位老同志和家人幸福美满、健康平安！",
     "dragon_boat": "🎋 端午安康！祝各位老同志节日快乐、身体健康，天热注意防暑。",
     "party_day": (
-        "🚩 今天是七一，中国共产党成立纪念日。向各位老党员致敬！"
+        "🚩 今天是七一，中国共产党成立纪念日。向各位老党员致敬，也向各位老同志问好！"
         "感谢大家几十年如一日的坚守和奉献，祝大家身体健康！"
     ),
     "mid_autumn": "🥮 中秋节快乐！月圆人团圆，支部祝各位老同志和家人阖家幸福、身体安康！",
@@ -64,7 +64,7 @@ TEMPLATE_LABELS = {
 }
 TEMPLATE_HELP = {
     "birthday": "群里的生日祝福",
-    "birthday_round": "群里的整寿祝福（60、70、80、90、100岁等）",
+    "birthday_round": "私信给整寿寿星的祝福（60、70、80、90、100岁等；群里只祝福，不提年龄）",
     "birthday_private": "私信给寿星的生日祝福",
     "anniversary": "私信给党员的政治生日祝福",
     "anniversary_group": "群里的政治生日祝贺（逢十周年，需打开“政治生日群发”）",
@@ -221,7 +221,9 @@ ROSTER_FOOTER_NO_OTHERS = (
     "\n✅ 已关联 Telegram　⏳ 未关联　🙋 已认领、等待确认\n"
     "未关联的同志可以私聊我发 <code>/roster 认领</code>，点“这是我”。"
 )
-ROSTER_GROUP_NOTE = "\n（为保护大家的信息，生日等详细情况请私聊我发 /roster 查看。）"
+ROSTER_GROUP_HEADER = "<b>支部名单</b>（共{count}人）\n"
+ROSTER_GROUP_LINE = "• {name}"
+ROSTER_GROUP_NOTE = "\n（为保护大家的信息，详细情况请私聊我发 /roster 查看。）"
 ROSTER_NOT_A_FILE = "请回复一个 Excel（.xlsx）或 CSV 文件发送 /roster。\n\n" + ROSTER_HOW
 ROSTER_TOO_BIG = "文件太大了（超过 5 MB），名单文件一般很小，请检查是不是发错了文件。"
 ROSTER_DOWNLOAD_FAILED = "没能取到这个文件，请稍后再发一次。"
@@ -273,7 +275,7 @@ CLAIM_NO_ADMIN = "⚠️ 暂时没能联系上书记或支委来确认，请直�
 DIGEST_HEADER = "<b>近{days}天的生日和政治生日</b>（{range}，走访慰问参考）\n"
 DIGEST_WEEKLY_HEADER = "📋 每周走访提示：" + DIGEST_HEADER
 DIGEST_BRANCH = "\n<b>{branch}</b>"
-DIGEST_BIRTHDAY = "🎂 {day}　{name}　{age}岁生日{lunar}{round}"
+DIGEST_BIRTHDAY = "🎂 {day}　{name}　{age}周岁生日{lunar}{round}"
 DIGEST_ANNIVERSARY = "🚩 {day}　{name}　入党{years}周年{medal}"
 DIGEST_LUNAR = "（{label}）"
 DIGEST_ROUND = "（整寿）"

@@ -41,9 +41,14 @@ REMIND_PREVIEW = (
     "🔔 <b>预览：现在提醒没交心得的同志</b>（{branch}）\n"
     "主题党日：{date}（{topic}），截止 {deadline}\n"
     "还没交的 {count} 位：{names}\n"
-    "会在群里发一条提醒点到这 {count} 位的名字，其中 {reachable} 位还会收到私信。\n"
+    "{how}\n"
     "（名单只有您在私聊里看得到。）"
 )
+# How the reminder goes out, by the branch's 群内提醒点名 setting (支部设置).
+REMIND_HOW_GENERAL = (
+    "群里发一条不点名的温和提醒；这 {count} 位中的 {reachable} 位还会各自收到私信提醒。"
+)
+REMIND_HOW_NAMED = "会在群里发一条提醒点到这 {count} 位的名字，其中 {reachable} 位还会收到私信。"
 REMIND_NO_SESSION = "现在还没有进行中的主题党日，不用提醒。"
 REMIND_NOBODY = "本次主题党日（{topic}）大家都已交了心得，不用提醒了。"
 REMIND_NONE_REACHABLE = "还没交的 {count} 位同志都没有用 Telegram，机器人提醒不到，请电话联系。"

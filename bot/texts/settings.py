@@ -9,6 +9,9 @@ LABELS = {
     "ack_delay_seconds": "群里致谢等待",
     "honorific": "称呼",
     "catchup_hours": "错过推送后补发",
+    "reflect_party_only": "谁交心得",
+    "remind_names_in_group": "群内提醒点名",
+    "birthday_nominal_age": "寿辰按虚岁",
 }
 HELP = {
     "deadline_days": "推送学习材料后，到第几天的晚上结束交心得。",
@@ -17,6 +20,15 @@ HELP = {
     "ack_delay_seconds": "大家交心得后，等安静一会儿再在群里一起致谢，免得刷屏。",
     "honorific": "在名字后面怎么称呼大家。",
     "catchup_hours": "机器人停机错过了推送时间，重新运行后多久以内还补发。",
+    "reflect_party_only": (
+        "主题党日的心得由谁交：全体成员，或仅党员（含预备党员）。"
+        "提醒、“谁还没交”、学习台账的未交和参与率都按这个算。"
+    ),
+    "remind_names_in_group": (
+        "关着时，群里的提醒不点名，只说“还没来得及交的同志不着急”；"
+        "名字只私聊提醒本人、只在书记的 /report 里看到。打开后群里提醒会列出名字。"
+    ),
+    "birthday_nominal_age": "整寿（八十大寿等）按虚岁算还是按周岁算。年龄只在私聊和管理名单里出现。",
 }
 DAYS = "推送后{value}天"
 DAY_N = "第{value}天"
@@ -24,6 +36,12 @@ SECONDS = "{value}秒"
 NOW = "马上"
 HOURS = "{value}小时内"
 SAME_DAY = "只在当天"
+EVERYONE = "全体成员"
+PARTY_ONLY = "仅党员"
+ON = "开"
+OFF = "关（不点名）"
+NOMINAL = "按虚岁"
+FULL_YEARS = "按周岁"
 
 EXAMPLES = {
     "deadline_days": "例如：10 或 十天（1到30天）",
@@ -32,6 +50,9 @@ EXAMPLES = {
     "ack_delay_seconds": "例如：30（0到90秒）",
     "honorific": "请点按钮选“同志”或“老师”",
     "catchup_hours": "例如：6（0到72小时，0表示只在当天）",
+    "reflect_party_only": "请点按钮选“全体成员”或“仅党员”",
+    "remind_names_in_group": "请点按钮选“开”或“关”",
+    "birthday_nominal_age": "请点按钮选“按虚岁”或“按周岁”",
 }
 OUT_OF_RANGE = "超出了可以设的范围。"
 

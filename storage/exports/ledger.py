@@ -145,7 +145,13 @@ def sessions_for(
 
 def expected_for(session: Session, theme: ThemeSession, staff_ids: Collection[int]) -> list[Member]:
     """The members asked for a reflection for this session (the bot's /report uses the same)."""
-    return asked_members(session, theme.branch_id, staff_ids, joined_by=theme.deadline)
+    return asked_members(
+        session,
+        theme.branch_id,
+        staff_ids,
+        joined_by=theme.deadline,
+        as_of=theme.deadline.date(),
+    )
 
 
 def asked_members(
@@ -154,13 +160,15 @@ def asked_members(
     staff_ids: Collection[int],
     *,
     joined_by: datetime | None = None,
+    as_of: date | None = None,
 ) -> list[Member]:
-    """The members a theme day asks for a reflection: the branch's active members (who had
-    joined by `joined_by`), not staff accounts unless on the roster as party members."""
+    """The members a theme day asks for a reflection (storage.people: 在册 members, or party
+    members only, who had joined by `joined_by`; statuses as of the deadline day `as_of`), not
+    staff accounts unless on the roster as party members."""
     staff = set(staff_ids)
     return [
         m
-        for m in reflections.expected_members(session, branch_id, joined_by=joined_by)
+        for m in reflections.expected_members(session, branch_id, joined_by=joined_by, as_of=as_of)
         if m.user_id is None or m.user_id not in staff or m.party_member
     ]
 

@@ -14,7 +14,7 @@ Every figure is counted from the records when asked, never from a stored total:
 * greetings: the occasions that went out (the outbox), a birthday greeted in the group and
   privately counting once.
 
-Members are those the ledger asks (`ledger.asked_members`: `Member.active`, staff left out);
+Members are those the ledger asks (`ledger.asked_members`: storage.people, staff left out);
 member statuses (在册/住院/调离/已故) belong in that one rule, and every figure here follows it.
 
 Adding an area is one function in `AREAS`: it counts its records for the

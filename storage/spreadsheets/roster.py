@@ -3,6 +3,12 @@
 One sheet, a header row in Chinese, one member per row:
 
     姓名 | Telegram用户名 | Telegram ID | 性别 | 出生日期 | 历法 | 入党日期 | 党员 | 备注 | 电话
+    | 状态 | 党员类别 | 转正日期
+
+状态 is blank (在册) or 在册 / 住院 / 休养 / 调离 / 转出 / 已故, optionally followed by the day it
+began ("已故 2026-11-20"). 党员类别 is 党员 / 预备党员 / 群众 (when given it decides party
+membership; otherwise the 党员 column does, as before). 转正日期 is when a party member became a
+full member (党龄 counts from it). A file without these columns reads as before.
 
 Only 姓名 is required. Dates are read and checked by ``storage.dates`` (solar or lunar birth
 dates, no future dates); this module adds the checks that need the whole row or the whole list
@@ -25,8 +31,8 @@ from storage.dates import BirthDate, Calendar, DateError, lunar_to_solar, parse_
 
 from .errors import Problem, ProblemsError, SheetError, quote
 from .limits import SheetTooBig
+from .roster_template import roster_template
 from .tables import Cell, Table, cell_text, header_key, match_columns, read_table
-from .writers import template_xlsx
 
 __all__ = [
     "MAX_MEMBERS",
@@ -45,7 +51,10 @@ MAX_PHONES = 40
 # Telegram user ids are positive and, by Telegram's own guarantee, fit in 52 bits.
 _MAX_TELEGRAM_ID = 2**52
 
-_HEADER_HELP = "姓名、Telegram用户名、Telegram ID、性别、出生日期、历法、入党日期、党员、备注、电话"
+_HEADER_HELP = (
+    "姓名、Telegram用户名、Telegram ID、性别、出生日期、历法、入党日期、党员、备注、电话、"
+    "状态、党员类别、转正日期"
+)
 _USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _LINK_RE = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me)/@?([^/?#\s]+)", re.IGNORECASE)
 _EXCEL_SERIAL_RE = re.compile(r"\d{5}")
@@ -84,6 +93,11 @@ class RosterRow:
     party_member: bool
     note: str
     phone: str | None = None  # as written: "13812345678", "0571-8765 4321", two numbers…
+    # 状态: "present" | "away" | "moved" | "deceased" (storage.people), None when blank.
+    status: str | None = None
+    status_since: date | None = None
+    probationary: bool = False  # 预备党员
+    confirmed_party: date | None = None  # 转正日期
 
 
 def _classify(key: str) -> str | None:
@@ -109,6 +123,9 @@ def _classify(key: str) -> str | None:
         "政治面貌": ("政治面貌",),
         "备注": ("备注",),
         "电话": ("电话", "联系电话", "电话号码", "手机", "手机号", "手机号码", "联系方式"),
+        "状态": ("状态", "人员状态", "在册状态"),
+        "党员类别": ("党员类别", "党员类型", "类别"),
+        "转正日期": ("转正日期", "转正时间", "转正年月日"),
     }
     for column, keys in columns.items():
         if key in keys:
@@ -176,6 +193,20 @@ def _check(table: Table, *, today: date) -> tuple[list[RosterRow], list[Problem]
         birth = _birth(cell("出生日期"), calendar, today, say)
         joined = _joined(cell("入党日期"), today, say)
         member = _party_member(cell_text(cell("党员")), cell_text(cell("政治面貌")), joined, say)
+        category = _category(cell_text(cell("党员类别")), say)
+        probationary = category == "预备党员" or (
+            not category and _is_probationary(cell_text(cell("党员")), cell_text(cell("政治面貌")))
+        )
+        if category:
+            member = category != "群众"
+        confirmed = _dated(cell("转正日期"), "转正日期", today, say)
+        status, since = _status(cell_text(cell("状态")), today, say)
+        if confirmed is not None and joined is not None and confirmed < joined:
+            say(f"转正日期（{_day(confirmed)}）早于入党日期（{_day(joined)}），请核对。")
+        if confirmed is not None and member is False:
+            say("填了转正日期，但不是党员，请核对。")
+        if confirmed is not None and probationary:
+            say("预备党员还没有转正，转正日期请空着；已经转正的，党员类别请填“党员”。")
 
         if joined is not None and member is False:
             say("填了入党日期，但“党员”一栏是“否”，请核对。")
@@ -206,6 +237,10 @@ def _check(table: Table, *, today: date) -> tuple[list[RosterRow], list[Problem]
                     party_member=member,
                     note=note,
                     phone=phone,
+                    status=status,
+                    status_since=since,
+                    probationary=probationary,
+                    confirmed_party=confirmed,
                 )
             )
     problems.extend(_duplicates(table, columns))
@@ -382,6 +417,73 @@ def _joined(value: Cell, today: date, say: _Say) -> date | None:
         return None
 
 
+_CATEGORIES = {"党员": "党员", "中共党员": "党员", "正式党员": "党员", "预备党员": "预备党员"}
+_CATEGORIES |= {"中共预备党员": "预备党员", "群众": "群众", "非党员": "群众"}
+# The statuses a roster may name (storage.people.WORDS says the same for the admin's buttons).
+_STATUS_WORDS = {
+    "在册": "present",
+    "正常": "present",
+    "住院": "away",
+    "休养": "away",
+    "调离": "moved",
+    "转出": "moved",
+    "已故": "deceased",
+    "去世": "deceased",
+    "病故": "deceased",
+}
+_STATUS_RE = re.compile(r"(在册|正常|住院|休养|调离|转出|已故|去世|病故)[\s,，:：(（]*(.*?)[)）]?")
+
+
+def _category(raw: str, say: _Say) -> str:
+    text = "".join(unicodedata.normalize("NFKC", raw).split())
+    if not text:
+        return ""
+    found = _CATEGORIES.get(text)
+    if found is None:
+        say(f"“党员类别”{quote(raw)}看不懂，请填“党员”“预备党员”或“群众”（可以不填）。")
+        return ""
+    return found
+
+
+def _is_probationary(raw: str, affiliation: str) -> bool:
+    words = {"".join(unicodedata.normalize("NFKC", t).split()) for t in (raw, affiliation)}
+    return bool(words & {"预备党员", "中共预备党员"})
+
+
+def _dated(value: Cell, column: str, today: date, say: _Say) -> date | None:
+    text = _date_text(value)
+    if not text:
+        return None
+    try:
+        return lunar_to_solar(parse_date(text, calendar=Calendar.SOLAR, today=today))
+    except DateError as exc:
+        say(f"{column}：{exc.message}")
+        return None
+
+
+def _status(raw: str, today: date, say: _Say) -> tuple[str | None, date | None]:
+    """状态: blank, or a status word with the day it began ("已故 2026-11-20")."""
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    if not text:
+        return None, None
+    found = _STATUS_RE.fullmatch(text)
+    if found is None:
+        say(
+            f"“状态”{quote(raw)}看不懂，请填 在册、住院、休养、调离、转出 或 已故"
+            "（已故可写日期，例如“已故 2026-11-20”；在册的可以空着）。"
+        )
+        return None, None
+    status = _STATUS_WORDS[found[1]]
+    when = found[2].strip()
+    if not when:
+        return status, None
+    try:
+        return status, lunar_to_solar(parse_date(when, calendar=Calendar.SOLAR, today=today))
+    except DateError as exc:
+        say(f"状态里的日期：{exc.message}")
+        return None, None
+
+
 def _party_member(raw: str, affiliation: str, joined: date | None, say: _Say) -> bool | None:
     text = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
     if text:
@@ -422,70 +524,3 @@ def _add_years(day: date, years: int) -> date:
 
 def _day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# --- template --------------------------------------------------------------------------------
-
-_TEMPLATE_HEADER = (
-    "姓名",
-    "Telegram用户名",
-    "Telegram ID",
-    "性别",
-    "出生日期",
-    "历法",
-    "入党日期",
-    "党员",
-    "备注",
-    "电话",
-)
-# Example people have no Telegram username or ID: a made-up one could belong to a stranger.
-_TEMPLATE_ROWS = (
-    (
-        "王建国",
-        "",
-        "",
-        "男",
-        "1948-03-12",
-        "公历",
-        "1970-07-01",
-        "是",
-        "示例，请改成本支部同志的信息",
-        "",
-    ),
-    (
-        "李秀英",
-        "",
-        "",
-        "女",
-        "农历1950年二月初八",
-        "农历",
-        "",
-        "否",
-        "示例，请改成本支部同志的信息",
-        "",
-    ),
-)
-_TEMPLATE_NOTES = (
-    "填写说明",
-    "1. 第一行是表头，请不要修改；从第二行起，每行填写一位同志。",
-    "2. 只有“姓名”必须填写，其他不知道的可以空着。",
-    "3. Telegram用户名不带@也可以；Telegram ID 是一串数字。两者知道一个就行，"
-    "同名的同志请至少填一个，以便区分。",
-    "4. 出生日期写法：1948-03-12、1948/3/12、1948年3月12日；按农历过生日的，"
-    "写“农历1948年二月初八”，或在“历法”一栏填“农历”。",
-    "5. “历法”填“公历”或“农历”，不填按公历。",
-    "6. “入党日期”按公历填写，非党员不填；“党员”填“是”或“否”，不填时有入党日期就算党员。",
-    "7. 上面两行是示例，请改成本支部同志的信息，或者删除。",
-    "8. “电话”可以不填；填了的，会印在活动报名表上，方便联系。",
-)
-
-
-def roster_template() -> bytes:
-    """A ready .xlsx: header, two example members (solar and lunar birthday), and notes."""
-    return template_xlsx(
-        title="名单",
-        header=_TEMPLATE_HEADER,
-        rows=_TEMPLATE_ROWS,
-        widths=(12, 18, 16, 6, 22, 8, 14, 6, 30, 16),
-        notes=_TEMPLATE_NOTES,
-    )

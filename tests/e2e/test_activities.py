@@ -39,6 +39,7 @@ from tests.e2e.activity_helpers import (
 )
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, SECRETARY, STAFF, Harness, ident
+from tests.e2e.people_helpers import confirm_roster
 from tests.workbooks import check_workbook
 
 OUTING_DAY = date(2026, 12, 5)  # a Saturday; the clock starts on Thursday 26 November
@@ -255,7 +256,7 @@ async def test_attendance_on_the_day_and_the_sign_up_sheet(harness: Harness) -> 
     doc = harness.fake.file(data.getvalue(), file_name="名单.xlsx")
     harness.fake.message(SECRETARY, SECRETARY, document=doc, caption="/roster")
     await harness.settle()
-    assert "导入好了" in harness.texts(SECRETARY)[-1]
+    assert "导入好了" in await confirm_roster(harness, SECRETARY)
 
     await make_outing(harness)
     harness.clock.advance(timedelta(minutes=1))

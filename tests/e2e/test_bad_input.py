@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from bot.texts import common as T
 from handlers.callbacks import parse_any
+from storage import branches
 from storage.models import Branch, InboxUpdate, Member, OutboxMessage, Person
 from tests.e2e.harness import GROUP_ID, OUTSIDER, RETIREES, SECRETARY, STAFF, Harness
 from tests.e2e.test_permissions import row_counts
@@ -300,20 +301,23 @@ async def test_names_with_markup_characters_and_emoji_are_greeted_as_written(
 
     greetings = [m for m in harness.fake.sent(GROUP_ID) if "您好" in (m.get("text") or "")]
     assert len(greetings) == IN_GROUP
+    # Names are as written, tidied (no stray spaces: "王  王" reads 王王; storage.branches).
+    tidy = {uid: branches.full_name(name, None, None, uid) for uid, name in people.items()}
     for uid, name in people.items():
         [private] = harness.fake.sent(uid)
         # The fake parses the HTML like Telegram: the plain text shows the name as written.
-        assert f"您好，{name.strip()}！" in private["text"], (name, private["text"])
-        assert html.escape(name.strip(), quote=False) in private["_html"]
+        assert f"您好，{tidy[uid]}！" in private["text"], (name, private["text"])
+        assert html.escape(tidy[uid], quote=False) in private["_html"]
     # One greeting in the group for each of the first IN_GROUP names, each as written.
     group_firsts = Counter(g["text"].split("\n")[0] for g in greetings)
     assert group_firsts == Counter(
-        f"您好，{name.strip()}！我是支部的学习助手“银龄”，不用记命令：" for name in names[:IN_GROUP]
+        f"您好，{tidy[uid]}！我是支部的学习助手“银龄”，不用记命令："
+        for uid in list(people)[:IN_GROUP]
     )
     with harness.session() as s:
         stored = {m.user_id: m.name for m in s.exec(select(Member))}
-    for uid, name in list(people.items())[:IN_GROUP]:
-        assert stored[uid] == name.strip()
+    for uid in list(people)[:IN_GROUP]:
+        assert stored[uid] == tidy[uid]
 
 
 # Values a field of real callback data never holds.

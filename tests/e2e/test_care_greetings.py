@@ -20,6 +20,7 @@ from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, STAFF, H
 WANG, LI, ZHANG, CHEN = RETIREES
 DOUBLE_NINTH = date(2026, 10, 18)  # 农历九月初九, 2026
 LUNAR_80 = BirthDate(Calendar.LUNAR, 1946, 9, 9)  # 80 on the Double Ninth of 2026
+BIRTHDAY = "祝您生日快乐"  # the group's birthday greeting (it names no age)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -89,10 +90,11 @@ async def test_double_ninth_and_a_lunar_birthday_arrive_at_0830_once_across_a_re
     await harness.tick()
     [festival] = greetings_in(harness, GROUP_ID, "重阳节")
     assert "老年人自己的节日" in festival and "农历九月初九" in festival
-    [group_birthday] = greetings_in(harness, GROUP_ID, "80岁")
-    assert "王建国" in group_birthday and "寿辰" in group_birthday  # round age: special words
+    [group_birthday] = greetings_in(harness, GROUP_ID, BIRTHDAY)
+    # In the group the name and the wish, never the age; the round age only privately.
+    assert "王建国" in group_birthday and "80" not in group_birthday
     [private] = greetings_in(harness, WANG, "生日")
-    assert "80岁" in private
+    assert "80岁大寿" in private
     # The festival comes first, then the birthday.
     texts = harness.texts(GROUP_ID)
     assert texts.index(festival) < texts.index(group_birthday)
@@ -102,7 +104,7 @@ async def test_double_ninth_and_a_lunar_birthday_arrive_at_0830_once_across_a_re
     harness.clock.set(at(DOUBLE_NINTH, 8, 45))
     await harness.tick()
     assert len(greetings_in(harness, GROUP_ID, "重阳节")) == 1
-    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+    assert len(greetings_in(harness, GROUP_ID, BIRTHDAY)) == 1
     assert len(greetings_in(harness, WANG, "生日")) == 1
 
 
@@ -116,7 +118,7 @@ async def test_a_bot_down_at_0830_greets_when_back_the_same_day_but_not_the_next
     await harness.start()
     await harness.tick()
     assert len(greetings_in(harness, GROUP_ID, "重阳节")) == 1
-    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+    assert len(greetings_in(harness, GROUP_ID, BIRTHDAY)) == 1
 
 
 async def test_yesterdays_greetings_are_never_sent_late(harness: Harness) -> None:
@@ -141,7 +143,7 @@ async def test_a_private_only_member_is_greeted_privately_and_not_named_in_the_g
     harness.clock.set(at(day, 8, 30))
     await harness.tick()
     assert greetings_in(harness, GROUP_ID, "李秀英") == []
-    [private] = greetings_in(harness, LI, "77岁")
+    [private] = greetings_in(harness, LI, "77周岁")
     assert "李秀英" in private
     # 陈桂兰 never opened a private chat: greeted in the group only.
     assert len(greetings_in(harness, GROUP_ID, "陈桂兰")) == 1
@@ -153,7 +155,7 @@ async def test_born_on_29_february_is_greeted_on_28_february_2027(harness: Harne
     put(harness, "王建国", user_id=WANG, birth=BirthDate(Calendar.SOLAR, 1948, 2, 29))
     harness.clock.set(at(date(2027, 2, 28), 8, 30))
     await harness.tick()
-    assert len(greetings_in(harness, GROUP_ID, "79岁")) == 1
+    assert len(greetings_in(harness, GROUP_ID, BIRTHDAY)) == 1
     harness.clock.set(at(date(2027, 3, 1), 8, 30))
     await harness.tick()
     assert len(greetings_in(harness, GROUP_ID, "生日")) == 1
@@ -170,8 +172,8 @@ async def test_a_member_born_in_a_leap_month_follows_the_branchs_rule(harness: H
     put(harness, "王建国", user_id=WANG, birth=birth)
     harness.clock.set(at(ordinary_2025, 8, 30))
     await harness.tick()
-    [greeting] = greetings_in(harness, GROUP_ID, "84岁")
-    assert "农历六月初十" in greeting
+    [greeting] = greetings_in(harness, GROUP_ID, BIRTHDAY)
+    assert "农历六月初十" in greeting and "84" not in greeting
 
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 闰月 按闰月")
     await harness.settle()
@@ -179,7 +181,7 @@ async def test_a_member_born_in_a_leap_month_follows_the_branchs_rule(harness: H
     harness.clock.set(at(leap_2025, 8, 30))
     await harness.tick()
     [greeting] = greetings_in(harness, GROUP_ID, "农历闰六月初十")
-    assert "84岁" in greeting
+    assert BIRTHDAY in greeting and "84" not in greeting
 
 
 async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Harness) -> None:
@@ -210,7 +212,7 @@ async def test_a_festival_switched_off_is_not_sent_but_birthdays_are(harness: Ha
     harness.clock.set(at(DOUBLE_NINTH, 8, 30))
     await harness.tick()
     assert greetings_in(harness, GROUP_ID, "九九重阳") == []
-    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+    assert len(greetings_in(harness, GROUP_ID, BIRTHDAY)) == 1
     with harness.session() as s:
         options = s.exec(select(Branch)).one().options
     assert "double_ninth" in options and "national_day" in options
@@ -244,10 +246,10 @@ async def test_the_greeting_time_is_typed_as_people_say_it(harness: Harness) -> 
     # 早上9点 it is: nothing at 08:30, the greeting at 09:00.
     harness.clock.set(at(DOUBLE_NINTH, 8, 30))
     await harness.tick()
-    assert greetings_in(harness, GROUP_ID, "80岁") == []
+    assert greetings_in(harness, GROUP_ID, BIRTHDAY) == []
     harness.clock.set(at(DOUBLE_NINTH, 9, 0))
     await harness.tick()
-    assert len(greetings_in(harness, GROUP_ID, "80岁")) == 1
+    assert len(greetings_in(harness, GROUP_ID, BIRTHDAY)) == 1
 
 
 async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness: Harness) -> None:
@@ -273,8 +275,17 @@ async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness:
         "/greetings 修改 生日 🎂 祝<b>{name}</b>同志{age}岁生日快乐！\n福寿安康",
     )
     await harness.settle()
+    # The group's birthday greeting may not show the age.
+    refused_age = harness.texts(GROUP_ID)[-1]
+    assert "没有保存" in refused_age and "{age}" in refused_age
+    harness.fake.message(
+        GROUP_ID,
+        SECRETARY,
+        "/greetings 修改 生日 🎂 祝<b>{name}</b>同志生日快乐！\n福寿安康",
+    )
+    await harness.settle()
     saved = harness.texts(GROUP_ID)[-1]
-    assert "已保存" in saved and "祝王建国同志76岁生日快乐！\n福寿安康" in saved
+    assert "已保存" in saved and "祝王建国同志生日快乐！\n福寿安康" in saved
 
     harness.fake.message(GROUP_ID, COMMITTEE, "/greetings 预览 重阳节")
     await harness.settle()
@@ -283,8 +294,8 @@ async def test_an_admin_edits_previews_and_is_refused_a_broken_template(harness:
 
     harness.clock.set(at(day, 8, 30))
     await harness.tick()
-    [greeting] = greetings_in(harness, GROUP_ID, "77岁生日快乐")
-    assert "祝张<伟>&🌸同志77岁" in greeting
+    [greeting] = greetings_in(harness, GROUP_ID, "祝张<伟>&🌸同志生日快乐")
+    assert "祝张<伟>&🌸同志生日快乐" in greeting
     assert "<b>张&lt;伟&gt;&amp;🌸</b>" in harness.fake.sent(GROUP_ID)[-1]["_html"]
 
     harness.fake.message(GROUP_ID, SECRETARY, "/greetings 恢复 生日")
@@ -316,8 +327,10 @@ async def test_round_age_and_fifty_years_in_the_party_on_1_july(harness: Harness
     [forty] = greetings_in(harness, GROUP_ID, "入党40周年")
     assert "李秀英" in forty
     assert len(greetings_in(harness, LI, "入党40周年")) == 1
-    [ninety] = greetings_in(harness, GROUP_ID, "90岁")
-    assert "李秀英" in ninety and "寿辰" in ninety
+    [ninety] = greetings_in(harness, GROUP_ID, "李秀英同志的生日")
+    assert "90" not in ninety
+    [ninety_private] = greetings_in(harness, LI, "90岁大寿")
+    assert "李秀英" in ninety_private
 
 
 async def test_anniversaries_are_private_unless_the_admin_enables_the_group(
@@ -364,9 +377,9 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
 
     for reader in (SECRETARY, STAFF):
         [digest] = greetings_in(harness, reader, "每周走访提示")
-        assert "王建国　80岁生日（整寿）" in digest
+        assert "王建国　80周岁生日（整寿）" in digest
         assert "12月5日（周六）" in digest
-        assert "李秀英　76岁生日（农历十月廿八）" in digest
+        assert "李秀英　76周岁生日（农历十月廿八）" in digest
         assert "陈桂兰　入党50周年（光荣在党50年）" in digest
         assert "张<伟>" not in digest  # 31 December is beyond two weeks
     await harness.tick()
@@ -376,7 +389,7 @@ async def test_monday_digest_and_upcoming_list_birthdays_with_age(harness: Harne
     harness.fake.message(GROUP_ID, WANG, "/upcoming")
     harness.fake.message(SECRETARY, SECRETARY, "/upcoming 3")
     await harness.settle()
-    assert "张<伟>　76岁生日" in harness.texts(STAFF)[-1]
+    assert "张<伟>　76周岁生日" in harness.texts(STAFF)[-1]
     assert harness.texts(GROUP_ID)[-1] == T.NOT_STAFF
     assert "没有同志" in harness.texts(SECRETARY)[-1]
     harness.fake.message(GROUP_ID, STAFF, "/upcoming")
@@ -417,7 +430,7 @@ async def test_a_restart_while_the_greetings_go_out_sends_each_exactly_once(
     await harness.tick()
 
     assert len(greetings_in(harness, GROUP_ID, "重阳节")) == 1
-    group_birthdays = greetings_in(harness, GROUP_ID, "80岁")
+    group_birthdays = greetings_in(harness, GROUP_ID, BIRTHDAY)
     assert sum("王建国" in t for t in group_birthdays) == 1
     assert sum("李秀英" in t for t in group_birthdays) == 1
     assert len(greetings_in(harness, WANG, "生日")) == 1

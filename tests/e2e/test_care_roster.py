@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from sqlmodel import select
 
 from bot.texts import common as TC
+from bot.texts import people as P
 from handlers.callbacks import (
     BirthdayCalendar,
     BirthdayDay,
@@ -22,6 +23,7 @@ from handlers.callbacks import (
 )
 from storage.models import Branch, Member
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness, ident
+from tests.e2e.people_helpers import confirm_roster, roster_preview
 
 WANG, LI, ZHANG, CHEN = RETIREES
 HEADER = [
@@ -79,7 +81,16 @@ async def ready(harness: Harness) -> None:
     await harness.settle()
 
 
-async def send_roster(harness: Harness, data: bytes, name: str, *, caption: bool = False) -> str:
+async def send_roster(
+    harness: Harness,
+    data: bytes,
+    name: str,
+    *,
+    caption: bool = False,
+    missing: str = P.BUTTON_KEEP,
+) -> str:
+    """Send a roster file in the group; if it is good, confirm its preview (sent privately to
+    the secretary) and return what the bot said after importing; else the group's answer."""
     doc = harness.fake.file(data, file_name=name)
     if caption:
         harness.fake.message(GROUP_ID, SECRETARY, document=doc, caption="/roster")
@@ -87,7 +98,11 @@ async def send_roster(harness: Harness, data: bytes, name: str, *, caption: bool
         sent = harness.fake.message(GROUP_ID, SECRETARY, document=doc)
         harness.fake.message(GROUP_ID, SECRETARY, "/roster", reply_to=sent["message_id"])
     await harness.settle()
-    return harness.texts(GROUP_ID)[-1]
+    if roster_preview(harness, SECRETARY) is None:
+        return harness.texts(GROUP_ID)[-1]
+    # The group hears only the counts; nothing changes before 确认导入.
+    assert "名单已收到" in harness.texts(GROUP_ID)[-1]
+    return await confirm_roster(harness, SECRETARY, missing=missing)
 
 
 async def test_an_xlsx_roster_is_imported_and_linked_by_id_and_username(harness: Harness) -> None:
@@ -107,12 +122,14 @@ async def test_an_xlsx_roster_is_imported_and_linked_by_id_and_username(harness:
     harness.fake.message(GROUP_ID, SECRETARY, "/roster")
     await harness.settle()
     listing = harness.texts(GROUP_ID)[-1]
-    assert "✅ 王建国" in listing and "⏳ 陈桂兰" in listing and "周<老>&师" in listing
-    assert "1946" not in listing  # no birthdays in the group
+    assert "王建国" in listing and "陈桂兰" in listing and "周<老>&师" in listing
+    # Nothing personal in the group: no birthdays, no linked/unlinked marks.
+    assert "1946" not in listing and "✅" not in listing and "⏳" not in listing
     harness.fake.message(SECRETARY, SECRETARY, "/roster")
     await harness.settle()
     private = harness.texts(SECRETARY)[-1]
     assert "生日 农历1950年二月初八" in private and "1970年7月1日入党" in private
+    assert "✅ 王建国" in private and "⏳ 陈桂兰" in private
 
 
 async def test_a_gbk_csv_with_caption_imports_and_a_second_import_keeps_the_rows(
@@ -126,17 +143,20 @@ async def test_a_gbk_csv_with_caption_imports_and_a_second_import_keeps_the_rows
     answer = await send_roster(harness, gbk_csv(rows), "名单.csv", caption=True)
     assert "共2人" in answer
     first = members(harness)
-    # 陈桂兰 is dropped; 王建国's birthday cell is empty this time, which erases nothing.
+    # 陈桂兰 is left out; 王建国's birthday cell is empty this time, which erases nothing.
     again = [
         ["王建国", "", str(WANG), "男", "", "", "", "", "新备注"],
         ["李秀英", "", "", "女", "", "", "", "", ""],
     ]
-    answer = await send_roster(harness, gbk_csv(again), "名单.csv", caption=True)
-    assert "不在新名单里的1人：陈桂兰" in answer
+    answer = await send_roster(
+        harness, gbk_csv(again), "名单.csv", caption=True, missing=P.BUTTON_MOVED
+    )
+    assert "已标为调离的1人：陈桂兰" in answer
     second = members(harness)
     assert second["王建国"].id == first["王建国"].id
     assert second["王建国"].birth == "S1946-12-05" and second["王建国"].note == "新备注"
-    # Two rows named 陈桂兰: the one seen in the group stays active, the roster-only one stops.
+    # Two rows named 陈桂兰: the one seen in the group stays active, the roster-only one is
+    # marked 调离 (the admin chose so in the preview).
     with harness.session() as s:
         chen = s.exec(select(Member).where(Member.name == "陈桂兰")).all()
     assert {(m.user_id, m.active, m.on_roster) for m in chen} == {
@@ -262,7 +282,12 @@ async def test_birthday_commands_and_their_mistakes(harness: Harness) -> None:
     harness.fake.message(GROUP_ID, WANG, "/birthday 1946-12-05")
     harness.fake.message(STAFF, STAFF, "/birthday 1960-01-01")
     await harness.settle()
-    assert "1946年12月5日" in harness.texts(GROUP_ID)[-1]
+    # Typed in the group: recorded, but the date is not repeated there (WANG never opened a
+    # private chat, so the group gets a button to open one).
+    assert "1946" not in harness.texts(GROUP_ID)[-1] and "已记下" in harness.texts(GROUP_ID)[-1]
+    with harness.session() as s:
+        wang = s.exec(select(Member).where(Member.user_id == WANG)).one()
+    assert wang.birth == "S1946-12-05"
     # Staff are in the group without ever having spoken there: recognised through Telegram.
     assert "1960年1月1日" in harness.texts(STAFF)[-1]
 

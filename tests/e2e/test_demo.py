@@ -48,6 +48,7 @@ from storage.models import (
     ActivitySignup,
     Branch,
     Member,
+    MemberStatusLog,
     Quiz,
     QuizAttempt,
     Reflection,
@@ -246,6 +247,10 @@ def test_the_roster_is_imported_with_everyone_linked(db: Session) -> None:
     assert all(m.user_id is not None for m in members)  # 黄国庆 by his username
     assert sum(1 for m in members if (m.birth or "").startswith("L")) == 4
     assert {m.name for m in members if m.note == "住院"} == {"孙桂芝"}
+    # The secretary marked her 住院 after the import (by tapping, logged).
+    assert {m.name for m in members if m.status == "away"} == {"孙桂芝"}
+    [change] = db.exec(select(MemberStatusLog)).all()
+    assert (change.new_status, change.source) == ("away", "button")
 
 
 def test_the_theme_day_is_pushed_once_at_nine_with_its_two_materials(
@@ -328,10 +333,12 @@ def test_the_reminder_names_only_the_missing_and_reaches_them_privately(
         if r.submitted_at.astimezone(note.at.tzinfo) < note.at
         for n in names(db, {r.member_id})
     }
-    missing = {p.name for p in PEOPLE} - submitted_before
-    named = set(re.findall(r"(\w{2,3})同志", text_of(note)))
-    assert named == missing and len(missing) == 10
-    assert not re.search(r"\d", text_of(note).split("。")[0])  # names, never a count
+    # 孙桂芝 is in hospital: not expected, not reminded.
+    missing = {p.name for p in PEOPLE} - submitted_before - {"孙桂芝"}
+    assert len(missing) == 9
+    # The group hears a warm general note that names nobody.
+    assert not any(p.name in text_of(note) for p in PEOPLE)
+    assert "不着急" in text_of(note)
     reminded = {
         p.name
         for p in PEOPLE
@@ -403,7 +410,9 @@ def test_the_exports_open_in_openpyxl(played: Played) -> None:
     book.close()
     flat = ["|".join(str(v) for v in row if v is not None) for row in rows]
     assert sum("林德顺" in line for line in flat) == 1
-    assert sum(any(p.name in line for p in PEOPLE) for line in flat) == 20
+    # 孙桂芝 is in hospital: not asked for a reflection, so no 未交 row of hers.
+    assert sum(any(p.name in line for p in PEOPLE) for line in flat) == 19
+    assert not any("孙桂芝" in line for line in flat)
     for title, taking_part in (("迎七一党史知识测试", 10), ("七一知识小测", 3)):
         [workbook] = [
             p for name, p in exports.items() if name.startswith(title) and name.endswith(".xlsx")
@@ -435,7 +444,7 @@ def test_the_secretary_rewrites_the_birthday_greeting_by_tapping(
     [summary] = texts(played, zhou, "的新祝福语，大家看到的样子")
     assert "{" not in text_of(summary) and "天热了，请多喝水" in text_of(summary)
     branch = db.exec(select(Branch)).one()
-    stored = CareSettings.from_options(branches.options(branch)).template("birthday_private")
+    stored = CareSettings.from_options(branches.options(branch)).template("birthday_round")
     assert stored == scenes.BIRTHDAY_WORDS.replace("{姓名}", "{name}").replace("{年龄}", "{age}")
 
 
@@ -446,15 +455,17 @@ def test_greetings_come_on_their_days(played: Played) -> None:
         return [(chat, e.at.date(), e.at.strftime("%H:%M")) for e in texts(played, chat, words)]
 
     june_28, july_1 = date(2026, 6, 28), date(2026, 7, 1)
-    assert when(GROUP_ID, "80岁寿辰") == [(GROUP_ID, june_28, "08:30")]
-    assert when(wang, "80岁生日") == [(wang, june_28, "08:30")]
+    # The group wishes him a happy birthday without his age; the 80 is said privately.
+    assert when(GROUP_ID, "王建国同志的生日") == [(GROUP_ID, june_28, "08:30")]
+    assert not texts(played, GROUP_ID, "80岁")
+    assert when(wang, "80岁大寿") == [(wang, june_28, "08:30")]
     assert when(GROUP_ID, "中国共产党成立纪念日") == [(GROUP_ID, july_1, "08:30")]
     assert when(GROUP_ID, "入党50周年") + when(li, "入党50周年") == [
         (GROUP_ID, july_1, "08:30"),
         (li, july_1, "08:30"),
     ]
     # The private greeting has the words the secretary wrote in /menu, his name filled in.
-    [private] = texts(played, wang, "80岁生日")
+    [private] = texts(played, wang, "80岁大寿")
     assert "王建国同志，您好！" in text_of(private) and "天热了，请多喝水" in text_of(private)
     # Nobody else is greeted for a birthday or a party anniversary this month (the secretary's
     # /menu shows him greetings as members will see them: those are no greetings).
@@ -463,7 +474,7 @@ def test_greetings_come_on_their_days(played: Played) -> None:
         e
         for e in recorder.entries
         if e.user_id == recorder.fake.bot_id
-        and re.search(r"寿辰|生日快乐|入党\d+周年", text_of(e))
+        and re.search(r"寿辰|大寿|生日快乐|入党\d+周年", text_of(e))
         and "大家看到的样子" not in text_of(e)
     ]
     assert len(greetings) == 4

@@ -33,6 +33,7 @@ from tests.e2e.menu_helpers import (
     tap,
     url_buttons,
 )
+from tests.e2e.people_helpers import confirm_roster
 from tests.e2e.quiz_helpers import BANK, xlsx_bytes
 from tests.e2e.sessions import push_session
 
@@ -272,15 +273,16 @@ async def test_remind_now_names_people_only_privately_and_sends_once(harness: Ha
     await open_entry(harness, SECRETARY, TP.MENU_REMIND_TITLE, TP.MENU_REMIND)
     preview = last_with_buttons(harness, SECRETARY)["text"]
     assert "王建国" in preview and "李秀英" in preview and "学习党史" in preview
+    assert "群里发一条不点名的温和提醒" in preview  # 群内提醒点名 is off by default
     assert len(harness.fake.sent(GROUP_ID)) == group_before
     await say(harness, COMMITTEE, "/remind")
     await tap(harness, SECRETARY, TP.CONFIRM_REMIND)
     assert harness.texts(SECRETARY)[-1].startswith("✅ 已提醒")
-    reminders = [t for t in harness.texts(GROUP_ID)[group_before:] if "王建国" in t]
-    assert len(reminders) == 1
+    reminders = [t for t in harness.texts(GROUP_ID)[group_before:] if "温馨提醒" in t]
+    assert len(reminders) == 1 and "王建国" not in reminders[0]  # names only privately
     await tap(harness, COMMITTEE, TP.CONFIRM_REMIND)
     assert harness.texts(COMMITTEE)[-1].startswith("没有再发")
-    assert len([t for t in harness.texts(GROUP_ID)[group_before:] if "王建国" in t]) == 1
+    assert len([t for t in harness.texts(GROUP_ID)[group_before:] if "温馨提醒" in t]) == 1
     # Later, reminding again is allowed (a new preview, a new confirm).
     harness.clock.advance(timedelta(hours=5))
     assert (await remind_by_tapping(harness, SECRETARY)).startswith("✅ 已提醒")
@@ -350,6 +352,7 @@ async def test_a_roster_file_sent_privately_is_imported_on_a_tap(harness: Harnes
     harness.fake.message(SECRETARY, SECRETARY, document=roster)
     await harness.settle()
     await tap(harness, SECRETARY, TFI.AS_ROSTER)
+    await confirm_roster(harness, SECRETARY)  # the preview first: nothing changes before 确认导入
     with harness.session() as s:
         branch = s.exec(select(Branch)).one()
         assert branch.id is not None

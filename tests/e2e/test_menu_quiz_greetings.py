@@ -295,16 +295,16 @@ async def test_the_birthday_greeting_rewritten_with_chinese_placeholders_goes_ou
     assert "重阳节" in buttons(kinds)
     await tap(harness, SECRETARY, "生日")
     ask = last_with_buttons(harness, SECRETARY)["text"]
-    assert "<b>{姓名}</b>同志的{年龄}岁生日" in ask  # the words as admins write them
-    assert "是王建国同志的76岁生日" in ask  # and as members see them
-    assert "{姓名}、{年龄}、{日期}" in ask
+    assert "是<b>{姓名}</b>同志的生日！" in ask  # the words as admins write them
+    assert "是王建国同志的生日！" in ask  # and as members see them: no age in the group
+    assert "{姓名}、{日期}" in ask and "{年龄}" not in ask
 
     # 返回 goes back to the kinds; then a placeholder it does not know is refused.
     await tap(harness, SECRETARY, TF.BACK)
     await tap(harness, SECRETARY, "生日")
     await say(harness, SECRETARY, "祝{名称}同志生日快乐")
     texts = harness.texts(SECRETARY)
-    assert "占位符 {名称} 不认识" in texts[-2] and "{姓名}、{年龄}、{日期}" in texts[-2]
+    assert "占位符 {名称} 不认识" in texts[-2] and "{姓名}、{日期}" in texts[-2]
     assert "祝{姓名}同志生日快乐，身体健康，阖家幸福！" in texts[-2]  # an example that works
     assert texts[-1].startswith("生日（群里的生日祝福）")  # asked again
     await say(harness, SECRETARY, "祝<b>{姓名}同志生日快乐")
@@ -346,24 +346,24 @@ async def test_greetings_switched_off_and_timed_by_tapping_and_typed_chinese_sti
     assert care_now(harness).greeting_time.strftime("%H:%M") == "09:00"
 
     harness.fake.message(
-        GROUP_ID, SECRETARY, "/greetings 修改 生日 祝｛姓名｝同志{年龄}岁生日快乐！"
+        GROUP_ID, SECRETARY, "/greetings 修改 生日私信 祝｛姓名｝同志{年龄}岁生日快乐！"
     )
     await harness.settle()
-    assert harness.texts(GROUP_ID)[-1].startswith("已保存“生日”的祝福语")
-    assert care_now(harness).template("birthday") == "祝{name}同志{age}岁生日快乐！"
-    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 预览 生日")
+    assert harness.texts(GROUP_ID)[-1].startswith("已保存“生日私信”的祝福语")
+    assert care_now(harness).template("birthday_private") == "祝{name}同志{age}岁生日快乐！"
+    harness.fake.message(GROUP_ID, SECRETARY, "/greetings 预览 生日私信")
     await harness.settle()
     assert "祝{姓名}同志{年龄}岁生日快乐！" in harness.texts(GROUP_ID)[-1]
 
     # Changed words can be put back to the default by tapping.
     await open_section(harness, SECRETARY, TG.MENU_TITLE, TG.MENU_EDIT)
-    await tap(harness, SECRETARY, "生日")
+    await tap(harness, SECRETARY, "生日私信")
     await tap(harness, SECRETARY, TG.BUTTON_RESET)
     assert "恢复为默认的祝福语" in last_with_buttons(harness, SECRETARY)["text"]
-    assert care_now(harness).customised("birthday")
+    assert care_now(harness).customised("birthday_private")
     await tap(harness, SECRETARY, TF.CONFIRM)
-    assert harness.texts(SECRETARY)[-1] == "✅ “生日”已恢复为默认的祝福语。"
-    assert not care_now(harness).customised("birthday")
+    assert harness.texts(SECRETARY)[-1] == "✅ “生日私信”已恢复为默认的祝福语。"
+    assert not care_now(harness).customised("birthday_private")
 
 
 async def test_two_admins_rewriting_the_same_greeting_the_second_sees_the_first(

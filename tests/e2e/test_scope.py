@@ -18,6 +18,8 @@ from bot.texts import common as C
 from bot.texts import fmt
 from bot.texts import scope as TS
 from handlers.callbacks import BranchPick
+from handlers.roster_import import OPT_PENDING
+from storage import branches
 from storage import quiz as quizzes
 from storage.models import (
     Branch,
@@ -127,9 +129,12 @@ async def roster_command(harness: Harness, user_id: int) -> list[Any]:
 
 
 def roster_done(harness: Harness, branch_id: int) -> bool:
+    """The file was read for that branch: its preview waits for 确认导入 (nothing is imported
+    before), and no other branch has one."""
     with harness.session() as s:
+        waiting = [b.id for b in s.exec(select(Branch)) if branches.option(b, OPT_PENDING, {})]
         listed = s.exec(select(Member).where(col(Member.on_roster))).all()
-    return [m.branch_id for m in listed] == [branch_id]
+    return waiting == [branch_id] and listed == []
 
 
 async def quiz_command(harness: Harness, user_id: int) -> list[Any]:

@@ -85,7 +85,9 @@ def test_a_bad_birthday_template_is_refused_with_the_reason(template: str, reaso
 
 
 def test_a_good_template_keeps_its_markup_and_escapes_values() -> None:
-    text = check_template("birthday", "  🎂 <b>{name}</b>同志{age}岁 &amp; {{快乐}}\n福寿  ")
+    text = check_template(
+        "birthday_private", "  🎂 <b>{name}</b>同志{age}岁 &amp; {{快乐}}\n福寿  "
+    )
     assert text == "🎂 <b>{name}</b>同志{age}岁 &amp; {{快乐}}\n福寿"
     assert render(text, {"name": "张<伟>", "age": 80}) == (
         "🎂 <b>张&lt;伟&gt;</b>同志80岁 &amp; {快乐}\n福寿"
@@ -188,7 +190,7 @@ def test_the_digest_marks_round_ages_lunar_dates_and_private_members() -> None:
     ]
     text = digest(people, date(2026, 10, 17), 14, leap_rule=LeapRule.ORDINARY, weekly=False)
     assert "（10月17日至10月30日，走访慰问参考）" in text
-    assert "10月18日（周日）　甲　80岁生日（农历九月初九）（整寿） 🔒" in text
+    assert "10月18日（周日）　甲　80周岁生日（农历九月初九）（整寿） 🔒" in text
     assert "10月20日（周二）　乙　入党50周年（光荣在党50年）" in text
     assert "只私下祝福" in text
     parse_html(text)

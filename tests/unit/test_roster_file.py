@@ -255,7 +255,7 @@ def test_missing_name_column() -> None:
     assert p == Problem(
         None,
         "表头缺少“姓名”这一列。第一行应写：姓名、Telegram用户名、Telegram ID、性别、出生日期、"
-        "历法、入党日期、党员、备注、电话（只有姓名必填）。",
+        "历法、入党日期、党员、备注、电话、状态、党员类别、转正日期（只有姓名必填）。",
     )
 
 
@@ -491,7 +491,7 @@ def test_template_parses_back() -> None:
     assert [r.party_member for r in rows] == [True, False]
     assert all(r.username is None and r.telegram_id is None for r in rows)
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
-    assert [c.value for c in ws[1]] == HEADER
+    assert [c.value for c in ws[1]] == [*HEADER, "状态", "党员类别", "转正日期"]
     assert all(c.font.bold for c in ws[1])
     assert ws["C2"].number_format == "@"  # Telegram ID typed as text, not 1.23E+09
 

@@ -40,6 +40,28 @@ class CarePerson:
     joined_party: date | None
     party_member: bool
     public_birthday: bool = True
+    # 转正日期 (None: not known); a 预备党员 (probationary) has none yet.
+    confirmed_party: date | None = None
+    probationary: bool = False
+
+    @property
+    def standing_from(self) -> date | None:
+        """The day 党龄 counts from: 转正 when known, else 入党 (an estimate, said so)."""
+        if not self.party_member or self.probationary:
+            return None
+        return self.confirmed_party or self.joined_party
+
+    @property
+    def standing_estimated(self) -> bool:
+        return self.confirmed_party is None and self.standing_from is not None
+
+    def standing_years(self, day: date) -> int | None:
+        """Whole years of 党龄 on `day`."""
+        start = self.standing_from
+        if start is None:
+            return None
+        years = day.year - start.year - ((day.month, day.day) < (start.month, start.day))
+        return years if years >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -52,10 +74,18 @@ class Occasion:
     number: int
 
     @property
+    def medal(self) -> bool:
+        """A political birthday in the year 党龄 (from 转正 when known) reaches fifty."""
+        if self.kind != "anniversary":
+            return False
+        years = self.person.standing_years(self.day)
+        return years is not None and is_medal_anniversary(years)
+
+    @property
     def special(self) -> bool:
         if self.kind == "birthday":
             return is_round_age(self.number)
-        return is_round_anniversary(self.number) or is_medal_anniversary(self.number)
+        return is_round_anniversary(self.number) or self.medal
 
 
 def person_of(member: Member) -> CarePerson:
@@ -68,6 +98,8 @@ def person_of(member: Member) -> CarePerson:
         joined_party=member.joined_party,
         party_member=member.party_member,
         public_birthday=member.public_birthday,
+        confirmed_party=member.confirmed_party,
+        probationary=member.probationary,
     )
 
 
@@ -115,16 +147,13 @@ def upcoming(
 
 
 def medal_list(people: Iterable[CarePerson], year: int) -> list[CarePerson]:
-    """Party members who reach 50 years in the party by 1 July of `year` (and not by last year's)."""
+    """Party members whose 党龄 reaches 50 years by 1 July of `year` (and not by last year's):
+    counted from 转正 when known, else from 入党 (`standing_estimated`: the list says so)."""
     latest = date(year - 50, 7, 1)
     earliest = date(year - 51, 7, 1)
     return sorted(
-        (
-            p
-            for p in people
-            if p.party_member and p.joined_party is not None and earliest < p.joined_party <= latest
-        ),
-        key=lambda p: (p.joined_party or date.min, p.name),
+        (p for p in people if p.standing_from is not None and earliest < p.standing_from <= latest),
+        key=lambda p: (p.standing_from or date.min, p.name),
     )
 
 
@@ -153,7 +182,7 @@ def digest_lines(occasions: Iterable[Occasion]) -> list[str]:
                     day=day_text(o.day),
                     name=o.person.name,
                     years=o.number,
-                    medal=SafeHtml(T.DIGEST_MEDAL if is_medal_anniversary(o.number) else ""),
+                    medal=SafeHtml(T.DIGEST_MEDAL if o.medal else ""),
                 )
             )
     return lines

@@ -30,7 +30,8 @@ MAX_TEMPLATE = 1000
 
 
 PERSONAL_TEMPLATES: dict[str, tuple[str, frozenset[str]]] = {
-    "birthday": (T.BIRTHDAY_GROUP, frozenset({"name", "age", "date"})),
+    # The group's greeting takes no {age}: ages are said only privately.
+    "birthday": (T.BIRTHDAY_GROUP, frozenset({"name", "date"})),
     "birthday_round": (T.BIRTHDAY_ROUND_GROUP, frozenset({"name", "age", "date"})),
     "birthday_private": (T.BIRTHDAY_PRIVATE, frozenset({"name", "age", "date"})),
     "anniversary": (T.ANNIVERSARY_PRIVATE, frozenset({"name", "years", "joined"})),
@@ -207,6 +208,8 @@ def sample_values(key: str, *, name: str = T.SAMPLE_NAME) -> dict[str, object]:
         return {"festival": FESTIVAL_NAMES[festival], "date": date_label(_sample_day(festival))}
     if key == "birthday_round":
         return {"name": name, "age": 80, "date": "农历九月初九"}
+    if key == "birthday":
+        return {"name": name, "date": "3月12日"}
     if key.startswith("birthday"):
         return {"name": name, "age": 76, "date": "3月12日"}
     years = 50 if key == "anniversary_50" else 40

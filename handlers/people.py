@@ -21,8 +21,6 @@ from handlers import flows
 from handlers.callbacks import MemberStatusOpen, on
 from handlers.common import admin_only, is_group, may_administer, reply
 from handlers.flows import Choice, FlowSpec, InputError, State, Step
-from handlers.menu import MenuEntry, MenuSection
-from handlers.menu import register as register_section
 from handlers.scope import branch_for
 from storage import branches
 from storage import care as care_db
@@ -168,11 +166,9 @@ def status_keyboard(branch: Branch) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[InlineKeyboardButton(P.STATUS_BUTTON, callback_data=data)]])
 
 
-async def _open(update: Update, context: BotContext, branch: Branch) -> None:
+async def open_status_flow(update: Update, context: BotContext, branch: Branch) -> None:
+    """The status flow for `branch` (the menu's 名单与生日 section offers it)."""
     await flows.start(update, context, STATUS_FLOW, branch=branch)
-
-
-register_section(MenuSection(P.MENU_TITLE, order=85, entries=[MenuEntry(P.MENU_STATUS, _open)]))
 
 
 async def open_pressed(update: Update, context: BotContext, pressed: MemberStatusOpen) -> None:

@@ -1,6 +1,6 @@
 """The 名单与生日 section of /menu: the roster (as /roster shows it, privately), its template,
 how to import one (by sending the file), and the birthdays and party anniversaries coming up
-(as /upcoming shows them). Each entry runs what the command runs; nothing is done twice.
+(as /upcoming shows them), and changing a member's status (在册/住院/调离/已故, handlers/people.py). Each entry runs what the command runs; nothing is done twice.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot.context import BotContext, Command
+from bot.texts import people as P
 from bot.texts import roster_menu as T
-from handlers import greetings, roster
+from handlers import greetings, people, roster
 from handlers.common import reply
 from handlers.menu import MenuEntry, MenuSection
 from handlers.menu import register as register_section
@@ -41,6 +42,7 @@ register_section(
         order=50,
         entries=[
             MenuEntry(T.MENU_VIEW, _view),
+            MenuEntry(P.MENU_STATUS, people.open_status_flow),
             MenuEntry(T.MENU_TEMPLATE, _template),
             MenuEntry(T.MENU_IMPORT, _import),
             MenuEntry(T.MENU_UPCOMING, _upcoming, "staff"),

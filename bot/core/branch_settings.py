@@ -32,6 +32,8 @@ REMINDER_TIME = "reminder_time"
 ACK_DELAY = "ack_delay_seconds"
 HONORIFIC = "honorific"
 CATCHUP_HOURS = "catchup_hours"
+# How long after the greeting time missed greetings are still sent (0: any time that day).
+GREETING_CATCHUP = "greeting_catchup_hours"
 # Who owes a theme-day reflection: everyone (False) or party members only (storage/people.py).
 PARTY_ONLY = people.OPT_PARTY_ONLY
 # Group reminders name who has not submitted (off: a general note; names only privately).
@@ -45,6 +47,7 @@ DEADLINE_RANGE = (1, 30)
 REMINDER_DAYS_RANGE = (1, 29)
 ACK_DELAY_RANGE = (0, 90)
 CATCHUP_RANGE = (0, 72)
+GREETING_CATCHUP_RANGE = (0, 12)
 
 
 class SettingError(ValueError):
@@ -66,6 +69,9 @@ class BranchSettings:
     honorific: str = "同志"
     # How long after its time a missed theme-day push is still sent; 0: the same local day.
     catchup_hours: int = 0
+    # How long after the greeting time a day's greetings missed while the bot was down still go
+    # out; 0: any time that day (later than that, a birthday wish at night would be odd).
+    greeting_catchup_hours: int = 0
     # 仅党员: only party members (预备党员 included) owe a reflection, are reminded, counted 未交.
     reflect_party_only: bool = False
     # 群内提醒点名: group reminders list who has not submitted (default: nobody named).
@@ -118,6 +124,8 @@ def _check(key: str, value: object) -> Any:
         return _in_range(value, ACK_DELAY_RANGE)
     if key == CATCHUP_HOURS:
         return _in_range(value, CATCHUP_RANGE)
+    if key == GREETING_CATCHUP:
+        return _in_range(value, GREETING_CATCHUP_RANGE)
     if key in SWITCHES:
         if not isinstance(value, bool):
             raise SettingError(f"not on or off: {value!r}")
@@ -223,6 +231,7 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(HONORIFIC, HONORIFICS, str, None),
     SettingSpec(CATCHUP_HOURS, (0, 6, 12, 24), _catchup, _whole),
+    SettingSpec(GREETING_CATCHUP, (0, 2, 4, 8), _catchup, _whole),
     SettingSpec(PARTY_ONLY, (False, True), lambda v: T.PARTY_ONLY if v else T.EVERYONE, None),
     SettingSpec(NAMES_IN_GROUP, (False, True), lambda v: T.ON if v else T.OFF, None),
     SettingSpec(NOMINAL_AGE, (False, True), lambda v: T.NOMINAL if v else T.FULL_YEARS, None),

@@ -8,6 +8,7 @@ dedupe key naming the person (or branch), the kind and the day.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
@@ -55,12 +56,23 @@ def people_of(session: Session, branch_id: int) -> list[CarePerson]:
     ]
 
 
-def greet(
-    services: Services, session: Session, branch: Branch, settings: CareSettings, today: date
-) -> None:
-    """Queue the festival, birthday and anniversary greetings due in `branch` today."""
+@dataclass(frozen=True)
+class Greeting:
+    """One greeting due today: where it goes, its words, and its send-once key."""
+
+    chat_id: int
+    text: str
+    dedupe_key: str
+    kind: str
+    ref: int
+
+
+def due_greetings(
+    session: Session, branch: Branch, settings: CareSettings, today: date
+) -> list[Greeting]:
+    """The festival, birthday and anniversary greetings due in `branch` today (nothing queued)."""
     assert branch.id is not None
-    outbox = services.outbox
+    found: list[Greeting] = []
     for festival in festivals_on(today):
         if not settings.enabled(festival.value):
             continue
@@ -68,16 +80,9 @@ def greet(
             settings.template(festival.value),
             {"festival": FESTIVAL_NAMES[festival], "date": date_label(today)},
         )
-        outbox.message(
-            session,
-            branch.chat_id,
-            text,
-            dedupe_key=f"festival:{branch.id}:{festival.value}:{today.isoformat()}",
-            kind="care.festival",
-            ref=branch.id,
-        )
-    found = people_of(session, branch.id)
-    occasions = occasions_on(found, today, leap_rule=settings.leap_rule)
+        key = f"festival:{branch.id}:{festival.value}:{today.isoformat()}"
+        found.append(Greeting(branch.chat_id, text, key, "care.festival", branch.id))
+    occasions = occasions_on(people_of(session, branch.id), today, leap_rule=settings.leap_rule)
     reachable = branches.reachable_privately(
         session, [o.person.user_id for o in occasions if o.person.user_id is not None]
     )
@@ -89,19 +94,44 @@ def greet(
             person = occasion.person
             chat_id = branch.chat_id if audience == "group" else person.user_id
             assert chat_id is not None
-            outbox.message(
-                session,
-                chat_id,
-                render(
-                    _addressing(person.name, template_for(settings, template)),
-                    values(occasion, nominal=nominal),
-                ),
-                dedupe_key=(
-                    f"greet:{occasion.kind}:{person.member_id}:{today.isoformat()}:{audience}"
-                ),
-                kind=f"care.{occasion.kind}",
-                ref=person.member_id,
+            text = render(
+                _addressing(person.name, template_for(settings, template)),
+                values(occasion, nominal=nominal),
             )
+            key = f"greet:{occasion.kind}:{person.member_id}:{today.isoformat()}:{audience}"
+            found.append(Greeting(chat_id, text, key, f"care.{occasion.kind}", person.member_id))
+    return found
+
+
+def greet(
+    services: Services, session: Session, branch: Branch, settings: CareSettings, today: date
+) -> None:
+    """Queue the festival, birthday and anniversary greetings due in `branch` today."""
+    for greeting in due_greetings(session, branch, settings, today):
+        services.outbox.message(
+            session,
+            greeting.chat_id,
+            greeting.text,
+            dedupe_key=greeting.dedupe_key,
+            kind=greeting.kind,
+            ref=greeting.ref,
+        )
+
+
+def tell_missed(
+    services: Services, session: Session, branch: Branch, recipients: list[int], count: int
+) -> None:
+    """Tell the branch's admins privately that today's greetings were not sent in time."""
+    assert branch.id is not None
+    for user_id in recipients:
+        services.outbox.message(
+            session,
+            user_id,
+            fmt(T.GREETINGS_MISSED, branch=branch.title, count=count),
+            dedupe_key=f"care.missed:{branch.id}:{services.local_now().date().isoformat()}:{user_id}",
+            kind="care.missed",
+            ref=branch.id,
+        )
 
 
 def celebrated_age(occasion: Occasion, *, nominal: bool) -> int:

@@ -298,6 +298,13 @@ MEDAL_NONE = (
     "如果名单上的入党日期不全，请补全后再导入。"
 )
 
+# Today's greetings were missed: the bot was down at the greeting time and came back later than
+# the branch's 错过祝福后补发 window (支部设置). Privately, to the branch's admins.
+GREETINGS_MISSED = (
+    "⚠️ “{branch}”今天有 {count} 条生日、节日或政治生日的祝福没有按时发出：那时我没有在运行，"
+    "现在已经超过了补发时间（在“支部设置”里可以改），今天就不补发了。"
+)
+
 # --- who reads these -------------------------------------------------------------------------
 # Texts addressed to members (retirees): at most 120 characters each, tags left out
 # (tests/unit/test_texts.py). MEMBER_HELP lists those a member opens with a tap, which may be

@@ -40,7 +40,6 @@ IMPORT_KEPT_DONE = "\n不在新名单中的{count}人照旧保留在名单上。
 # --- status of one person (admins, privately) ------------------------------------------------
 
 CMD_STATUS = "更改成员状态：住院、调离、已故"
-MENU_TITLE = "👥 成员状态"
 MENU_STATUS = "更改成员状态（住院、调离、已故）"
 ASK_WHO = "要更改哪位同志的状态？"
 ASK_WHO_TYPED = "也可以直接打名字。"

@@ -9,6 +9,7 @@ LABELS = {
     "ack_delay_seconds": "群里致谢等待",
     "honorific": "称呼",
     "catchup_hours": "错过推送后补发",
+    "greeting_catchup_hours": "错过祝福后补发",
     "reflect_party_only": "谁交心得",
     "remind_names_in_group": "群内提醒点名",
     "birthday_nominal_age": "寿辰按虚岁",
@@ -20,6 +21,10 @@ HELP = {
     "ack_delay_seconds": "大家交心得后，等安静一会儿再在群里一起致谢，免得刷屏。",
     "honorific": "在名字后面怎么称呼大家。",
     "catchup_hours": "机器人停机错过了推送时间，重新运行后多久以内还补发。",
+    "greeting_catchup_hours": (
+        "机器人停机错过了每天发祝福的时间，重新运行后多久以内还补发；过了就不补发，"
+        "免得很晚才发生日祝福。"
+    ),
     "reflect_party_only": (
         "主题党日的心得由谁交：全体成员，或仅党员（含预备党员）。"
         "提醒、“谁还没交”、学习台账的未交和参与率都按这个算。"
@@ -50,6 +55,7 @@ EXAMPLES = {
     "ack_delay_seconds": "例如：30（0到90秒）",
     "honorific": "请点按钮选“同志”或“老师”",
     "catchup_hours": "例如：6（0到72小时，0表示只在当天）",
+    "greeting_catchup_hours": "例如：4（0到12小时，0表示当天都补发）",
     "reflect_party_only": "请点按钮选“全体成员”或“仅党员”",
     "remind_names_in_group": "请点按钮选“开”或“关”",
     "birthday_nominal_age": "请点按钮选“按虚岁”或“按周岁”",

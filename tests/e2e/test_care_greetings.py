@@ -435,3 +435,38 @@ async def test_a_restart_while_the_greetings_go_out_sends_each_exactly_once(
     assert sum("李秀英" in t for t in group_birthdays) == 1
     assert len(greetings_in(harness, WANG, "生日")) == 1
     assert len(greetings_in(harness, LI, "生日")) == 1
+
+
+async def test_greetings_missed_past_the_branchs_catch_up_window_are_not_sent_late(
+    harness: Harness,
+) -> None:
+    """错过祝福后补发 (支部设置): a bot down at 08:30 that comes back within the window sends the
+    day's greetings; past it, nothing goes out that day and the admins are told privately."""
+    from tests.e2e.activity_helpers import say, tap
+
+    day = date(2026, 3, 12)
+    await branch_with(harness, day, 8)
+    await started(harness, SECRETARY)
+    put(harness, "王建国", user_id=WANG, birth=BirthDate(Calendar.SOLAR, 1950, 3, 12))
+    put(harness, "李秀英", user_id=LI, birth=BirthDate(Calendar.SOLAR, 1951, 3, 13))
+    await say(harness, SECRETARY, "/settings")
+    await tap(harness, SECRETARY, "错过祝福后补发")
+    await tap(harness, SECRETARY, "4小时内")
+    await tap(harness, SECRETARY, "✅")
+    assert "错过祝福后补发" in harness.texts(SECRETARY)[-1]
+
+    # Down from before 08:30 until 13:00: four and a half hours late, past the window.
+    harness.clock.set(at(day, 13))
+    await harness.tick()
+    assert greetings_in(harness, GROUP_ID, BIRTHDAY) == []
+    [told] = [t for t in harness.texts(SECRETARY) if "没有按时发出" in t]
+    assert "1 条" in told and "老干之家" in told
+    await harness.tick()  # the day is done: asked again, nothing more is sent or said
+    assert greetings_in(harness, GROUP_ID, BIRTHDAY) == []
+    assert len([t for t in harness.texts(SECRETARY) if "没有按时发出" in t]) == 1
+
+    # The next day the bot comes back at 11:00, within the window: 李秀英 is greeted.
+    harness.clock.set(at(day + timedelta(days=1), 11))
+    await harness.tick()
+    [greeting] = greetings_in(harness, GROUP_ID, BIRTHDAY)
+    assert "李秀英" in greeting

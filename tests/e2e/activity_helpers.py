@@ -14,6 +14,7 @@ from bot.texts import flows as TF
 from storage.models import Activity, ActivitySignup, Member
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.menu_helpers import buttons, say, tap
 
 WANG, LI, ZHANG, CHEN = RETIREES
 LIU = 2005  # a fifth retiree, added by `five_members`
@@ -22,36 +23,6 @@ NAMES = {**RETIREES, LIU: "刘志刚"}
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    """Label → callback data of a message's inline buttons."""
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
-
-
-def last_with_buttons(harness: Harness, chat_id: int) -> dict[str, Any]:
-    """The newest of the bot's messages in the chat that has buttons now (after edits)."""
-    for sent in reversed(harness.fake.sent(chat_id)):
-        now = harness.fake.message_by_id(chat_id, sent["message_id"])
-        if now is not None and buttons(now):
-            return now
-    raise AssertionError(f"no message with buttons in chat {chat_id}")
-
-
-async def tap(harness: Harness, user_id: int, label_start: str) -> dict[str, Any]:
-    """Tap the button starting with `label_start` on the newest private message with buttons."""
-    message = last_with_buttons(harness, user_id)
-    label = next((t for t in buttons(message) if t.startswith(label_start)), None)
-    assert label is not None, f"no button {label_start!r} in {list(buttons(message))}"
-    harness.fake.press(user_id, user_id, message["message_id"], buttons(message)[label])
-    await harness.settle()
-    return message
-
-
-async def say(harness: Harness, user_id: int, text: str) -> None:
-    harness.fake.message(user_id, user_id, text)
-    await harness.settle()
 
 
 def alert(harness: Harness, query_id: str) -> str:

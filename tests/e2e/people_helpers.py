@@ -6,12 +6,7 @@ from typing import Any
 
 from bot.texts import people as P
 from tests.e2e.harness import Harness
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    """Label → callback data of a message's inline buttons."""
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
+from tests.e2e.menu_helpers import buttons
 
 
 def roster_preview(harness: Harness, chat_id: int) -> dict[str, Any] | None:

@@ -26,19 +26,16 @@ from tests.e2e.activity_helpers import (
     ZHANG,
     alert,
     at,
-    buttons,
     card,
     card_edits,
     five_members,
-    last_with_buttons,
     make_outing,
     press_card,
-    say,
     statuses,
-    tap,
 )
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, SECRETARY, STAFF, Harness, ident
+from tests.e2e.menu_helpers import buttons, last_with_buttons, say, tap
 from tests.e2e.people_helpers import confirm_roster
 from tests.workbooks import check_workbook
 

@@ -16,6 +16,7 @@ from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, OutboxMessage
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
+from tests.e2e.menu_helpers import say, tap
 
 WANG, LI, ZHANG, CHEN = RETIREES
 DOUBLE_NINTH = date(2026, 10, 18)  # 农历九月初九, 2026
@@ -442,7 +443,6 @@ async def test_greetings_missed_past_the_branchs_catch_up_window_are_not_sent_la
 ) -> None:
     """错过祝福后补发 (支部设置): a bot down at 08:30 that comes back within the window sends the
     day's greetings; past it, nothing goes out that day and the admins are told privately."""
-    from tests.e2e.activity_helpers import say, tap
 
     day = date(2026, 3, 12)
     await branch_with(harness, day, 8)

@@ -6,7 +6,6 @@ with an example; 返回 and 取消; two admins at once."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlmodel import select
 
@@ -23,6 +22,7 @@ from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Flow, Member, Quiz
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
+from tests.e2e.menu_helpers import buttons, last_with_buttons, say, tap
 from tests.e2e.quiz_helpers import BANK, send_bank, xlsx_bytes
 
 WANG = next(iter(RETIREES))
@@ -30,34 +30,6 @@ BIRTHDAY = date(2026, 3, 12)
 
 
 # --- driving the chat ---------------------------------------------------------------------------
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
-
-
-def last_with_buttons(harness: Harness, chat_id: int) -> dict[str, Any]:
-    """The newest of the bot's messages in the chat that has buttons now (after edits)."""
-    for sent in reversed(harness.fake.sent(chat_id)):
-        now = harness.fake.message_by_id(chat_id, sent["message_id"])
-        if now is not None and buttons(now):
-            return now
-    raise AssertionError(f"no message with buttons in chat {chat_id}")
-
-
-async def tap(harness: Harness, user_id: int, label_start: str) -> dict[str, Any]:
-    """Tap the button starting with `label_start` on the newest message that has buttons."""
-    message = last_with_buttons(harness, user_id)
-    label = next(text for text in buttons(message) if text.startswith(label_start))
-    harness.fake.press(user_id, user_id, message["message_id"], buttons(message)[label])
-    await harness.settle()
-    return message
-
-
-async def say(harness: Harness, user_id: int, text: str) -> None:
-    harness.fake.message(user_id, user_id, text)
-    await harness.settle()
 
 
 async def open_section(harness: Harness, user_id: int, title: str, entry: str) -> None:

@@ -23,8 +23,8 @@ from storage.exports import ledger
 from storage.models import Branch, Member, MemberStatusLog, Reflection
 from tests.e2e.conftest import SHANGHAI
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness
-from tests.e2e.menu_helpers import remind_by_tapping
-from tests.e2e.people_helpers import buttons, confirm_roster, roster_preview, tap_preview
+from tests.e2e.menu_helpers import buttons, remind_by_tapping
+from tests.e2e.people_helpers import confirm_roster, roster_preview, tap_preview
 from tests.e2e.sessions import push_session
 
 WANG, LI, ZHANG, CHEN = RETIREES

@@ -5,7 +5,6 @@ what the settings then change."""
 from __future__ import annotations
 
 from datetime import time, timedelta
-from typing import Any
 
 from bot.core import branch_settings
 from bot.texts import common as C
@@ -14,38 +13,9 @@ from bot.texts import settings as T
 from storage import branches
 from storage.models import Branch, Flow
 from tests.e2e.harness import COMMITTEE, GROUP_ID, RETIREES, SECRETARY, Harness
-from tests.e2e.menu_helpers import push_confirmed
+from tests.e2e.menu_helpers import buttons, last_with_buttons, push_confirmed, say, tap
 
 WANG = next(iter(RETIREES))
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    """Label → callback data of a message's inline buttons."""
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
-
-
-def last_with_buttons(harness: Harness, chat_id: int) -> dict[str, Any]:
-    """The newest of the bot's messages in the chat that has buttons now (after edits)."""
-    for sent in reversed(harness.fake.sent(chat_id)):
-        now = harness.fake.message_by_id(chat_id, sent["message_id"])
-        if now is not None and buttons(now):
-            return now
-    raise AssertionError(f"no message with buttons in chat {chat_id}")
-
-
-async def tap(harness: Harness, user_id: int, label_start: str) -> dict[str, Any]:
-    """Tap the button starting with `label_start` on the newest message that has buttons."""
-    message = last_with_buttons(harness, user_id)
-    label = next(text for text in buttons(message) if text.startswith(label_start))
-    harness.fake.press(user_id, user_id, message["message_id"], buttons(message)[label])
-    await harness.settle()
-    return message
-
-
-async def say(harness: Harness, user_id: int, text: str) -> None:
-    harness.fake.message(user_id, user_id, text)
-    await harness.settle()
 
 
 def branch_now(harness: Harness) -> Branch:

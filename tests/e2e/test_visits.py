@@ -16,8 +16,9 @@ from handlers.callbacks import VisitFromDigest
 from storage import visits
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member, Visit
-from tests.e2e.activity_helpers import at, buttons, last_with_buttons, say, tap
+from tests.e2e.activity_helpers import at
 from tests.e2e.harness import GROUP_ID, RETIREES, SECRETARY, STAFF, Harness, ident
+from tests.e2e.menu_helpers import buttons, last_with_buttons, say, tap
 from tests.workbooks import check_workbook
 
 WANG, LI, ZHANG, CHEN = RETIREES

@@ -42,9 +42,12 @@ def test_chinese_placeholders_are_stored_in_the_english_form(typed: str, stored:
 
 
 def test_the_checker_takes_chinese_placeholders_for_every_kind() -> None:
-    assert check_template("birthday", " 祝{姓名}同志{年龄}岁生日快乐！\n") == (
+    assert check_template("birthday_private", " 祝{姓名}同志{年龄}岁生日快乐！\n") == (
         "祝{name}同志{age}岁生日快乐！"
     )
+    # The group's birthday greeting names no age (issue 14): {年龄} is not offered there.
+    with pytest.raises(TemplateError):
+        check_template("birthday", "祝{姓名}同志{年龄}岁生日快乐！")
     assert check_template("double_ninth", "{节日}（{日期}）快乐") == "{festival}（{date}）快乐"
     assert check_template("anniversary", "{姓名}入党{入党年数}年（{入党日期}）") == (
         "{name}入党{years}年（{joined}）"
@@ -70,7 +73,8 @@ def test_an_unknown_placeholder_is_named_as_typed_with_the_chinese_ones_allowed(
 
 
 def test_allowed_placeholders_are_listed_in_chinese_in_a_fixed_order() -> None:
-    assert placeholder_names("birthday") == "{姓名}、{年龄}、{日期}"
+    assert placeholder_names("birthday") == "{姓名}、{日期}"
+    assert placeholder_names("birthday_private") == "{姓名}、{年龄}、{日期}"
     assert placeholder_names("anniversary") == "{姓名}、{入党年数}、{入党日期}"
     assert placeholder_names("spring") == "{日期}、{节日}"
 

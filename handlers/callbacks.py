@@ -21,6 +21,7 @@ A field is one of: `Annotated[int, Bounded(low, high)]` (or `Id`), `Literal["a",
 `Annotated[str, OneOf(...)]`, or `bool` (sent as 1/0). Nothing free-form goes into callback
 data: it comes back from the client and can be forged, so every field has a closed set of
 values. The kinds are all declared in this module, so that the prefixes are seen together.
+(That is also why it is longer than 500 lines: one short declaration per kind of button.)
 """
 
 from __future__ import annotations

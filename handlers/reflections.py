@@ -8,6 +8,10 @@ is not a reflection: nothing is said in the group, and the member is asked priva
 Private messages sent without pressing the button are offered as a reflection in
 handlers/private.py; reminders and /report are in handlers/report.py, the ledger download in
 handlers/export.py.
+
+Why one module of this size: every way a reflection arrives (a reply, an album page, an edit,
+the button's private wait, /reflect) must reach the same submission rules in the same order;
+the parts that are not about arriving already live elsewhere (above).
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ changes nothing when repeated is retried; a message is retried too (twice is the
 than never); a poll is not sent again blindly, since votes on a copy the bot does not know of
 would be lost: the row is "unsure" until the copy is recognised by its `poll` update
 (handlers/quiz/polls.py) or, if none shows, sent again after a while (schedules/quiz.py).
+
+Why one module of this size: delivery is one state machine (pacing, 429s, back-off, 403s, the
+unwritable database, unsure timeouts) over the same outbox rows; its durability tests reason
+about all of it at once, and a split would put one rule's two halves in two files.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ group except on a card whose list the admin made public.
 The buttons of the card and of the private notes carry callback data declared with the handlers
 (handlers/callbacks.py), which this layer may not import: handlers/activities.py gives them to
 this module at import (`use_buttons`), as features give their sections to the menu.
+
+Why one module of this size: an activity's card, its private notes, its changes and its timed
+work all edit the same card and tell the same people; kept together, a change of how the card
+reads is made once. (Its handlers are a package: handlers/activities/.)
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ the chat text takes the line of the same key from `bot/texts/summary.py`.
 
 Pure storage and file writing, no Telegram: the bot calls it from a worker thread, and the
 `yinling export summary` command directly.
+
+Why one module of this size: one short function per area of the year (`AREAS`), side by side,
+so that the figures and the sheets stay alike; adding an area adds one function here.
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ dates, no future dates); this module adds the checks that need the whole row or 
 
 This module must not touch the database or Telegram, and must not decide who is who among
 existing members: it only reads the file.
+
+Why one module of this size: each column's reading (names, Telegram accounts, solar and lunar
+dates, statuses, party standing) with its own row-by-row error messages; the template is apart
+(roster_template.py).
 """
 
 from __future__ import annotations

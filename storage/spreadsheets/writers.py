@@ -34,6 +34,10 @@ Values are written as:
 * anything else → ``str(value)``.
 
 This module must not read uploads (see ``tables``), query the database, or talk to Telegram.
+
+Why one module of this size: it is the one place that decides how every workbook the bot writes
+looks and prints (widths, number formats, headers and footers, charts); split, the exports
+would drift apart again, which is what the print checks in tests/workbooks.py guard against.
 """
 
 from __future__ import annotations

@@ -568,10 +568,17 @@ def test_the_chat_page_renders_chats_buttons_and_poll_results(
     seen = json.loads(html.unescape(found[1]))
     in_group = [e for e in bubbles if e.chat_id == GROUP_ID and "new_chat_members" not in e.message]
     assert seen["group"] == "block" and seen["bubbles"] == len(in_group)
-    assert [(label, width > 200, height > 25) for label, width, height in seen["buttons"]] == [
-        ("📝 提交心得 ↗", True, True),
-        ("✅ 开始答题 ↗", True, True),
+    # The June and July invitations, the quiz's start, and the outing's card as sent and as
+    # edited: each button a full-width row of its bubble, big enough for a thumb.
+    card = ["✋ 我参加", "👨\u200d👩 带家属参加", "🙅 不参加"]
+    assert [label for label, _, _ in seen["buttons"]] == [
+        "📝 提交心得 ↗",
+        "✅ 开始答题 ↗",
+        "📝 提交心得 ↗",
+        *card,
+        *card,
     ]
+    assert all(width > 140 and height > 25 for _, width, height in seen["buttons"])
     polls = [e.message["poll"] for e in recorder.entries if "poll" in e.message]
     options = [
         (o, i in p["correct_option_ids"], p["total_voter_count"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -273,9 +272,8 @@ def test_a_year_for_a_thousand_members_streams_quickly(tmp_path: Path) -> None:
                 )
         s.execute(insert(Reflection), rows)
         s.commit()
-    # The work the export takes (CPU time of this process), not how busy the machine is: under
-    # coverage on a shared two-core machine the wall time of the same work varies threefold.
-    started = time.process_time()
+    # How fast: bench/exports.py (a ratio to a plain writer in the same run); here, that a year
+    # of a thousand members is written whole.
     with db.session() as s:
         summary = build_ledger(
             s,
@@ -286,9 +284,7 @@ def test_a_year_for_a_thousand_members_streams_quickly(tmp_path: Path) -> None:
             since=date(2026, 1, 1),
             until=date(2026, 12, 31),
         )
-    elapsed = time.process_time() - started
     assert summary.sessions == sessions and summary.rows == members * sessions
     assert summary.submitted == sessions * members * 4 // 5
-    assert elapsed < 10, f"took {elapsed:.1f} s"
     book = openpyxl.load_workbook(tmp_path / "year.xlsx", read_only=True)
     assert len(list(book["参与情况汇总"].iter_rows(values_only=True))) == sessions + 1

@@ -486,25 +486,8 @@ def change_time(
         )
         for m in members
     }
-    key = f"activity.time:{activity.id}:{now.isoformat()}"
-    told = tell(
-        services,
-        session,
-        members,
-        texts,
-        key + ":{member}",
-        kind="activity.changed",
-        ref=activity.id,
-    )
-    _group_note(
-        services,
-        session,
-        activity,
-        fmt(T.GROUP_CHANGED_TIME, title=activity.title, new=moment(starts_at, tz)),
-        key,
-    )
-    refresh_card(services, session, activity, now, force=True)
-    return told
+    group = fmt(T.GROUP_CHANGED_TIME, title=activity.title, new=moment(starts_at, tz))
+    return _announce_change(services, session, activity, "time", members, texts, group, now)
 
 
 def change_place(
@@ -528,7 +511,24 @@ def change_place(
         )
         for m in members
     }
-    key = f"activity.place:{activity.id}:{now.isoformat()}"
+    group = fmt(T.GROUP_CHANGED_PLACE, title=activity.title, new=place)
+    return _announce_change(services, session, activity, "place", members, texts, group, now)
+
+
+def _announce_change(
+    services: Services,
+    session: Session,
+    activity: Activity,
+    what: str,
+    members: Sequence[Member],
+    texts: dict[int, str],
+    group_text: str,
+    now: datetime,
+) -> Told:
+    """A changed time or place: each member signed up told privately, the group in a note,
+    the card shown again at once."""
+    assert activity.id is not None
+    key = f"activity.{what}:{activity.id}:{now.isoformat()}"
     told = tell(
         services,
         session,
@@ -538,13 +538,7 @@ def change_place(
         kind="activity.changed",
         ref=activity.id,
     )
-    _group_note(
-        services,
-        session,
-        activity,
-        fmt(T.GROUP_CHANGED_PLACE, title=activity.title, new=place),
-        key,
-    )
+    _group_note(services, session, activity, group_text, key)
     refresh_card(services, session, activity, now, force=True)
     return told
 

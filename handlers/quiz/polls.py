@@ -11,7 +11,6 @@ update at a time.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -48,11 +47,6 @@ def target_of(services: Services, session: Session, poll_id: str) -> quiz_polls.
             cache.clear()
         cache[poll_id] = target
     return target
-
-
-# Role checks in flight at once for a crowd of newcomers: enough to overlap the round trips,
-# few enough to reuse kept-alive connections rather than open a hundred.
-ASK_AT_ONCE = 8
 
 
 def newcomers_to_ask(
@@ -143,14 +137,9 @@ async def record_answers(
 
 async def in_group(services: Services, chat_id: int, user_ids: list[int]) -> list[int]:
     """Which of these accounts are in the group, per Telegram (cached role checks, asked
-    together: a quiz's newcomers come in crowds)."""
-    slots = asyncio.Semaphore(ASK_AT_ONCE)
-
-    async def status(user_id: int) -> str:
-        async with slots:
-            return await services.roles.status(chat_id, user_id)
-
-    statuses = await asyncio.gather(*(status(u) for u in user_ids))
+    together: a quiz's newcomers come in crowds; usually prefetched before the batch)."""
+    await services.roles.warm((chat_id, u) for u in user_ids)
+    statuses = [await services.roles.status(chat_id, u) for u in user_ids]
     return [u for u, status in zip(user_ids, statuses, strict=True) if status in IN_GROUP]
 
 

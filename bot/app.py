@@ -34,7 +34,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import BotContext, Command, Services
 from bot.runtime.archive import Archive, Downloader
 from bot.runtime.files import Files
-from bot.runtime.inbox import Poller, Processor, record_error
+from bot.runtime.inbox import Poller, Processor, TelegramRequest, record_error
 from bot.runtime.jobs import Jobs
 from bot.runtime.loops import checkpoints
 from bot.runtime.outbox import Outbox
@@ -176,6 +176,7 @@ def build_application(
     settings: Settings, db: Database, clock: Clock, pacing: Pacing = TELEGRAM_PACING
 ) -> AppType:
     """The python-telegram-bot Application with our services and handlers, not yet started."""
+    proxy = settings.proxy or None
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -184,11 +185,9 @@ def build_application(
         .updater(None)  # we poll ourselves, durably (bot/runtime/inbox.py)
         .rate_limiter(pacing.rate_limiter())
         .context_types(ContextTypes(context=BotContext))
-        .connection_pool_size(128)
-        .pool_timeout(30.0)
+        .request(TelegramRequest(connection_pool_size=128, pool_timeout=30.0, proxy=proxy))
+        .get_updates_request(TelegramRequest(connection_pool_size=1, proxy=proxy))
     )
-    if settings.proxy:
-        builder = builder.proxy(settings.proxy)
     application: AppType = builder.build()
     roles = Roles(settings, application.bot)
     services = Services(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
+from storage import rawjson
 from storage.models import InboxUpdate, UtcDateTime
 
 
@@ -27,7 +27,7 @@ def store(session: Session, updates: Sequence[dict[str, Any]], *, now: datetime)
         {
             "update_id": int(u["update_id"]),
             "kind": kind_of(u),
-            "payload": json.dumps(u, ensure_ascii=False, separators=(",", ":")),
+            "payload": rawjson.dumps(u),
             "status": "pending",
             "received_at": now,
         }
@@ -36,20 +36,23 @@ def store(session: Session, updates: Sequence[dict[str, Any]], *, now: datetime)
     ]
     if not rows:
         return 0
-    statement = insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
     # Core execution: an executemany whose rowcount tells how many were new.
-    result = session.connection().execute(statement, rows)
+    result = session.connection().execute(_STORE, rows)
     return int(result.rowcount)
+
+
+_STORE = insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
 
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """An update waiting to be processed (plain values: no ORM object per update)."""
+    """An update waiting to be processed (plain values: no ORM object per update), parsed."""
 
     id: int
     update_id: int
     kind: str
     payload: str
+    data: dict[str, Any] | None  # the parsed payload; None when it is not a JSON object
 
 
 # Built once, run through the connection (Core): these run for every batch of updates.
@@ -74,7 +77,15 @@ _DONE = (
 def pending(session: Session, *, limit: int = 100) -> list[Pending]:
     """Unprocessed updates in the order they arrived."""
     rows = session.connection().execute(_PENDING, {"limit": limit})
-    return [Pending(cast(int, i), u, k, p) for i, u, k, p in rows]
+    return [Pending(cast(int, i), u, k, p, _parse(p)) for i, u, k, p in rows]
+
+
+def _parse(payload: str) -> dict[str, Any] | None:
+    try:
+        data = rawjson.loads(payload)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def mark_done(session: Session, ids: Sequence[int], *, now: datetime) -> None:

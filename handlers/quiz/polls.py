@@ -53,14 +53,16 @@ def newcomers_to_ask(
     services: Services, session: Session, updates: Sequence[RawUpdate]
 ) -> set[tuple[int, int]]:
     """Before the batch's transaction (bot/runtime/inbox.py `Prefetch`): the voters not known
-    as members yet, whose first vote asks Telegram whether they are in the group."""
+    as members yet, whose first vote asks Telegram whether they are in the group. Voters the
+    cache knows as members (most, after a quiz's first few votes) need no query."""
+    seen = services.state.seen
     by_quiz: dict[tuple[int, int, int], set[int]] = defaultdict(set)
     for update in updates:
         user = update.body.get("user")
         if not isinstance(user, dict) or user.get("is_bot") or not update.body.get("option_ids"):
             continue
         target = target_of(services, session, str(update.body.get("poll_id")))
-        if target is not None:
+        if target is not None and not seen.knows_member(target.chat_id, int(user["id"])):
             by_quiz[(target.quiz_id, target.branch_id, target.chat_id)].add(int(user["id"]))
     wanted: set[tuple[int, int]] = set()
     for (quiz_id, branch_id, chat_id), users in by_quiz.items():
@@ -107,8 +109,7 @@ async def record_answers(
         sheets = quiz_polls.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=users)
         newcomers = [u for u in users if u not in sheets or not sheets[u].active]
         if newcomers:
-            chat_id = votes[0][3].chat_id
-            joined = await in_group(services, chat_id, newcomers)
+            joined = await in_group(services, votes[0][3].chat_id, newcomers)
             branches.register_members(
                 session,
                 branch_id=branch_id,
@@ -118,10 +119,12 @@ async def record_answers(
             sheets.update(
                 quiz_polls.voters(session, quiz_id=quiz_id, branch_id=branch_id, user_ids=joined)
             )
-            for user_id in joined:
-                seen.learn_later(session, ("member", (chat_id, user_id), None))
         # Votes of people outside the group are not counted (and need nothing else).
         kept = [(v, sheets[v[1]]) for v in votes if v[1] in sheets and sheets[v[1]].active]
+        chat_id = votes[0][3].chat_id
+        for user_id in {v[1] for v, _ in kept}:
+            if not seen.knows_member(chat_id, user_id):  # their next votes skip the prefetch
+                seen.learn_later(session, ("member", (chat_id, user_id), None))
         created = quiz_polls.new_attempts(
             session,
             quiz_id=quiz_id,

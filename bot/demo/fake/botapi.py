@@ -338,6 +338,16 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _telegram_json(value: Any) -> str:
+    """JSON as Telegram writes it: UTF-8, with a lone surrogate (half an emoji) as an escape."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 class FakeBotApi:
     """A fake Telegram Bot API: a world of users and groups, an update queue, an HTTP server.
 
@@ -1309,9 +1319,8 @@ class FakeBotApi:
             body = outcome.payload()
         else:
             body = {"ok": True, "result": outcome}
-        return web.json_response(
-            body, status=call.status, dumps=lambda v: json.dumps(v, ensure_ascii=False)
-        )
+        # As Telegram writes it: UTF-8, with a lone surrogate (half an emoji) as an escape.
+        return web.json_response(body, status=call.status, dumps=_telegram_json)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         not_found = web.json_response(

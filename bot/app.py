@@ -70,7 +70,7 @@ from handlers import (
     visits,
 )
 from schedules import activities as activities_schedule
-from schedules import backup, reminders, thanks
+from schedules import backup, refused_groups, reminders, thanks
 from schedules import exports as old_exports
 from schedules import flows as flows_schedule
 from schedules import greetings as daily_greetings
@@ -129,6 +129,7 @@ FEATURES: list[ModuleType] = [
 # Feature schedule modules (each has `async def run_due(services, now)`).
 SCHEDULES: list[ModuleType] = [
     themeday_schedule,
+    refused_groups,
     thanks,
     reminders,
     quiz_schedule,
@@ -284,7 +285,7 @@ class BotRunner:
         self.planner = Planner(self.services)
         self.planner.register("inbox.prune", self.processor.prune_daily)
         for module in SCHEDULES:
-            self.planner.register(module.__name__, module.run_due)
+            self.planner.register(module.__name__, module.run_due, getattr(module, "DUE", ()))
         self.planner.register("jobs.prune", self._prune_jobs)
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

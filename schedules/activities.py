@@ -15,6 +15,8 @@ from bot.context import Services
 from bot.services import activities as service
 from storage import activities
 
+DUE = [activities.ACTIVITY_DUE]
+
 
 async def run_due(services: Services, now: datetime) -> None:
     async with services.db.write() as session:

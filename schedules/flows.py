@@ -9,6 +9,8 @@ from bot.context import Services
 from bot.core.flows import LIFETIME
 from storage import flows
 
+DUE = [flows.FLOWS_DUE.earlier(LIFETIME)]
+
 
 async def run_due(services: Services, now: datetime) -> None:
     async with services.db.write() as session:

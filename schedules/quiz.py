@@ -15,6 +15,7 @@ from storage import quiz_polls
 # How long a poll whose send timed out may take to show that it went out (a vote on it brings
 # its `poll` update) before it is sent again. The unsure copy is still recognised later.
 UNSURE_GRACE = timedelta(minutes=15)
+DUE = [quizzes.CLOSE_DUE, quizzes.RECENTLY_CLOSED, quiz_polls.UNSURE_DUE.earlier(UNSURE_GRACE)]
 
 
 async def run_due(services: Services, now: datetime) -> None:

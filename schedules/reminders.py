@@ -3,27 +3,20 @@ push's catch-up rule for ones missed while the bot was down: bot/core/reflection
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlmodel import col, select
+from datetime import datetime
 
 from bot.context import Services
 from bot.core import reflections as rules
 from bot.services import reflections as shared
 from storage import outbox, themeday
-from storage.models import ThemeSession
+
+DUE = [themeday.OPEN_DUE]
 
 
 async def run_due(services: Services, now: datetime) -> None:
     """Send any reminder that is due, once."""
     async with services.db.write() as session:
-        open_sessions = session.exec(
-            select(ThemeSession).where(
-                col(ThemeSession.pushed_at).is_not(None),
-                col(ThemeSession.deadline) >= now - timedelta(days=1),
-            )
-        ).all()
-        for theme in open_sessions:
+        for theme in themeday.open_sessions(session, now):
             due = rules.due_reminder(
                 themeday.reminder_times(theme),
                 pushed_at=theme.pushed_at,

@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.context import Services
+from bot.core import scope as rules
 from bot.services import scope
+from storage import scope as questions
+
+DUE = [questions.QUESTIONS_DUE.earlier(rules.QUESTION_LIFETIME)]
 
 
 async def run_due(services: Services, now: datetime) -> None:

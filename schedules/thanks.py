@@ -16,6 +16,11 @@ WAIT_GRACE = timedelta(days=2)
 # A private message offered as a reflection is kept this long for the "交上" tap (it holds
 # what the member wrote); a later tap is told it has lapsed.
 OFFER_KEPT = timedelta(days=7)
+DUE = [
+    reflections.ACKS_DUE,
+    reflections.WAITS_DUE.earlier(WAIT_GRACE),
+    reflections.OFFERS_DUE.earlier(OFFER_KEPT),
+]
 
 
 async def run_due(services: Services, now: datetime) -> None:

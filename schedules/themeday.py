@@ -4,40 +4,34 @@ Each tick recomputes, from the rules in the database, the latest theme day at or
 If that day has no session yet (and no /push earlier that month stood in for it) the push is
 queued (one transaction, send-once keys), provided
 it is still within the catch-up window (the same local day unless the branch set
-"catchup_hours"); otherwise the secretary is told once that it was missed. Material sends that
-Telegram refused as a whole media group are resent one by one, so one bad file never keeps the
-others from the group.
+"catchup_hours"); otherwise the secretary is told once that it was missed. (Material sends
+Telegram refused as a whole media group: schedules/refused_groups.py.)
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.context import Services
 from bot.core import cn_format
-from bot.core.material_batches import Item, single
 from bot.core.monthly_rule import latest_occurrence
 from bot.services import themeday as theme_day
 from bot.texts import fmt
 from bot.texts import themeday as T
-from storage import branches, materials, outbox, themeday
+from storage import branches, themeday
 from storage.models import Branch
 
 log = logging.getLogger(__name__)
 
-# How far back to look for refused media groups to split (older ones were handled by now).
-RESEND_LOOKBACK = timedelta(days=2)
-
 
 async def run_due(services: Services, now: datetime) -> None:
-    """Push every theme day that is due, report missed ones, resend refused groups singly."""
+    """Push every theme day that is due, report missed ones."""
     async with services.db.write() as session:
         for branch in branches.active(session):
             _run_branch(services, session, branch, now)
-        _resend_refused_groups(services, session, now)
 
 
 def _run_branch(services: Services, session: Session, branch: Branch, now: datetime) -> None:
@@ -86,34 +80,3 @@ def _run_branch(services: Services, session: Session, branch: Branch, now: datet
         kind="themeday.missed",
         ref=branch.id,
     )
-
-
-def _resend_refused_groups(services: Services, session: Session, now: datetime) -> None:
-    for row in materials.failed_sends(session, since=now - RESEND_LOOKBACK):
-        if (row.error or "").startswith("unreachable"):
-            continue  # the bot is out of the group: nothing can go there
-        session_part, _, ids_part = row.ref.partition(":")
-        theme = themeday.get(session, int(session_part))
-        if theme is None:
-            continue
-        branch = branches.get(session, theme.branch_id)
-        if branch is None or not branch.active:
-            continue
-        # Whoever was to hear about problems with this push (the header row says).
-        header = outbox.find_by_key(session, f"themeday:{theme.id}:header")
-        notify = header.notify_chat_id if header is not None else branch.chat_id
-        for material_id in (int(i) for i in ids_part.split(",") if i):
-            material = materials.get(session, material_id)
-            if material is None:
-                continue
-            assert material.id is not None
-            theme_day.queue_batch(
-                services,
-                session,
-                theme=theme,
-                branch=branch,
-                batch=single(Item(material.id, material.kind)),
-                items=[material],
-                dedupe_key=f"themeday:{theme.id}:material:{material.id}",
-                notify_chat_id=notify,
-            )

@@ -18,10 +18,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, cast, func
+from sqlalchemy import Integer, and_, bindparam, cast, func
 from sqlmodel import Session, col, select
 
 from storage import people
+from storage.due import Due
 from storage.models import Activity, ActivitySignup, Member
 
 GOING = "going"
@@ -111,15 +112,22 @@ def of_branch(
     return list(session.exec(query))
 
 
+# Activities with timed work due at `activity_due_by` (an indexed look-up).
+ACTIVITY_DUE = Due(
+    and_(
+        col(Activity.next_due_at).is_not(None),
+        col(Activity.next_due_at) <= bindparam("activity_due_by"),
+    ),
+    "activity_due_by",
+)
+
+
 def due(session: Session, now: datetime, limit: int = 200) -> list[Activity]:
-    """Activities with timed work due at `now` (an indexed look-up: only those)."""
+    """Activities with timed work due at `now` (only those)."""
     query = (
-        select(Activity)
-        .where(col(Activity.next_due_at).is_not(None), col(Activity.next_due_at) <= now)
-        .order_by(col(Activity.next_due_at))
-        .limit(limit)
+        select(Activity).where(ACTIVITY_DUE.where).order_by(col(Activity.next_due_at)).limit(limit)
     )
-    return list(session.exec(query))
+    return list(session.exec(query, params=ACTIVITY_DUE.at(now)))
 
 
 # --- answers, seats and the waiting list ---------------------------------------------------------

@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
+from storage.due import Due
 from storage.models import Flow
 
 
@@ -71,5 +72,9 @@ def end(session: Session, flow: Flow) -> None:
 
 
 def forget_before(session: Session, before: datetime) -> int:
-    result = session.connection().execute(delete(Flow).where(col(Flow.updated_at) < before))
-    return int(result.rowcount)
+    statement = delete(Flow).where(FLOWS_DUE.where)
+    return int(session.connection().execute(statement, {"flows_updated_before": before}).rowcount)
+
+
+# Flows last touched before `flows_updated_before`.
+FLOWS_DUE = Due(col(Flow.updated_at) < bindparam("flows_updated_before"), "flows_updated_before")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, col, select
 
+from storage.due import Due
 from storage.models import Material, OutboxMessage, ThemeSessionMaterial
 
 # "choosing": only rows from before migration 0007, when a private sender chose the branch after
@@ -126,18 +127,22 @@ def of_session(session: Session, session_id: int) -> list[Material]:
     )
 
 
+# Media groups Telegram refused, queued since `refused_since`.
+REFUSED_DUE = Due(
+    and_(
+        col(OutboxMessage.kind) == SEND_KIND,
+        col(OutboxMessage.status) == "failed",
+        col(OutboxMessage.method) == "sendMediaGroup",
+        col(OutboxMessage.created_at) >= bindparam("refused_since"),
+    ),
+    "refused_since",
+)
+
+
 def failed_sends(session: Session, *, since: datetime) -> list[OutboxMessage]:
     """Material sends Telegram refused (since `since`), for resending the items one by one."""
-    return list(
-        session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == SEND_KIND,
-                OutboxMessage.status == "failed",
-                OutboxMessage.method == "sendMediaGroup",
-                col(OutboxMessage.created_at) >= since,
-            )
-        )
-    )
+    statement = select(OutboxMessage).where(REFUSED_DUE.where)
+    return list(session.exec(statement, params={"refused_since": since}))
 
 
 def pushed_counts(session: Session, session_ids: list[int]) -> dict[int, int]:

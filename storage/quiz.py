@@ -13,12 +13,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
 from storage import people
+from storage.due import Due
 from storage.models import (
     Member,
     Quiz,
@@ -154,20 +155,30 @@ def is_open(quiz: Quiz, now: datetime) -> bool:
     return quiz.status == "open" and quiz.closes_at is not None and now < quiz.closes_at
 
 
+# Open quizzes whose time is up.
+CLOSE_DUE = Due(
+    and_(col(Quiz.status) == "open", col(Quiz.closes_at) <= bindparam("quiz_closes_by")),
+    "quiz_closes_by",
+)
+# Group quizzes closed lately, whose polls are checked for a missing stopPoll.
+RECENTLY_CLOSED = Due(
+    and_(
+        col(Quiz.status) == "closed",
+        col(Quiz.mode) == "group",
+        col(Quiz.closed_at) > bindparam("quiz_closed_since"),
+    ),
+    "quiz_closed_since",
+    STOP_CHECK,
+)
+
+
 def due_to_close(session: Session, now: datetime) -> list[Quiz]:
-    return list(session.exec(select(Quiz).where(Quiz.status == "open", col(Quiz.closes_at) <= now)))
+    return list(session.exec(select(Quiz).where(CLOSE_DUE.where), params=CLOSE_DUE.at(now)))
 
 
 def recently_closed(session: Session, now: datetime) -> list[Quiz]:
-    return list(
-        session.exec(
-            select(Quiz).where(
-                Quiz.status == "closed",
-                Quiz.mode == "group",
-                col(Quiz.closed_at) > now - STOP_CHECK,
-            )
-        )
-    )
+    statement = select(Quiz).where(RECENTLY_CLOSED.where)
+    return list(session.exec(statement, params=RECENTLY_CLOSED.at(now)))
 
 
 def close(quiz: Quiz, now: datetime) -> None:

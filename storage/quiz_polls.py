@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.due import Due
 from storage.models import (
     Branch,
     Member,
@@ -286,17 +287,21 @@ def adopt_unsure_poll(
     return None
 
 
+# Unsure quiz polls tried at or before `unsure_sent_by` (give it a grace with `earlier`).
+UNSURE_DUE = Due(
+    and_(
+        col(OutboxMessage.kind) == POLL_KIND,
+        col(OutboxMessage.status) == "unsure",
+        col(OutboxMessage.sent_at) <= bindparam("unsure_sent_by"),
+    ),
+    "unsure_sent_by",
+)
+
+
 def unsure_polls_before(session: Session, before: datetime) -> list[OutboxMessage]:
     """Unsure quiz polls tried before `before` that no vote has shown to have gone out."""
-    return list(
-        session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == POLL_KIND,
-                OutboxMessage.status == "unsure",
-                col(OutboxMessage.sent_at) <= before,
-            )
-        )
-    )
+    statement = select(OutboxMessage).where(UNSURE_DUE.where)
+    return list(session.exec(statement, params={"unsure_sent_by": before}))
 
 
 def resend_key(row: OutboxMessage) -> str:

@@ -8,10 +8,11 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
 from storage import people
+from storage.due import Due
 from storage.models import Member, Reflection, ReflectionFile, ReflectionOffer, ReflectionWait
 
 # What each kind of submission is called: in the ledger's 形式 column, in /report, and (as
@@ -260,13 +261,24 @@ def expected_members(
     )
 
 
+# Submissions waiting for their thanks.
+ACKS_DUE = Due(col(Reflection.ack_pending).is_(True))
+# Offers made before `offers_made_before`, and waits expired before `waits_expired_before`.
+OFFERS_DUE = Due(
+    col(ReflectionOffer.created_at) < bindparam("offers_made_before"), "offers_made_before"
+)
+WAITS_DUE = Due(
+    col(ReflectionWait.expires_at) < bindparam("waits_expired_before"), "waits_expired_before"
+)
+
+
 def pending_acks(session: Session) -> list[tuple[Reflection, Member]]:
     """Submissions still waiting for their thanks (combined in a group; an album's until its
     pages are in), oldest first."""
     rows = session.exec(
         select(Reflection, Member)
         .join(Member, col(Member.id) == col(Reflection.member_id))
-        .where(col(Reflection.ack_pending))
+        .where(ACKS_DUE.where)
         .order_by(col(Reflection.id))
     )
     return list(rows.all())
@@ -374,8 +386,8 @@ def offer_of_album(session: Session, chat_id: int, media_group_id: str) -> Refle
 
 def prune_offers(session: Session, *, before: datetime) -> int:
     """Forget offers sent before `before` (they hold what the member wrote)."""
-    statement = delete(ReflectionOffer).where(col(ReflectionOffer.created_at) < before)
-    return int(session.connection().execute(statement).rowcount)
+    statement = delete(ReflectionOffer).where(OFFERS_DUE.where)
+    return int(session.connection().execute(statement, {"offers_made_before": before}).rowcount)
 
 
 # --- private chats waiting for a reflection ---------------------------------------------
@@ -429,5 +441,5 @@ def clear_wait(session: Session, user_id: int) -> bool:
 
 def prune_waits(session: Session, *, before: datetime) -> int:
     """Forget waits that expired before `before` (after a grace in which the member is told)."""
-    statement = delete(ReflectionWait).where(col(ReflectionWait.expires_at) < before)
-    return int(session.connection().execute(statement).rowcount)
+    statement = delete(ReflectionWait).where(WAITS_DUE.where)
+    return int(session.connection().execute(statement, {"waits_expired_before": before}).rowcount)

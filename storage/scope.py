@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col
 
+from storage.due import Due
 from storage.models import BranchChoice, BranchQuestion
 
 
@@ -55,5 +56,11 @@ def drop_question(session: Session, found: BranchQuestion) -> None:
 
 def prune_questions(session: Session, *, before: datetime) -> int:
     """Forget questions asked before `before` (they hold what the person wrote)."""
-    statement = delete(BranchQuestion).where(col(BranchQuestion.asked_at) < before)
-    return int(session.connection().execute(statement).rowcount)
+    statement = delete(BranchQuestion).where(QUESTIONS_DUE.where)
+    return int(session.connection().execute(statement, {"questions_asked_before": before}).rowcount)
+
+
+# Questions asked before `questions_asked_before`.
+QUESTIONS_DUE = Due(
+    col(BranchQuestion.asked_at) < bindparam("questions_asked_before"), "questions_asked_before"
+)

@@ -6,10 +6,12 @@ import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, bindparam
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session, col, select
 
 from storage import outbox
+from storage.due import Due
 from storage.models import ThemeSession
 
 DEFAULT_DEADLINE_DAYS = 7
@@ -79,6 +81,23 @@ def create(
 
 def get(session: Session, session_id: int) -> ThemeSession | None:
     return session.get(ThemeSession, session_id)
+
+
+# Sessions pushed whose deadline was at most a day before `open_deadline_from` (their
+# reminders may be due).
+OPEN_DUE = Due(
+    and_(
+        col(ThemeSession.pushed_at).is_not(None),
+        col(ThemeSession.deadline) >= bindparam("open_deadline_from"),
+    ),
+    "open_deadline_from",
+    timedelta(days=1),
+)
+
+
+def open_sessions(session: Session, now: datetime) -> list[ThemeSession]:
+    """Pushed sessions whose reflections may still be reminded of at `now`."""
+    return list(session.exec(select(ThemeSession).where(OPEN_DUE.where), params=OPEN_DUE.at(now)))
 
 
 def by_key(session: Session, branch_id: int, key: str) -> ThemeSession | None:

@@ -21,17 +21,21 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration (tests/unit/test_storage_db.py checks it against the scripts). A database
+# already there needs no alembic at start, whose import (all of SQLAlchemy's dialects with it)
+# took a quarter of a second of the bot's start-up (bench/footprint.py).
+HEAD = "0015"
 BUSY_TIMEOUT_MS = 15_000
 BEGIN_OPTION = "yinling_begin"
 
@@ -133,6 +137,8 @@ class Database:
     # --- migrations ---------------------------------------------------------------------
 
     def alembic_config(self) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
@@ -140,16 +146,35 @@ class Database:
 
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema to `revision`, creating the database if it does not exist."""
+        if revision == "head" and self._stored_revision() == HEAD:
+            return
+        from alembic import command
+
         config = self.alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
+    def _stored_revision(self) -> str | None:
+        """The revision the database says it is at, read without alembic (None: no database,
+        or one alembic has not stamped)."""
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+                versions = [str(row[0]) for row in rows]
+        except OperationalError:
+            return None
+        return versions[0] if len(versions) == 1 else None
+
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     def head_revision(self) -> str | None:
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(self.alembic_config()).get_current_head()
 
     def dispose(self) -> None:

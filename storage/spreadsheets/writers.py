@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import os
 import pickle
@@ -56,16 +57,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from types import SimpleNamespace
+from typing import IO, TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.dimensions import RowDimension
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.pagebreak import Break
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 from .tables import column_letter
 
@@ -100,13 +96,50 @@ _EXCEL_CELL_MAX = 32767
 # metric-compatible font (Liberation Sans); CJK characters fall back to the system's CJK font.
 # A header font without a name fell back to a serif face for Latin text in LibreOffice.
 HEADER_FONT_NAME = "Arial"
-_HEADER_FONT = Font(name=HEADER_FONT_NAME, bold=True, size=11)
-_HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
-# Dates and times centred: right-aligned, they ran into the text of the column after them.
-_CENTRED = Alignment(horizontal="center")
-_CENTRED_TOP = Alignment(horizontal="center", vertical="top")
+
+
+@functools.cache
+def _xl() -> SimpleNamespace:
+    """openpyxl, imported when the first workbook is written: at import time it took an eighth
+    of the bot's start-up (bench/footprint.py), for files written now and then."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.dimensions import RowDimension
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.pagebreak import Break
+
+    class StreamedCell(Cell):  # type: ignore[misc]
+        """A styled cell of a streamed row. openpyxl's streaming writer first tries each cell
+        of a row as a plain value, and the refusal spells out the cell's ``repr``: kept cheap
+        here."""
+
+        __slots__ = ()
+
+        def __repr__(self) -> str:
+            return "<cell>"
+
+    return SimpleNamespace(
+        Workbook=Workbook,
+        WriteOnlyCell=WriteOnlyCell,
+        ILLEGAL_CHARACTERS_RE=ILLEGAL_CHARACTERS_RE,
+        StreamedCell=StreamedCell,
+        BarChart=BarChart,
+        Reference=Reference,
+        RowDimension=RowDimension,
+        PageMargins=PageMargins,
+        Break=Break,
+        header_font=Font(name=HEADER_FONT_NAME, bold=True, size=11),
+        header_align=Alignment(vertical="center", wrap_text=True),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+        top=Alignment(vertical="top"),
+        # Dates and times centred: right-aligned, they ran into the text of the column after.
+        centred=Alignment(horizontal="center"),
+        centred_top=Alignment(horizontal="center", vertical="top"),
+    )
+
 
 # Widths are in Excel's units: about one digit of the default font; a CJK character takes two.
 MAX_WIDTH = 40
@@ -180,7 +213,7 @@ def write_xlsx(path: Path, sheets: Iterable[SheetSpec], *, page_header: str = ""
     """
     path = Path(path)
     tmp = _temporary_beside(path)
-    workbook = Workbook(write_only=True)
+    workbook = _xl().Workbook(write_only=True)
     try:
         count = _fill(workbook, sheets, path.parent, page_header)
         if count == 0:
@@ -224,7 +257,7 @@ def _fill(workbook: Any, sheets: Iterable[SheetSpec], folder: Path, page_header:
                 if lines > 1:
                     # A wrapped text needs its lines' height: suites do not all work it out.
                     height = min(_MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 2)
-                    sheet.row_dimensions[index] = RowDimension(
+                    sheet.row_dimensions[index] = _xl().RowDimension(
                         sheet, index=index, ht=height, customHeight=True
                     )
                     sheet.append(cells)
@@ -387,21 +420,12 @@ def _other_cell(styles: _Styles, value: object, number_format: str | None, tall:
 
 
 def _xlsx_text(value: str) -> str:
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    illegal = _xl().ILLEGAL_CHARACTERS_RE
+    if illegal.search(value):
+        value = illegal.sub("", value)
     if len(value) > _EXCEL_CELL_MAX:
         value = value[: _EXCEL_CELL_MAX - 1] + "…"
     return value
-
-
-class _Cell(Cell):  # type: ignore[misc]
-    """A styled cell of a streamed row. openpyxl's streaming writer first tries each cell of a
-    row as a plain value, and the refusal spells out the cell's ``repr``: kept cheap here."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<cell>"
 
 
 class _Styles:
@@ -416,20 +440,21 @@ class _Styles:
         self, value: object, number_format: str | None, tall: bool, *, centred: bool = False
     ) -> Cell:
         # The value is set as openpyxl would after checking its type, which is known here.
-        cell = _Cell(self.sheet)
+        cell = _xl().StreamedCell(self.sheet)
         cell._value = value
         text = isinstance(value, str)
         cell.data_type = "s" if text else "d" if isinstance(value, _WHEN) else "n"
         key = (number_format, tall, centred, text)
         style = self.made.get(key)
         if style is None:
-            probe = WriteOnlyCell(self.sheet)
+            probe = _xl().WriteOnlyCell(self.sheet)
             if number_format is not None:
                 probe.number_format = number_format
             if tall:
-                probe.alignment = _WRAP if text else _CENTRED_TOP if centred else _TOP
+                look = _xl()
+                probe.alignment = look.wrap if text else look.centred_top if centred else look.top
             elif centred:
-                probe.alignment = _CENTRED
+                probe.alignment = _xl().centred
             style = self.made[key] = probe._style
         # Shared, never changed afterwards: the row is written as soon as it is appended.
         cell._style = style
@@ -437,9 +462,10 @@ class _Styles:
 
 
 def _header_cell(sheet: Any, name: str) -> Cell:
-    cell = WriteOnlyCell(sheet, _xlsx_text(name))
-    cell.font = _HEADER_FONT
-    cell.alignment = _HEADER_ALIGN
+    xl = _xl()
+    cell = xl.WriteOnlyCell(sheet, _xlsx_text(name))
+    cell.font = xl.header_font
+    cell.alignment = xl.header_align
     return cell
 
 
@@ -506,7 +532,7 @@ def _page(sheet: Any, total_width: int, page_header: str) -> _Page:
     setup.fitToWidth = 1
     setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins = PageMargins(**_MARGINS)
+    sheet.page_margins = _xl().PageMargins(**_MARGINS)
     footer = sheet.HeaderFooter.oddFooter
     footer.center.text = PAGE_FOOTER
     top = sheet.HeaderFooter.oddHeader
@@ -572,7 +598,7 @@ def _add_charts(
         height = _CHART_CM / 2.54 * 72
         if not page.fits(height):
             # Printed, the chart would be cut in two: it starts the next page instead.
-            sheet.row_breaks.append(Break(id=anchor - 1))
+            sheet.row_breaks.append(_xl().Break(id=anchor - 1))
             page.used = page.header
         sheet.add_chart(chart, f"A{anchor}")
         rows_taken = int(height // _ROW_HEIGHT) + 2
@@ -588,7 +614,7 @@ def _chart(
     formats: Sequence[str | None],
     rows: int,
 ) -> Any:
-    chart = BarChart()
+    chart = _xl().BarChart()
     chart.type = "col"
     if spec.stacked:
         chart.grouping = "stacked"
@@ -596,10 +622,10 @@ def _chart(
     chart.title = spec.title
     chart.style = 10
     for name in spec.series:
-        data = Reference(sheet, min_col=column[name], min_row=1, max_row=rows + 1)
+        data = _xl().Reference(sheet, min_col=column[name], min_row=1, max_row=rows + 1)
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(
-        Reference(sheet, min_col=column[spec.categories], min_row=2, max_row=rows + 1)
+        _xl().Reference(sheet, min_col=column[spec.categories], min_row=2, max_row=rows + 1)
     )
     if spec.y_title:
         chart.y_axis.title = spec.y_title
@@ -728,7 +754,8 @@ def template_xlsx(
     stays "1948-03-12" and a long Telegram ID does not turn into 1.23457E+09. ``notes`` go on a
     second sheet, "填写说明", which the readers never look at (they read the first sheet only).
     """
-    workbook = Workbook()
+    xl = _xl()
+    workbook = xl.Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(title)
     names = [str(name) for name in header]
@@ -746,13 +773,13 @@ def template_xlsx(
     _layout(sheet, final, "")
     for index in range(len(names)):
         letter = column_letter(index)
-        sheet[f"{letter}1"].font = _HEADER_FONT
-        sheet[f"{letter}1"].alignment = _HEADER_ALIGN
+        sheet[f"{letter}1"].font = xl.header_font
+        sheet[f"{letter}1"].alignment = xl.header_align
         # Pre-format the rows people will fill in; whole-column styles are ignored by some apps.
         for number in range(2, 202):
             cell = sheet[f"{letter}{number}"]
             cell.number_format = "@"
-            cell.alignment = _WRAP
+            cell.alignment = xl.wrap
     if notes:
         help_sheet = workbook.create_sheet(sheet_title("填写说明"))
         for line in notes:
@@ -760,8 +787,8 @@ def template_xlsx(
         width = min(_NOTES_WIDTH, max(display_width(line) for line in notes)) + _PADDING
         help_sheet.column_dimensions["A"].width = width
         for (cell,) in help_sheet.iter_rows(min_col=1, max_col=1):
-            cell.alignment = _WRAP
-        help_sheet["A1"].font = _HEADER_FONT
+            cell.alignment = xl.wrap
+        help_sheet["A1"].font = xl.header_font
         _page(help_sheet, width, "")
     buffer = io.BytesIO()
     workbook.save(buffer)

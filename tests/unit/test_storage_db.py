@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 import storage.models  # noqa: F401
-from storage.db import Database, sqlite_url
+from storage.db import HEAD, Database, sqlite_url
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
@@ -185,3 +187,21 @@ def test_reflections_keep_their_files_when_files_get_their_own_table(tmp_path: P
         (2, "v", 900, 1),
         (3, "p", 500, None),
     ]
+
+
+def test_the_recorded_head_is_the_newest_migration(tmp_path: Path) -> None:
+    # A new migration must move storage.db.HEAD along, or the bot would not apply it.
+    assert Database(sqlite_url(tmp_path / "y.db")).head_revision() == HEAD
+
+
+def test_a_database_at_the_head_starts_without_alembic(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "y.db")
+    Database(url).migrate()
+    code = (
+        "import sys; from storage.db import Database; "
+        f"Database({url!r}).migrate(); print('alembic' in sys.modules)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "False"

@@ -8,6 +8,7 @@ name the variable to fix, never its value.
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -152,3 +153,14 @@ def sqlite_file(settings: Settings) -> Path | None:
         return sqlite_path(settings.db_url)
     except BackupError:
         return None
+
+
+def positive(value: str) -> float:
+    """An argparse type: a finite number above zero."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(value) from None
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(value)
+    return number

@@ -56,24 +56,6 @@ MARKER = ".yinling-demo"  # says a folder is an earlier demo's, which a new demo
 PAGE = "demo.html"
 
 
-def add_parser(sub: Any) -> None:
-    """`yinling demo` and its two options."""
-    demo = sub.add_parser("demo", help=T.HELP_DEMO, description=T.DESCRIPTION_DEMO)
-    demo.add_argument("--dir", type=Path, help=T.HELP_DIR)
-    demo.add_argument("--speed", type=positive, default=1.0, help=T.HELP_SPEED)
-    demo.set_defaults(func=command)
-
-
-def positive(value: str) -> float:
-    try:
-        speed = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(value) from None
-    if not 0 < speed < float("inf"):
-        raise argparse.ArgumentTypeError(value)
-    return speed
-
-
 @dataclass
 class Demo:
     """What a demo left: its folder, the transcript, the page and the files beside it."""

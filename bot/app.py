@@ -289,6 +289,7 @@ class BotRunner:
         self.planner.register("jobs.prune", self._prune_jobs)
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._commands: asyncio.Task[None] | None = None
         self._lock: IO[str] | None = None
 
     async def _prune_jobs(self, services: Services, now: datetime) -> None:
@@ -306,12 +307,13 @@ class BotRunner:
         if webhook.url:
             log.info("removing the webhook so that polling works")
             await self.application.bot.delete_webhook()
-        await register_commands(self.application)
         await self.application.start()
         # Updates left from the last run go first, before anything new is fetched.
         while await self.processor.process_batch(self.stopping):
             pass
-        await self.processor.prune()
+        # Not needed before polling (nor is pruning the inbox: the planner's first tick does
+        # it): each is a round trip to Telegram or a write that would delay the first update.
+        self._commands = asyncio.create_task(register_commands(self.application), name="commands")
         self._tasks = [
             asyncio.create_task(self.processor.run(self.stopping), name="processor"),
             asyncio.create_task(self.services.sender.run(self.stopping), name="sender"),
@@ -337,6 +339,8 @@ class BotRunner:
                 raise RuntimeError(f"{task.get_name()} died") from task.exception()
         if self.services.sender.busy or self.services.jobs.busy:
             return False
+        if self._commands is not None and not self._commands.done():
+            return False
         with Session(self.db.engine) as session:
             pending = [
                 session.exec(select(InboxUpdate.id).where(InboxUpdate.status == "pending")),
@@ -361,6 +365,9 @@ class BotRunner:
         self.stopping.set()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._commands is not None:
+            self._commands.cancel()  # an unfinished menu is registered again at the next start
+            await asyncio.gather(self._commands, return_exceptions=True)
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

@@ -160,6 +160,7 @@ async def test_plain_chatter_registers_newcomers_and_renames_and_leaves_out_othe
 async def test_commands_menu_is_registered_by_scope(harness: Harness) -> None:
     harness.fake.start_private(SECRETARY)
     await harness.start(admin_ids=[SECRETARY])
+    await harness.settle()  # registered after polling began
     calls = [c for c in harness.fake.calls if c.method == "setMyCommands"]
     scopes = {json.dumps(c.params.get("scope"), sort_keys=True): c.params for c in calls}
     assert sorted(scopes) == [

@@ -290,6 +290,7 @@ async def test_remind_now_names_people_only_privately_and_sends_once(harness: Ha
 
 async def test_the_command_menu_of_groups_has_no_push_or_remind(harness: Harness) -> None:
     await started(harness)
+    await harness.settle()  # registered after polling began
     calls = [c for c in harness.fake.calls if c.method == "setMyCommands"]
     scopes = {json.dumps(c.params.get("scope"), sort_keys=True): c.params for c in calls}
     group = {c["command"] for c in scopes['{"type": "all_chat_administrators"}']["commands"]}

@@ -95,7 +95,8 @@ class TelegramRequest(BaseRequest):
             self._set_proxy(proxy)
         self._session: aiohttp.ClientSession | None = None
         # Waiting for a connection is ours, not aiohttp's, so that it can be told apart from
-        # a slow connect (PTB: "Pool timeout … not sent").
+        # a slow connect (PTB: "Pool timeout … not sent"). Made anew in `initialize`, in the
+        # loop that will use it.
         self._slots = asyncio.Semaphore(connection_pool_size)
         self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
@@ -134,9 +135,13 @@ class TelegramRequest(BaseRequest):
             raise ValueError(f"unsupported proxy scheme: {parts.scheme}")
 
     def _connector(self) -> aiohttp.TCPConnector:
+        # An idle connection is reused for 5 s, as httpx did: one a proxy has silently dropped
+        # would hang a call until its read timeout, and the sender could not tell whether it
+        # went out (a poll then waits to be checked).
+        options: dict[str, Any] = {"limit": self._pool_size, "keepalive_timeout": 5.0}
         if self._socks is not None:
-            return aiohttp_socks.ProxyConnector(limit=self._pool_size, **self._socks)
-        return aiohttp.TCPConnector(limit=self._pool_size)
+            return aiohttp_socks.ProxyConnector(**self._socks, **options)
+        return aiohttp.TCPConnector(**options)
 
     @property
     def read_timeout(self) -> float | None:
@@ -144,6 +149,7 @@ class TelegramRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            self._slots = asyncio.Semaphore(self._pool_size)
             self._session = aiohttp.ClientSession(
                 connector=self._connector(),
                 headers={"User-Agent": self.USER_AGENT},

@@ -34,7 +34,8 @@ from bot.clock import Clock, SystemClock
 from bot.context import BotContext, Command, Services
 from bot.runtime.archive import Archive, Downloader
 from bot.runtime.files import Files
-from bot.runtime.inbox import Poller, Processor, TelegramRequest, record_error
+from bot.runtime.http import TelegramRequest
+from bot.runtime.inbox import Poller, Processor, record_error
 from bot.runtime.jobs import Jobs
 from bot.runtime.loops import checkpoints
 from bot.runtime.outbox import Outbox

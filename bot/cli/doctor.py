@@ -24,10 +24,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, ChatMember, ChatMemberRestricted, User
 from telegram.error import ChatMigrated, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, SettingsProblem, load_settings, shown_proxy
 from bot.logs import redact
+from bot.runtime.http import TelegramRequest
 from bot.settings import Settings
 from bot.texts import doctor as T
 from storage import branches
@@ -227,8 +227,8 @@ def read_database(settings: Settings) -> tuple[Check, list[Branch] | None]:
 def make_bot(settings: Settings) -> Bot:
     """A plain Bot like the running one: same server, same proxy, short timeouts."""
 
-    def request() -> HTTPXRequest:
-        return HTTPXRequest(
+    def request() -> TelegramRequest:
+        return TelegramRequest(
             connection_pool_size=4,
             connect_timeout=CONNECT_TIMEOUT,
             read_timeout=READ_TIMEOUT,

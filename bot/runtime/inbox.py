@@ -31,14 +31,13 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.logs import describe_raw, describe_update
 from bot.runtime.current import CURRENT, UpdateState
 from bot.runtime.loops import wait_any
 from bot.texts import common as T
-from storage import inbox, rawjson
+from storage import inbox
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -78,21 +77,6 @@ BulkHandler = Callable[["Session", Sequence[RawUpdate]], Awaitable[Sequence[int]
 # Reads pending updates (no writes) and names the (group chat id, user id) pairs whose status in
 # the group their handlers will want from Telegram.
 Prefetch = Callable[["Session", Sequence[RawUpdate]], set[tuple[int, int]]]
-
-
-class TelegramRequest(HTTPXRequest):
-    """PTB's HTTP client, parsing Telegram's answers with `storage.rawjson` (a getUpdates
-    answer holds a hundred updates; the standard library took a fifth of a vote's cost)."""
-
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        try:
-            data = rawjson.loads(payload)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            return data
-        return HTTPXRequest.parse_json_payload(payload)  # invalid UTF-8 and the like
 
 
 class FatalPollingError(Exception):

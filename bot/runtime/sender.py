@@ -39,7 +39,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -66,6 +65,7 @@ from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
+from bot.runtime import http
 from bot.runtime.loops import wait_any
 from bot.runtime.outbox import Outbox
 from bot.texts import common as T
@@ -114,8 +114,6 @@ AFTER_TIMEOUT: dict[str, str] = {
     "deleteMessage": "retry",
     "sendPoll": "check",
 }
-# Failures that prove the request never reached Telegram: safe to send again.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # A little over a second between messages to one private chat (Telegram: "about one per
 # second"), so that timer jitter never lands two in the same second.
 PRIVATE_INTERVAL = 1.05
@@ -538,9 +536,9 @@ def poll_key(poll_id: str) -> str:
 
 def maybe_delivered(exc: Exception) -> bool:
     """Whether a failed call may still have reached Telegram and taken effect."""
-    if isinstance(exc.__cause__, NOT_SENT):
+    if isinstance(exc.__cause__, http.NOT_SENT):  # safe to send again
         return False
-    return isinstance(exc, TimedOut) or isinstance(exc.__cause__, httpx.TransportError)
+    return isinstance(exc, TimedOut) or isinstance(exc.__cause__, http.TRANSPORT)
 
 
 def _retry_after(exc: RetryAfter) -> float:

@@ -15,7 +15,7 @@ import functools
 import gc
 import logging
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -291,11 +291,15 @@ class BotRunner:
         self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._commands: asyncio.Task[None] | None = None
+        self._jobs_pruned_on: date | None = None
         self._lock: IO[str] | None = None
 
     async def _prune_jobs(self, services: Services, now: datetime) -> None:
-        if now.astimezone(services.settings.tz).hour == 4:
+        """Once a day, in the 04:00 hour (or the first tick of it after a restart)."""
+        local = now.astimezone(services.settings.tz)
+        if local.hour == 4 and self._jobs_pruned_on != local.date():
             await services.jobs.prune()
+            self._jobs_pruned_on = local.date()
 
     async def start(self) -> None:
         self._lock = lock_data_dir(self.settings.data_dir)

@@ -8,9 +8,11 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+from bot.runtime.jobs import Jobs
 from storage.dates import BirthDate, Calendar
 from storage.models import Branch, Member
 from tests.e2e.conftest import SHANGHAI
@@ -100,3 +102,26 @@ async def test_a_birthday_recorded_after_greeting_time_is_greeted_that_day(
     await harness.tick()
     greeted = [t for t in harness.texts(GROUP_ID) if "生日" in t]
     assert len(greeted) == 2 and "成员7" in greeted[-1]
+
+
+async def test_finished_jobs_are_pruned_once_a_night(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pruned: list[datetime] = []
+
+    async def prune(self: Jobs) -> None:
+        pruned.append(harness.clock.now())
+
+    monkeypatch.setattr(Jobs, "prune", prune)
+    await harness.start()
+    harness.clock.set(datetime(2026, 11, 27, 3, 59, tzinfo=SHANGHAI))
+    await harness.tick()
+    for minute in (0, 1, 30, 59):  # every tick of the 04:00 hour
+        harness.clock.set(datetime(2026, 11, 27, 4, minute, tzinfo=SHANGHAI))
+        await harness.tick()
+    harness.clock.set(datetime(2026, 11, 28, 4, 5, tzinfo=SHANGHAI))
+    await harness.tick()
+    assert [p.astimezone(SHANGHAI).date() for p in pruned] == [
+        date(2026, 11, 27),
+        date(2026, 11, 28),
+    ]

@@ -13,8 +13,10 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from storage.models import InboxUpdate
+from storage.models import InboxUpdate, Person
 from tests.e2e.harness import GROUP_ID, SECRETARY, Harness
+
+HALF = 7_700_001  # a member whose name ends in half an emoji
 
 
 class ForwardingProxy:
@@ -85,12 +87,17 @@ async def test_half_an_emoji_does_not_stop_the_inbox(harness: Harness) -> None:
     await harness.start()
     harness.fake.message(GROUP_ID, SECRETARY, "/setup")
     await harness.settle()
-    # Telegram's JSON may carry "\ud83d" alone (the fake's encoder writes it as an escape).
-    harness.fake.message(GROUP_ID, SECRETARY, "大家好\ud83d")
+    # Telegram's JSON may carry "\ud83d" alone (the fake writes it as an escape, as Telegram
+    # does), in a text and in a name.
+    harness.fake.add_user(HALF, "小明\ud83d")
+    harness.fake.set_member_status(GROUP_ID, HALF, "member")
+    harness.fake.message(GROUP_ID, HALF, "大家好\ud83d")
     harness.fake.message(GROUP_ID, SECRETARY, "/help")
     await harness.settle()
 
     assert "/setup" in harness.texts(GROUP_ID)[-1]  # the update behind it was not held up
     with harness.session() as s:
         statuses = s.exec(select(InboxUpdate.status)).all()
+        person = s.exec(select(Person).where(Person.user_id == HALF)).one()
     assert statuses and set(statuses) == {"done"}
+    assert person.first_name == "小明\ufffd"  # stored, with the half emoji as "�"

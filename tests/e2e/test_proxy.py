@@ -1,11 +1,13 @@
 """Behind a proxy (YINLING_PROXY), as a bot in mainland China must run: every call to Telegram
-goes through it, getUpdates included. (Until this test, getUpdates went out directly: the bot
-sent through the proxy but never heard anything.) And an update Telegram passes on with half an
-emoji (a lone surrogate escape) is stored and answered like any other, instead of being asked for
-again forever because SQLite cannot store it as it came."""
+goes through it, getUpdates included (until these tests, getUpdates went out directly: the bot
+sent through the proxy but never heard anything), over http and over socks5 with a password.
+And an update Telegram passes on with half an emoji (a lone surrogate escape) is stored and
+answered like any other, instead of being asked for again forever because SQLite cannot store
+it as it came."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -101,3 +103,99 @@ async def test_half_an_emoji_does_not_stop_the_inbox(harness: Harness) -> None:
         person = s.exec(select(Person).where(Person.user_id == HALF)).one()
     assert statuses and set(statuses) == {"done"}
     assert person.first_name == "小明\ufffd"  # stored, with the half emoji as "�"
+
+
+class Socks5Proxy:
+    """A socks5 proxy with a user name and password (RFC 1928, RFC 1929), CONNECT only: it
+    relays each connection to where the client asks and notes the address asked for."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
+        self.asked: list[tuple[str, int]] = []
+        self.refused = 0
+        self.url = ""
+        self._server: asyncio.Server | None = None
+        self._pipes: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"socks5://{self.user}:{self.password}@127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        for pipe in self._pipes:
+            pipe.cancel()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            _, count = await reader.readexactly(2)
+            methods = await reader.readexactly(count)
+            if 2 not in methods:  # user name and password
+                writer.write(b"\x05\xff")
+                return
+            writer.write(b"\x05\x02")
+            _, size = await reader.readexactly(2)
+            user = (await reader.readexactly(size)).decode()
+            (size,) = await reader.readexactly(1)
+            password = (await reader.readexactly(size)).decode()
+            if (user, password) != (self.user, self.password):
+                self.refused += 1
+                writer.write(b"\x01\x01")
+                return
+            writer.write(b"\x01\x00")
+            _, _, _, kind = await reader.readexactly(4)  # version, CONNECT, reserved, kind
+            if kind == 3:  # a host name, resolved here (socks5h)
+                (size,) = await reader.readexactly(1)
+                host = (await reader.readexactly(size)).decode()
+            else:
+                host = ".".join(str(b) for b in await reader.readexactly(4))
+            port = int.from_bytes(await reader.readexactly(2), "big")
+            self.asked.append((host, port))
+            target_reader, target_writer = await asyncio.open_connection(host, port)
+            writer.write(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00")
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+            return
+        for source, sink in ((reader, target_writer), (target_reader, writer)):
+            pipe = asyncio.create_task(_relay(source, sink))
+            self._pipes.add(pipe)
+            pipe.add_done_callback(self._pipes.discard)
+
+
+async def _relay(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    try:
+        while data := await source.read(65536):
+            sink.write(data)
+            await sink.drain()
+    except ConnectionError:
+        pass
+    finally:
+        sink.close()
+
+
+@pytest.fixture
+async def socks() -> AsyncIterator[Socks5Proxy]:
+    running = Socks5Proxy("lao", "mi:ma@1")
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_a_socks5_proxy_with_a_password_carries_every_call(
+    harness: Harness, socks: Socks5Proxy
+) -> None:
+    # The password holds ":" and "@", written escaped in the URL as an operator would.
+    await harness.start(proxy=socks.url.replace("mi:ma@1", "mi%3Ama%401"))
+    harness.fake.message(GROUP_ID, SECRETARY, "/setup")
+    await harness.settle()
+
+    assert "老干之家" in harness.texts(GROUP_ID)[-1]
+    fake_port = int(harness.fake.base_url.rsplit(":", 1)[1].split("/")[0])
+    assert socks.asked and set(socks.asked) == {("127.0.0.1", fake_port)}
+    assert socks.refused == 0

@@ -34,7 +34,11 @@ class Due:
 
     def at(self, now: datetime) -> dict[str, Any]:
         """The parameters binding `where` for a tick at `now`."""
-        return {} if self.moment is None else {self.moment: now - self.ago}
+        return self.bind(now - self.ago)
+
+    def bind(self, moment: datetime) -> dict[str, Any]:
+        """The parameters binding `where` to `moment` itself (for the work's own query)."""
+        return {} if self.moment is None else {self.moment: moment}
 
     def earlier(self, ago: timedelta) -> Due:
         """The same condition, compared with `ago` before the tick's time."""

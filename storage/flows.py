@@ -73,7 +73,7 @@ def end(session: Session, flow: Flow) -> None:
 
 def forget_before(session: Session, before: datetime) -> int:
     statement = delete(Flow).where(FLOWS_DUE.where)
-    return int(session.connection().execute(statement, {"flows_updated_before": before}).rowcount)
+    return int(session.connection().execute(statement, FLOWS_DUE.bind(before)).rowcount)
 
 
 # Flows last touched before `flows_updated_before`.

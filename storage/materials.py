@@ -142,7 +142,7 @@ REFUSED_DUE = Due(
 def failed_sends(session: Session, *, since: datetime) -> list[OutboxMessage]:
     """Material sends Telegram refused (since `since`), for resending the items one by one."""
     statement = select(OutboxMessage).where(REFUSED_DUE.where)
-    return list(session.exec(statement, params={"refused_since": since}))
+    return list(session.exec(statement, params=REFUSED_DUE.bind(since)))
 
 
 def pushed_counts(session: Session, session_ids: list[int]) -> dict[int, int]:

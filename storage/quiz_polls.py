@@ -301,7 +301,7 @@ UNSURE_DUE = Due(
 def unsure_polls_before(session: Session, before: datetime) -> list[OutboxMessage]:
     """Unsure quiz polls tried before `before` that no vote has shown to have gone out."""
     statement = select(OutboxMessage).where(UNSURE_DUE.where)
-    return list(session.exec(statement, params={"unsure_sent_by": before}))
+    return list(session.exec(statement, params=UNSURE_DUE.bind(before)))
 
 
 def resend_key(row: OutboxMessage) -> str:

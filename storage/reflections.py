@@ -387,7 +387,7 @@ def offer_of_album(session: Session, chat_id: int, media_group_id: str) -> Refle
 def prune_offers(session: Session, *, before: datetime) -> int:
     """Forget offers sent before `before` (they hold what the member wrote)."""
     statement = delete(ReflectionOffer).where(OFFERS_DUE.where)
-    return int(session.connection().execute(statement, {"offers_made_before": before}).rowcount)
+    return int(session.connection().execute(statement, OFFERS_DUE.bind(before)).rowcount)
 
 
 # --- private chats waiting for a reflection ---------------------------------------------
@@ -442,4 +442,4 @@ def clear_wait(session: Session, user_id: int) -> bool:
 def prune_waits(session: Session, *, before: datetime) -> int:
     """Forget waits that expired before `before` (after a grace in which the member is told)."""
     statement = delete(ReflectionWait).where(WAITS_DUE.where)
-    return int(session.connection().execute(statement, {"waits_expired_before": before}).rowcount)
+    return int(session.connection().execute(statement, WAITS_DUE.bind(before)).rowcount)

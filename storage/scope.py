@@ -57,7 +57,7 @@ def drop_question(session: Session, found: BranchQuestion) -> None:
 def prune_questions(session: Session, *, before: datetime) -> int:
     """Forget questions asked before `before` (they hold what the person wrote)."""
     statement = delete(BranchQuestion).where(QUESTIONS_DUE.where)
-    return int(session.connection().execute(statement, {"questions_asked_before": before}).rowcount)
+    return int(session.connection().execute(statement, QUESTIONS_DUE.bind(before)).rowcount)
 
 
 # Questions asked before `questions_asked_before`.

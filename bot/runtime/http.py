@@ -68,7 +68,6 @@ class TelegramRequest(BaseRequest):
         "_session",
         "_slots",
         "_socks",
-        "_timeouts",
         "_write_timeout",
     )
 
@@ -98,7 +97,6 @@ class TelegramRequest(BaseRequest):
         # a slow connect (PTB: "Pool timeout … not sent"). Made anew in `initialize`, in the
         # loop that will use it.
         self._slots = asyncio.Semaphore(connection_pool_size)
-        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     def _set_proxy(self, url: str) -> None:
         parts = urlsplit(url)
@@ -172,17 +170,13 @@ class TelegramRequest(BaseRequest):
             return data
         return BaseRequest.parse_json_payload(payload)  # invalid UTF-8 and the like
 
+    @staticmethod
     def _timeout(
-        self, connect: float | None, write: float | None, read: float | None
+        connect: float | None, write: float | None, read: float | None
     ) -> aiohttp.ClientTimeout:
-        key = (connect, write, read)
-        timeout = self._timeouts.get(key)
-        if timeout is None:
-            total = None if None in key else sum(t for t in key if t is not None)
-            timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
-            if len(self._timeouts) < 64:  # getUpdates and the like vary read only a little
-                self._timeouts[key] = timeout
-        return timeout
+        parts = (connect, write, read)
+        total = None if None in parts else sum(t for t in parts if t is not None)
+        return aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
 
     async def do_request(
         self,

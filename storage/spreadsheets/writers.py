@@ -434,27 +434,28 @@ class _Styles:
 
     def __init__(self, sheet: Any) -> None:
         self.sheet = sheet
+        self.xl = _xl()
         self.made: dict[tuple[str | None, bool, bool, bool], Any] = {}
 
     def cell(
         self, value: object, number_format: str | None, tall: bool, *, centred: bool = False
     ) -> Cell:
         # The value is set as openpyxl would after checking its type, which is known here.
-        cell = _xl().StreamedCell(self.sheet)
+        cell = self.xl.StreamedCell(self.sheet)
         cell._value = value
         text = isinstance(value, str)
         cell.data_type = "s" if text else "d" if isinstance(value, _WHEN) else "n"
         key = (number_format, tall, centred, text)
         style = self.made.get(key)
         if style is None:
-            probe = _xl().WriteOnlyCell(self.sheet)
+            probe = self.xl.WriteOnlyCell(self.sheet)
             if number_format is not None:
                 probe.number_format = number_format
             if tall:
-                look = _xl()
+                look = self.xl
                 probe.alignment = look.wrap if text else look.centred_top if centred else look.top
             elif centred:
-                probe.alignment = _xl().centred
+                probe.alignment = self.xl.centred
             style = self.made[key] = probe._style
         # Shared, never changed afterwards: the row is written as soon as it is appended.
         cell._style = style

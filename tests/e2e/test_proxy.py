@@ -8,6 +8,7 @@ it as it came."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -135,7 +136,7 @@ class Socks5Proxy:
             methods = await reader.readexactly(count)
             if 2 not in methods:  # user name and password
                 writer.write(b"\x05\xff")
-                return
+                raise ConnectionRefusedError  # said no: hang up
             writer.write(b"\x05\x02")
             _, size = await reader.readexactly(2)
             user = (await reader.readexactly(size)).decode()
@@ -144,7 +145,7 @@ class Socks5Proxy:
             if (user, password) != (self.user, self.password):
                 self.refused += 1
                 writer.write(b"\x01\x01")
-                return
+                raise ConnectionRefusedError
             writer.write(b"\x01\x00")
             _, _, _, kind = await reader.readexactly(4)  # version, CONNECT, reserved, kind
             if kind == 3:  # a host name, resolved here (socks5h)
@@ -167,14 +168,11 @@ class Socks5Proxy:
 
 
 async def _relay(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-    try:
+    with contextlib.suppress(ConnectionError):  # either side hung up: the relay ends
         while data := await source.read(65536):
             sink.write(data)
             await sink.drain()
-    except ConnectionError:
-        pass
-    finally:
-        sink.close()
+    sink.close()
 
 
 @pytest.fixture
